@@ -1,0 +1,288 @@
+//! Ingestion: turns files (page dumps, CSV/JSONL exports, directories, stdin) into
+//! [`Thread`]s. One reader per format; the format is chosen by extension and content
+//! unless forced with [`InputFormat`].
+//!
+//! Readers stream: CSV and JSONL inputs are handed to the caller in chunks of at most
+//! [`CHUNK_COMMENTS`] comments (one chunk per run of rows with the same `thread_id`),
+//! so memory does not grow with the size of the input.
+
+pub mod decode;
+pub mod forum;
+pub mod page;
+pub mod tabular;
+
+use crate::error::{Error, Location, Result};
+use crate::thread::Thread;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The most comments handed to the caller in one chunk when streaming an export.
+pub const CHUNK_COMMENTS: usize = 1024;
+
+/// File extensions read when walking a directory.
+pub const SUPPORTED_EXTENSIONS: &[&str] = &["txt", "text", "csv", "jsonl", "ndjson"];
+
+/// Input formats threadguard reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Choose by extension and content.
+    Auto,
+    /// Blog page dump: title, article, reader comments separated by two blank lines.
+    Blog,
+    /// Forum page dump: comments with `<author> <Day>, MM/DD/YYYY - HH:MM Permalink` headers.
+    Forum,
+    /// A page with an article and no comment section.
+    Article,
+    /// CSV export with a `text` column.
+    Csv,
+    /// JSON Lines export with a `text` key.
+    Jsonl,
+}
+
+impl fmt::Display for InputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = match self {
+            InputFormat::Auto => "auto",
+            InputFormat::Blog => "blog",
+            InputFormat::Forum => "forum",
+            InputFormat::Article => "article",
+            InputFormat::Csv => "csv",
+            InputFormat::Jsonl => "jsonl",
+        };
+        f.write_str(name)
+    }
+}
+
+/// A problem that did not stop reading, reported to the user as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// Where the problem is.
+    pub location: Location,
+    /// What happened, in one line.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)
+    }
+}
+
+/// Receives what readers produce: thread chunks and warnings.
+pub trait Sink {
+    /// Takes one thread (or one chunk of a long export thread).
+    fn thread(&mut self, thread: Thread) -> Result<()>;
+    /// Takes a warning.
+    fn warning(&mut self, warning: Warning);
+}
+
+/// A [`Sink`] that collects everything in memory, merging chunks of the same thread.
+#[derive(Debug, Default)]
+pub struct Collected {
+    /// Threads in input order.
+    pub threads: Vec<Thread>,
+    /// Warnings in the order they were raised.
+    pub warnings: Vec<Warning>,
+}
+
+impl Sink for Collected {
+    fn thread(&mut self, thread: Thread) -> Result<()> {
+        let same = self
+            .threads
+            .iter_mut()
+            .rev()
+            .find(|t| t.id == thread.id && t.source == thread.source);
+        match same {
+            Some(existing) => existing.comments.extend(thread.comments),
+            None => self.threads.push(thread),
+        }
+        Ok(())
+    }
+
+    fn warning(&mut self, warning: Warning) {
+        self.warnings.push(warning);
+    }
+}
+
+/// Reads every path (files, directories, `-` for stdin) into memory.
+pub fn read_all(paths: &[PathBuf], format: InputFormat) -> Result<Collected> {
+    let mut collected = Collected::default();
+    read_paths(paths, format, &mut collected)?;
+    Ok(collected)
+}
+
+/// Streams every path into `sink`. Fails when a path is missing, a file is malformed,
+/// or nothing at all could be read.
+pub fn read_paths(paths: &[PathBuf], format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+    let mut counting = CountingSink { inner: sink, threads: 0 };
+    for path in paths {
+        read_path(path, format, &mut counting)?;
+    }
+    if counting.threads == 0 {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Usage(format!(
+            "nothing to read in {}: every input was empty",
+            names.join(", ")
+        )));
+    }
+    Ok(())
+}
+
+/// Counts threads passing through, to tell "nothing could be read" apart.
+struct CountingSink<'a> {
+    inner: &'a mut dyn Sink,
+    threads: usize,
+}
+
+impl Sink for CountingSink<'_> {
+    fn thread(&mut self, thread: Thread) -> Result<()> {
+        self.threads += 1;
+        self.inner.thread(thread)
+    }
+
+    fn warning(&mut self, warning: Warning) {
+        self.inner.warning(warning);
+    }
+}
+
+/// Reads one path: a file, a directory (walked), or `-` for stdin.
+pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Error::io(path, e))?;
+        return read_bytes(path, "stdin", &bytes, format, sink);
+    }
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return read_dir(path, format, sink);
+    }
+    read_file(path, format, sink)
+}
+
+/// Reads every supported file under `dir`, recursively, in sorted path order.
+fn read_dir(dir: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+    let files = supported_files(dir)?;
+    if files.is_empty() {
+        return Err(Error::input(
+            Location::file(dir),
+            format!(
+                "no readable files in this directory (looked for .{})",
+                SUPPORTED_EXTENSIONS.join(", .")
+            ),
+        ));
+    }
+    for file in files {
+        read_file(&file, format, sink)?;
+    }
+    Ok(())
+}
+
+/// Lists supported files under `dir` (recursively, hidden entries skipped), sorted.
+pub fn supported_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).map_err(|e| Error::io(&current, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(&current, e))?;
+            let path = entry.path();
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if file_type.is_dir() {
+                pending.push(path);
+            } else if has_supported_extension(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn has_supported_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Reads one file.
+fn read_file(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let thread_id = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".to_string());
+    read_bytes(path, &thread_id, &bytes, format, sink)
+}
+
+/// Reads the bytes of one input. `default_thread_id` names the thread of a page dump
+/// and of exports without a `thread_id` column.
+pub fn read_bytes(
+    path: &Path,
+    default_thread_id: &str,
+    bytes: &[u8],
+    format: InputFormat,
+    sink: &mut dyn Sink,
+) -> Result<()> {
+    let text = decode::decode(path, bytes, sink);
+    if text.trim().is_empty() {
+        sink.warning(Warning {
+            location: Location::file(path),
+            message: "empty file, nothing to read".to_string(),
+        });
+        return Ok(());
+    }
+    let format = match format {
+        InputFormat::Auto => detect(path, &text),
+        forced => forced,
+    };
+    let source = path.display().to_string();
+    match format {
+        InputFormat::Csv => tabular::read_csv(path, default_thread_id, &text, sink),
+        InputFormat::Jsonl => tabular::read_jsonl(path, default_thread_id, &text, sink),
+        InputFormat::Forum => {
+            let thread = forum::parse(&source, default_thread_id, &text, sink);
+            sink.thread(thread)
+        }
+        InputFormat::Article => sink.thread(page::parse_article(&source, default_thread_id, &text)),
+        InputFormat::Blog | InputFormat::Auto => {
+            sink.thread(page::parse(&source, default_thread_id, &text))
+        }
+    }
+}
+
+/// Picks a format from the extension, then from the content.
+pub fn detect(path: &Path, text: &str) -> InputFormat {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => return InputFormat::Csv,
+        Some("jsonl") | Some("ndjson") => return InputFormat::Jsonl,
+        _ => {}
+    }
+    detect_content(text)
+}
+
+/// Picks a format from the content alone (used for stdin and unknown extensions).
+fn detect_content(text: &str) -> InputFormat {
+    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let trimmed = first_line.trim();
+    if trimmed.starts_with('{') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
+        return InputFormat::Jsonl;
+    }
+    if tabular::looks_like_csv_header(trimmed) {
+        return InputFormat::Csv;
+    }
+    if forum::has_comment_headers(text) {
+        return InputFormat::Forum;
+    }
+    InputFormat::Blog
+}

@@ -1,0 +1,133 @@
+//! The comment model every stage shares: a [`Thread`] (one article page or one export
+//! thread) holding its [`Comment`]s in reading order.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// One reader comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Comment {
+    /// Stable id: the input's own id when it has one, otherwise `<thread_id>-c<position>`.
+    pub id: String,
+    /// Id of the comment this one replies to, when it is known and present.
+    pub parent_id: Option<String>,
+    /// Display name of the author, when the page shows one.
+    pub author: Option<String>,
+    /// Name of the replied-to author, when only the name is known (forum "In reply to by").
+    pub parent_author: Option<String>,
+    /// Timestamp as ISO 8601 (`YYYY-MM-DDTHH:MM` for page dumps, the input's text for exports).
+    pub timestamp: Option<String>,
+    /// Nesting depth: 0 for a top-level comment, parent depth + 1 for a reply.
+    pub depth: usize,
+    /// The comment's text, paragraphs separated by blank lines.
+    pub text: String,
+    /// Columns or keys of CSV/JSONL input that threadguard does not interpret, carried through.
+    pub extra: BTreeMap<String, String>,
+}
+
+/// One comment thread: an article and the reader comments under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Thread {
+    /// Stable id: the file stem for page dumps, the `thread_id` column for exports.
+    pub id: String,
+    /// Path of the file the thread was read from (`-` for stdin).
+    pub source: String,
+    /// Article title, when the input has one.
+    pub title: Option<String>,
+    /// Article text, when the input has one.
+    pub body: Option<String>,
+    /// Comments in reading order.
+    pub comments: Vec<Comment>,
+}
+
+impl Thread {
+    /// Finds a comment by id.
+    pub fn comment(&self, id: &str) -> Option<&Comment> {
+        self.comments.iter().find(|c| c.id == id)
+    }
+}
+
+/// Builds the positional id of the `index`-th (0-based) comment of a thread.
+pub fn positional_id(thread_id: &str, index: usize) -> String {
+    format!("{thread_id}-c{}", index + 1)
+}
+
+/// Sets every comment's depth from the parent links: 0 for a top-level comment, the
+/// parent's depth + 1 for a reply whose parent is in `comments`, and 1 for a reply whose
+/// parent is not (a dangling `parent_id`, or only a `parent_author`). A parent cycle is
+/// cut where it is found: the comment that closes it counts as a reply to a missing parent.
+pub fn set_depths(comments: &mut [Comment]) {
+    let index: std::collections::HashMap<&str, usize> =
+        comments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let parent: Vec<Option<usize>> = comments
+        .iter()
+        .map(|c| c.parent_id.as_deref().and_then(|p| index.get(p).copied()))
+        .collect();
+    let is_reply: Vec<bool> = comments
+        .iter()
+        .map(|c| c.parent_id.is_some() || c.parent_author.is_some())
+        .collect();
+    let mut depth: Vec<Option<usize>> = vec![None; comments.len()];
+    let mut on_chain = vec![false; comments.len()];
+    for start in 0..comments.len() {
+        let mut chain: Vec<usize> = Vec::new();
+        let mut current = start;
+        let mut above = loop {
+            if let Some(known) = depth[current] {
+                break known;
+            }
+            if on_chain[current] {
+                // A cycle: the last comment on the chain points back into it.
+                let closing = chain.pop().unwrap_or(current);
+                on_chain[closing] = false;
+                depth[closing] = Some(1);
+                break 1;
+            }
+            match parent[current] {
+                Some(p) => {
+                    on_chain[current] = true;
+                    chain.push(current);
+                    current = p;
+                }
+                None => {
+                    let root = usize::from(is_reply[current]);
+                    depth[current] = Some(root);
+                    break root;
+                }
+            }
+        };
+        while let Some(node) = chain.pop() {
+            above += 1;
+            depth[node] = Some(above);
+            on_chain[node] = false;
+        }
+    }
+    for (comment, d) in comments.iter_mut().zip(depth) {
+        comment.depth = d.unwrap_or(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn comment(id: &str, parent: Option<&str>) -> Comment {
+        Comment { id: id.into(), parent_id: parent.map(Into::into), ..Comment::default() }
+    }
+
+    #[test]
+    fn depths_follow_parents_in_any_order() {
+        let mut c = vec![comment("c", Some("b")), comment("a", None), comment("b", Some("a"))];
+        set_depths(&mut c);
+        assert_eq!(c.iter().map(|c| c.depth).collect::<Vec<_>>(), vec![2, 0, 1]);
+    }
+
+    #[test]
+    fn dangling_parent_is_depth_one_and_cycles_terminate() {
+        let mut c = vec![comment("a", Some("zz")), comment("x", Some("y")), comment("y", Some("x"))];
+        set_depths(&mut c);
+        assert_eq!(c[0].depth, 1);
+        assert!(c[1].depth >= 1 && c[2].depth >= 1);
+        assert_eq!((c[1].depth as i64 - c[2].depth as i64).abs(), 1);
+    }
+}
