@@ -15,12 +15,18 @@ pub struct Location {
 impl Location {
     /// A location covering a whole file.
     pub fn file(file: impl AsRef<Path>) -> Self {
-        Self { file: file.as_ref().to_path_buf(), line: None }
+        Self {
+            file: file.as_ref().to_path_buf(),
+            line: None,
+        }
     }
 
     /// A location on one line of a file.
     pub fn line(file: impl AsRef<Path>, line: u64) -> Self {
-        Self { file: file.as_ref().to_path_buf(), line: Some(line) }
+        Self {
+            file: file.as_ref().to_path_buf(),
+            line: Some(line),
+        }
     }
 }
 
@@ -69,17 +75,26 @@ pub enum Error {
 impl Error {
     /// An I/O error on a file.
     pub fn io(file: impl AsRef<Path>, source: std::io::Error) -> Self {
-        Error::Io { location: Location::file(file), source }
+        Error::Io {
+            location: Location::file(file),
+            source,
+        }
     }
 
     /// A malformed-input error at a location.
     pub fn input(location: Location, message: impl Into<String>) -> Self {
-        Error::Input { location, message: message.into() }
+        Error::Input {
+            location,
+            message: message.into(),
+        }
     }
 
     /// A model-file error.
     pub fn model(file: impl AsRef<Path>, message: impl Into<String>) -> Self {
-        Error::Model { location: Location::file(file), message: message.into() }
+        Error::Model {
+            location: Location::file(file),
+            message: message.into(),
+        }
     }
 }
 

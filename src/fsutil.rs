@@ -7,7 +7,10 @@ use std::path::Path;
 /// Writes `path` atomically: the bytes go to a temporary file in the same directory,
 /// which is flushed, synced and renamed over `path`. A crash leaves either the old
 /// file or the new one, never a mix.
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

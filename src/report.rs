@@ -18,7 +18,11 @@ pub enum OutputFormat {
 impl OutputFormat {
     /// The format to use when none was asked for: a table on a terminal, CSV otherwise.
     pub fn default_for(stdout_is_terminal: bool) -> Self {
-        if stdout_is_terminal { OutputFormat::Table } else { OutputFormat::Csv }
+        if stdout_is_terminal {
+            OutputFormat::Table
+        } else {
+            OutputFormat::Csv
+        }
     }
 }
 
@@ -60,14 +64,21 @@ impl<'a> ParsedRow<'a> {
 }
 
 /// Writes parsed threads in the given format.
-pub fn write_parsed(out: &mut dyn Write, threads: &[Thread], format: OutputFormat, width: usize) -> io::Result<()> {
+pub fn write_parsed(
+    out: &mut dyn Write,
+    threads: &[Thread],
+    format: OutputFormat,
+    width: usize,
+) -> io::Result<()> {
     match format {
         OutputFormat::Table => write_parsed_table(out, threads, width),
         OutputFormat::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             for thread in threads {
                 for c in &thread.comments {
-                    writer.serialize(ParsedRow::new(thread, c)).map_err(io::Error::other)?;
+                    writer
+                        .serialize(ParsedRow::new(thread, c))
+                        .map_err(io::Error::other)?;
                 }
             }
             writer.flush()
@@ -88,8 +99,19 @@ pub fn write_parsed(out: &mut dyn Write, threads: &[Thread], format: OutputForma
 fn write_parsed_table(out: &mut dyn Write, threads: &[Thread], width: usize) -> io::Result<()> {
     for thread in threads {
         let title = thread.title.as_deref().unwrap_or("(untitled)");
-        writeln!(out, "{} — {}", thread.id, truncate(title, width.saturating_sub(thread.id.len() + 3)))?;
-        writeln!(out, "  {} comment{} · {}", thread.comments.len(), plural(thread.comments.len()), thread.source)?;
+        writeln!(
+            out,
+            "{} — {}",
+            thread.id,
+            truncate(title, width.saturating_sub(thread.id.len() + 3))
+        )?;
+        writeln!(
+            out,
+            "  {} comment{} · {}",
+            thread.comments.len(),
+            plural(thread.comments.len()),
+            thread.source
+        )?;
         for c in &thread.comments {
             let indent = "  ".repeat(c.depth + 1);
             writeln!(out, "{indent}{}", comment_heading(c))?;
@@ -103,7 +125,10 @@ fn write_parsed_table(out: &mut dyn Write, threads: &[Thread], width: usize) -> 
 
 /// "author → replied-to · timestamp · id", leaving out what is unknown.
 pub fn comment_heading(c: &Comment) -> String {
-    let mut heading = c.author.clone().unwrap_or_else(|| "(anonymous)".to_string());
+    let mut heading = c
+        .author
+        .clone()
+        .unwrap_or_else(|| "(anonymous)".to_string());
     if let Some(p) = &c.parent_author {
         heading.push_str(" → ");
         heading.push_str(p);

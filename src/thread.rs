@@ -57,8 +57,11 @@ pub fn positional_id(thread_id: &str, index: usize) -> String {
 /// parent is not (a dangling `parent_id`, or only a `parent_author`). A parent cycle is
 /// cut where it is found: the comment that closes it counts as a reply to a missing parent.
 pub fn set_depths(comments: &mut [Comment]) {
-    let index: std::collections::HashMap<&str, usize> =
-        comments.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let index: std::collections::HashMap<&str, usize> = comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
     let parent: Vec<Option<usize>> = comments
         .iter()
         .map(|c| c.parent_id.as_deref().and_then(|p| index.get(p).copied()))
@@ -112,19 +115,31 @@ mod tests {
     use super::*;
 
     fn comment(id: &str, parent: Option<&str>) -> Comment {
-        Comment { id: id.into(), parent_id: parent.map(Into::into), ..Comment::default() }
+        Comment {
+            id: id.into(),
+            parent_id: parent.map(Into::into),
+            ..Comment::default()
+        }
     }
 
     #[test]
     fn depths_follow_parents_in_any_order() {
-        let mut c = vec![comment("c", Some("b")), comment("a", None), comment("b", Some("a"))];
+        let mut c = vec![
+            comment("c", Some("b")),
+            comment("a", None),
+            comment("b", Some("a")),
+        ];
         set_depths(&mut c);
         assert_eq!(c.iter().map(|c| c.depth).collect::<Vec<_>>(), vec![2, 0, 1]);
     }
 
     #[test]
     fn dangling_parent_is_depth_one_and_cycles_terminate() {
-        let mut c = vec![comment("a", Some("zz")), comment("x", Some("y")), comment("y", Some("x"))];
+        let mut c = vec![
+            comment("a", Some("zz")),
+            comment("x", Some("y")),
+            comment("y", Some("x")),
+        ];
         set_depths(&mut c);
         assert_eq!(c[0].depth, 1);
         assert!(c[1].depth >= 1 && c[2].depth >= 1);

@@ -60,11 +60,29 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints reader warnings to stderr, one line each.
-pub fn report_warnings(warnings: &[threadguard::ingest::Warning]) {
-    for warning in warnings {
-        eprintln!("threadguard: warning: {warning}");
+/// Prints a reader warning to stderr, on one line.
+pub fn print_warning(warning: &threadguard::ingest::Warning) {
+    eprintln!("threadguard: warning: {warning}");
+}
+
+/// Reads every input into memory, printing warnings as they come.
+pub fn read_inputs(
+    paths: &[std::path::PathBuf],
+    format: threadguard::ingest::InputFormat,
+) -> threadguard::Result<Vec<threadguard::Thread>> {
+    /// Collects threads and prints warnings at once, so they show even if reading fails.
+    struct Printing(threadguard::ingest::Collected);
+    impl threadguard::ingest::Sink for Printing {
+        fn thread(&mut self, thread: threadguard::Thread) -> threadguard::Result<()> {
+            self.0.thread(thread)
+        }
+        fn warning(&mut self, warning: threadguard::ingest::Warning) {
+            print_warning(&warning);
+        }
     }
+    let mut sink = Printing(threadguard::ingest::Collected::default());
+    threadguard::ingest::read_paths(paths, format, &mut sink)?;
+    Ok(sink.0.threads)
 }
 
 /// The terminal's width in columns: `COLUMNS`, else the terminal's own, else 100.
@@ -72,7 +90,11 @@ pub fn terminal_width() -> usize {
     std::env::var("COLUMNS")
         .ok()
         .and_then(|c| c.parse().ok())
-        .or_else(|| crossterm::terminal::size().ok().map(|(w, _)| usize::from(w)))
+        .or_else(|| {
+            crossterm::terminal::size()
+                .ok()
+                .map(|(w, _)| usize::from(w))
+        })
         .filter(|&w| w >= 40)
         .unwrap_or(100)
 }

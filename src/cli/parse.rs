@@ -1,11 +1,11 @@
 //! `threadguard parse`: print the threads and comments found in the inputs.
 
-use super::{report_warnings, terminal_width};
+use super::{read_inputs, terminal_width};
 use clap::Args;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use threadguard::ingest::{self, InputFormat};
+use threadguard::ingest::InputFormat;
 use threadguard::report::{self, OutputFormat};
 
 /// Flags of `threadguard parse`.
@@ -29,11 +29,12 @@ pub struct ParseArgs {
 
 /// Runs `threadguard parse`.
 pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
-    let collected = ingest::read_all(&args.paths, args.input_format)?;
-    report_warnings(&collected.warnings);
+    let threads = read_inputs(&args.paths, args.input_format)?;
     let stdout = std::io::stdout();
-    let format = args.format.unwrap_or_else(|| OutputFormat::default_for(stdout.is_terminal()));
+    let format = args
+        .format
+        .unwrap_or_else(|| OutputFormat::default_for(stdout.is_terminal()));
     let mut out = std::io::BufWriter::new(stdout.lock());
-    report::write_parsed(&mut out, &collected.threads, format, terminal_width())?;
+    report::write_parsed(&mut out, &threads, format, terminal_width())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -44,11 +44,16 @@ fn utf8_lossy<'a>(path: &Path, bytes: &'a [u8], base: usize, sink: &mut dyn Sink
 
 /// Counts the invalid sequences `from_utf8_lossy` would replace.
 fn count_invalid_sequences(bytes: &[u8]) -> usize {
-    bytes.utf8_chunks().filter(|c| !c.invalid().is_empty()).count()
+    bytes
+        .utf8_chunks()
+        .filter(|c| !c.invalid().is_empty())
+        .count()
 }
 
 fn utf16(bytes: &[u8], to_unit: fn([u8; 2]) -> u16) -> String {
-    let units = bytes.chunks_exact(2).map(|pair| to_unit([pair[0], pair[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|pair| to_unit([pair[0], pair[1]]));
     char::decode_utf16(units)
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect()

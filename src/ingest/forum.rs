@@ -26,7 +26,8 @@ static HEADER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static FOOTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^In reply to by\s+(?P<name>.+?)\s*$").unwrap_or_else(|e| unreachable!("static regex: {e}"))
+    Regex::new(r"^In reply to by\s+(?P<name>.+?)\s*$")
+        .unwrap_or_else(|e| unreachable!("static regex: {e}"))
 });
 
 const NOT_VERIFIED: &str = "(not verified)";
@@ -55,28 +56,45 @@ fn parse_header(line: &str) -> Option<(Header, Option<String>)> {
     };
     let raw = format!("{} {}", &caps["date"], &caps["time"]);
     let parsed = NaiveDateTime::parse_from_str(&raw, "%m/%d/%Y %H:%M").ok();
-    let problem = parsed.is_none().then(|| format!("unparseable timestamp {raw:?}"));
+    let problem = parsed
+        .is_none()
+        .then(|| format!("unparseable timestamp {raw:?}"));
     let timestamp = parsed.map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
-    Some((Header { names, verified, timestamp }, problem))
+    Some((
+        Header {
+            names,
+            verified,
+            timestamp,
+        },
+        problem,
+    ))
 }
 
 /// Parses a forum page dump into a thread.
 pub fn parse(source: &str, thread_id: &str, text: &str, sink: &mut dyn Sink) -> Thread {
     let lines: Vec<&str> = text.split('\n').collect();
-    let header_at: Vec<usize> = (0..lines.len()).filter(|&i| HEADER.is_match(lines[i].trim())).collect();
+    let header_at: Vec<usize> = (0..lines.len())
+        .filter(|&i| HEADER.is_match(lines[i].trim()))
+        .collect();
     let article_end = header_at.first().copied().unwrap_or(lines.len());
     let (title, body) = title_and_body(&lines[..article_end]);
     let mut comments = Vec::with_capacity(header_at.len());
     for (n, &start) in header_at.iter().enumerate() {
         let end = header_at.get(n + 1).copied().unwrap_or(lines.len());
-        let Some((header, problem)) = parse_header(lines[start]) else { continue };
+        let Some((header, problem)) = parse_header(lines[start]) else {
+            continue;
+        };
         if let Some(problem) = problem {
             sink.warning(Warning {
                 location: Location::line(Path::new(source), start as u64 + 1),
                 message: problem,
             });
         }
-        comments.push(build_comment(positional_id(thread_id, n), header, &lines[start + 1..end]));
+        comments.push(build_comment(
+            positional_id(thread_id, n),
+            header,
+            &lines[start + 1..end],
+        ));
     }
     link_parents(&mut comments);
     Thread {
@@ -92,7 +110,12 @@ pub fn parse(source: &str, thread_id: &str, text: &str, sink: &mut dyn Sink) -> 
 fn title_and_body(lines: &[&str]) -> (Option<String>, Option<String>) {
     let mut rest = lines.iter().skip_while(|l| l.trim().is_empty());
     let title = rest.next().map(|t| t.trim().to_string());
-    let body = rest.copied().collect::<Vec<_>>().join("\n").trim().to_string();
+    let body = rest
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string();
     (title, (!body.is_empty()).then_some(body))
 }
 
@@ -128,7 +151,9 @@ fn build_comment(id: String, header: Header, body_lines: &[&str]) -> Comment {
         ..Comment::default()
     };
     if !header.verified {
-        comment.extra.insert("verified".to_string(), "false".to_string());
+        comment
+            .extra
+            .insert("verified".to_string(), "false".to_string());
     }
     comment
 }
@@ -136,7 +161,9 @@ fn build_comment(id: String, header: Header, body_lines: &[&str]) -> Comment {
 /// Links each reply to the latest earlier comment by its replied-to author, then sets depths.
 fn link_parents(comments: &mut [Comment]) {
     for i in 0..comments.len() {
-        let Some(wanted) = comments[i].parent_author.clone() else { continue };
+        let Some(wanted) = comments[i].parent_author.clone() else {
+            continue;
+        };
         let parent = (0..comments.len())
             .filter(|&j| j != i && comments[j].author.as_deref() == Some(wanted.as_str()))
             .filter(|&j| posted_before(&comments[j], j, &comments[i], i))
@@ -157,4 +184,3 @@ fn posted_before(a: &Comment, ia: usize, b: &Comment, ib: usize) -> bool {
 fn order_key(c: &Comment, position: usize) -> (Option<String>, usize) {
     (c.timestamp.clone(), position)
 }
-

@@ -115,7 +115,10 @@ pub fn read_all(paths: &[PathBuf], format: InputFormat) -> Result<Collected> {
 /// Streams every path into `sink`. Fails when a path is missing, a file is malformed,
 /// or nothing at all could be read.
 pub fn read_paths(paths: &[PathBuf], format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    let mut counting = CountingSink { inner: sink, threads: 0 };
+    let mut counting = CountingSink {
+        inner: sink,
+        threads: 0,
+    };
     for path in paths {
         read_path(path, format, &mut counting)?;
     }

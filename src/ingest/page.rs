@@ -81,7 +81,11 @@ pub fn parse_article(source: &str, thread_id: &str, text: &str) -> Thread {
 }
 
 fn empty_thread(source: &str, thread_id: &str) -> Thread {
-    Thread { id: thread_id.to_string(), source: source.to_string(), ..Thread::default() }
+    Thread {
+        id: thread_id.to_string(),
+        source: source.to_string(),
+        ..Thread::default()
+    }
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -97,7 +101,10 @@ fn paragraphs(text: &str) -> Vec<Paragraph> {
         let line = line.trim_end();
         if line.trim().is_empty() {
             if !lines.is_empty() {
-                out.push(Paragraph { text: lines.join("\n"), blank_lines_before: blanks });
+                out.push(Paragraph {
+                    text: lines.join("\n"),
+                    blank_lines_before: blanks,
+                });
                 lines.clear();
                 blanks = 0;
             }
@@ -107,7 +114,10 @@ fn paragraphs(text: &str) -> Vec<Paragraph> {
         }
     }
     if !lines.is_empty() {
-        out.push(Paragraph { text: lines.join("\n"), blank_lines_before: blanks });
+        out.push(Paragraph {
+            text: lines.join("\n"),
+            blank_lines_before: blanks,
+        });
     }
     out
 }
@@ -124,14 +134,19 @@ fn blocks(text: &str) -> Vec<Vec<String>> {
     blocks
 }
 
-/// The first block that is not masthead: prose, or the last block if all are short.
+/// The first block that is not masthead (at most two paragraphs of short lines without
+/// sentence punctuation); the first block when all are.
 fn article_block_index(blocks: &[Vec<String>]) -> Option<usize> {
     if blocks.is_empty() {
         return None;
     }
     let is_masthead = |block: &Vec<String>| {
         block.len() <= 2
-            && block.iter().all(|p| p.lines().count() <= 3 && p.lines().all(|l| l.chars().count() <= 60))
+            && block.iter().all(|p| {
+                p.lines().count() <= 3
+                    && p.lines()
+                        .all(|l| l.chars().count() <= 60 && !l.contains(['.', '!', '?']))
+            })
     };
     Some(blocks.iter().position(|b| !is_masthead(b)).unwrap_or(0))
 }
@@ -142,8 +157,14 @@ fn split_title(block: &[String]) -> (Option<String>, Vec<String>) {
         return (None, Vec::new());
     };
     let mut lines = first.splitn(2, '\n');
-    let title = lines.next().map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-    let mut rest: Vec<String> = lines.next().map(|r| vec![r.to_string()]).unwrap_or_default();
+    let title = lines
+        .next()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty());
+    let mut rest: Vec<String> = lines
+        .next()
+        .map(|r| vec![r.to_string()])
+        .unwrap_or_default();
     rest.extend(block[1..].iter().cloned());
     (title, rest)
 }
@@ -163,18 +184,26 @@ fn typography(paragraph: &str) -> Typography {
     if paragraph.contains(".\u{a0}") || paragraph.contains("\u{a0} ") {
         return Typography::Publisher;
     }
-    let chars: Vec<char> = paragraph.chars().collect();
-    let plain_break = chars.windows(3).any(|w| {
-        matches!(w[0], '.' | '?' | '!') && w[1] == ' ' && w[2].is_uppercase()
+    let mut window = ['\0'; 3];
+    let plain_break = paragraph.chars().any(|c| {
+        window = [window[1], window[2], c];
+        matches!(window[0], '.' | '?' | '!') && window[1] == ' ' && window[2].is_uppercase()
     });
-    if plain_break { Typography::Plain } else { Typography::Unknown }
+    if plain_break {
+        Typography::Plain
+    } else {
+        Typography::Unknown
+    }
 }
 
 /// Removes the glued first comment from the end of the article's paragraphs (rule 4) and
 /// returns its paragraphs (empty when the text gives no signal).
 fn split_glued_comment(article: &mut Vec<String>) -> Vec<String> {
     let kinds: Vec<Typography> = article.iter().map(|p| typography(p)).collect();
-    let publisher = kinds.iter().filter(|k| **k == Typography::Publisher).count();
+    let publisher = kinds
+        .iter()
+        .filter(|k| **k == Typography::Publisher)
+        .count();
     let Some(last_publisher) = kinds.iter().rposition(|k| *k == Typography::Publisher) else {
         return Vec::new();
     };
@@ -198,7 +227,9 @@ fn is_author_line(paragraph: &str) -> bool {
     }
     // A detached trailing " ." is part of how some blogs render a display name.
     let core = line.strip_suffix(" .").unwrap_or(line);
-    let sentence_punctuation = core.chars().any(|c| matches!(c, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '“' | '”'));
+    let sentence_punctuation = core
+        .chars()
+        .any(|c| matches!(c, '.' | '!' | '?' | ',' | ';' | ':' | '"' | '“' | '”'));
     !sentence_punctuation && core.chars().any(char::is_alphanumeric)
 }
 
@@ -236,7 +267,9 @@ mod tests {
         assert!(is_author_line("Jonathan Cohen"));
         assert!(!is_author_line("Under statement. Call spade a spade."));
         assert!(!is_author_line("And the lexicon of a 3 year old."));
-        assert!(!is_author_line("Yet another thoughtful article from The Saker. Bravo"));
+        assert!(!is_author_line(
+            "Yet another thoughtful article from The Saker. Bravo"
+        ));
     }
 
     #[test]
@@ -244,7 +277,10 @@ mod tests {
         let text = "Title\n\nArticle one.\n\n\nComment one.\n\nStill one.\n\n\n\nComment two.";
         let b = blocks(text);
         assert_eq!(b.len(), 3);
-        assert_eq!(b[1], vec!["Comment one.".to_string(), "Still one.".to_string()]);
+        assert_eq!(
+            b[1],
+            vec!["Comment one.".to_string(), "Still one.".to_string()]
+        );
     }
 
     #[test]

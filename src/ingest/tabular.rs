@@ -48,9 +48,13 @@ impl<'a> Chunker<'a> {
 
     /// Adds one row, flushing the current chunk when the thread changes or it is full.
     fn push(&mut self, mut row: Row) -> Result<()> {
-        let thread_id = take(&mut row, "thread_id").unwrap_or_else(|| self.default_thread_id.clone());
+        let thread_id =
+            take(&mut row, "thread_id").unwrap_or_else(|| self.default_thread_id.clone());
         let same_thread = self.current.as_ref().is_some_and(|t| t.id == thread_id);
-        let full = self.current.as_ref().is_some_and(|t| t.comments.len() >= CHUNK_COMMENTS);
+        let full = self
+            .current
+            .as_ref()
+            .is_some_and(|t| t.comments.len() >= CHUNK_COMMENTS);
         if !same_thread || full {
             self.flush()?;
         }
@@ -99,7 +103,12 @@ fn comment_from_row(mut row: Row, thread_id: &str, position: usize) -> Comment {
 }
 
 /// Reads a CSV export.
-pub fn read_csv(path: &Path, default_thread_id: &str, text: &str, sink: &mut dyn Sink) -> Result<()> {
+pub fn read_csv(
+    path: &Path,
+    default_thread_id: &str,
+    text: &str,
+    sink: &mut dyn Sink,
+) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
@@ -130,7 +139,9 @@ pub fn read_csv(path: &Path, default_thread_id: &str, text: &str, sink: &mut dyn
 pub fn csv_error(path: &Path, err: &csv::Error) -> Error {
     let line = err.position().map(|p| p.line());
     let message = match err.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("malformed CSV row: {len} fields where the header has {expected_len}")
         }
         _ => format!("malformed CSV: {err}"),
@@ -143,13 +154,19 @@ pub fn csv_error(path: &Path, err: &csv::Error) -> Error {
 }
 
 /// Reads a JSON Lines export: one object per line, blank lines skipped.
-pub fn read_jsonl(path: &Path, default_thread_id: &str, text: &str, sink: &mut dyn Sink) -> Result<()> {
+pub fn read_jsonl(
+    path: &Path,
+    default_thread_id: &str,
+    text: &str,
+    sink: &mut dyn Sink,
+) -> Result<()> {
     let mut chunker = Chunker::new(path, default_thread_id, sink);
     for (n, line) in text.split('\n').enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let row = parse_json_row(line).map_err(|m| Error::input(Location::line(path, n as u64 + 1), m))?;
+        let row = parse_json_row(line)
+            .map_err(|m| Error::input(Location::line(path, n as u64 + 1), m))?;
         chunker.push(row)?;
     }
     chunker.flush()

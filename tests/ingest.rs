@@ -1,0 +1,241 @@
+//! Ingestion on the seeds and on exports, through the library.
+
+use std::path::{Path, PathBuf};
+use threadguard::ingest::{self, InputFormat};
+use threadguard::thread::Thread;
+
+fn read(path: &str) -> Vec<Thread> {
+    ingest::read_all(&[PathBuf::from(path)], InputFormat::Auto)
+        .unwrap_or_else(|e| panic!("reading {path}: {e}"))
+        .threads
+}
+
+fn seed(prefix: &str) -> Thread {
+    let dir = Path::new("seeds");
+    let file = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+        .unwrap_or_else(|| panic!("no seed {prefix}"));
+    let mut threads = read(file.to_str().unwrap());
+    assert_eq!(threads.len(), 1);
+    threads.remove(0)
+}
+
+#[test]
+fn blog_seed_has_twenty_comments_six_with_authors() {
+    let thread = seed("000_");
+    assert_eq!(
+        thread.title.as_deref(),
+        Some("Rex Tillerson Meets With Foreign Minister Lavrov And President Putin")
+    );
+    assert_eq!(thread.comments.len(), 20);
+    let authors: Vec<&str> = thread
+        .comments
+        .iter()
+        .filter_map(|c| c.author.as_deref())
+        .collect();
+    assert_eq!(
+        authors,
+        [
+            "888mladen .",
+            "888mladen .",
+            "888mladen .",
+            "chris chuba",
+            "jim crowland",
+            "Jonathan Cohen"
+        ]
+    );
+    // The first comment is split off the article by the typography rule.
+    assert!(
+        thread.comments[0]
+            .text
+            .starts_with("Thing is that the Cold War")
+    );
+    assert!(
+        thread
+            .body
+            .as_deref()
+            .unwrap()
+            .ends_with("same trash heap of history.")
+    );
+    assert!(
+        thread.comments[19]
+            .text
+            .starts_with("I think they made a secret deal.")
+    );
+    assert_eq!(
+        thread.comments[9].text,
+        "Under statement. Call spade a spade."
+    );
+    let ids: Vec<&str> = thread.comments.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids[0], "000_06244f27de9ea2b7-c1");
+    assert_eq!(ids[19], "000_06244f27de9ea2b7-c20");
+}
+
+#[test]
+fn article_only_seed_has_no_comments() {
+    let thread = seed("001_");
+    assert_eq!(
+        thread.title.as_deref(),
+        Some("Progress Seen in Tillerson Talks with Lavrov and Putin")
+    );
+    assert!(thread.comments.is_empty());
+    assert!(thread.body.as_deref().unwrap().contains("Idlib"));
+}
+
+#[test]
+fn forum_seed_authors_replies_parents_and_timestamps() {
+    let thread = seed("003_");
+    assert!(
+        thread
+            .title
+            .as_deref()
+            .unwrap()
+            .starts_with("Tillerson, Lavrov Discuss")
+    );
+    let got: Vec<(&str, Option<&str>, &str)> = thread
+        .comments
+        .iter()
+        .map(|c| {
+            (
+                c.author.as_deref().unwrap(),
+                c.parent_author.as_deref(),
+                c.timestamp.as_deref().unwrap(),
+            )
+        })
+        .collect();
+    let expected = [
+        ("Mr 9x19", Some("peopledontwanttruth"), "2017-08-06T17:33"),
+        ("AurorusBorealus", Some("attila404"), "2017-08-06T18:05"),
+        ("BOPOH", Some("historian40"), "2017-08-06T18:11"),
+        ("Storm-Clouds", None, "2017-08-06T16:30"),
+        ("uhland62", Some("chunga"), "2017-08-06T21:34"),
+        ("Father ¢hristmas", None, "2017-08-06T16:44"),
+        ("Fartboxbuffet", None, "2017-08-06T17:21"),
+        ("Blanco Diablo", None, "2017-08-06T17:41"),
+        ("uhland62", Some("Blanco Diablo"), "2017-08-06T21:29"),
+        ("johnnycanuck", None, "2017-08-06T18:09"),
+        ("AurorusBorealus", None, "2017-08-06T18:25"),
+        (
+            "AurorusBorealus",
+            Some("AurorusBorealus"),
+            "2017-08-06T18:39",
+        ),
+    ];
+    assert_eq!(got, expected);
+    let c = &thread.comments;
+    // Replies to authors on the page are linked; the self-reply goes to the earlier post.
+    assert_eq!(c[8].parent_id.as_deref(), Some(c[7].id.as_str()));
+    assert_eq!(c[11].parent_id.as_deref(), Some(c[10].id.as_str()));
+    assert_eq!(c[11].depth, 1);
+    // Replies to authors not on the page keep the name but have no parent id.
+    assert_eq!(c[0].parent_id, None);
+    assert_eq!(c[0].depth, 1);
+    assert_eq!(c[3].depth, 0);
+    assert_eq!(
+        c[5].extra.get("verified").map(String::as_str),
+        Some("false")
+    );
+    // Footers are not part of the text.
+    assert!(c.iter().all(|c| !c.text.contains("In reply to by")));
+    assert!(c[3].text.starts_with("Kabuki for the sheeple"));
+}
+
+#[test]
+fn directory_reads_every_page_in_name_order() {
+    let threads = read("seeds");
+    let ids: Vec<&str> = threads.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        [
+            "000_06244f27de9ea2b7",
+            "001_629c7064ccbf7d65",
+            "003_6ee2c4430c52994c"
+        ]
+    );
+    let counts: Vec<usize> = threads.iter().map(|t| t.comments.len()).collect();
+    assert_eq!(counts, [20, 0, 12]);
+}
+
+#[test]
+fn csv_export_columns_ids_parents_and_extras() {
+    let threads = read("tests/fixtures/ingest/export.csv");
+    assert_eq!(threads.len(), 2);
+    let t1 = &threads[0];
+    assert_eq!(t1.id, "t1");
+    assert_eq!(t1.comments.len(), 2);
+    assert_eq!(t1.comments[0].text, "First comment, with a comma");
+    assert_eq!(t1.comments[1].parent_id.as_deref(), Some("a1"));
+    assert_eq!(t1.comments[1].depth, 1);
+    assert_eq!(t1.comments[1].text, "A reply\nover two lines");
+    assert_eq!(
+        t1.comments[0].extra.get("score").map(String::as_str),
+        Some("3")
+    );
+    assert_eq!(threads[1].comments[0].text, "Another thread \"quoted\"");
+    assert_eq!(threads[1].comments[0].timestamp, None);
+}
+
+#[test]
+fn jsonl_export_with_blank_lines_and_typed_values() {
+    let threads = read("tests/fixtures/ingest/export.jsonl");
+    assert_eq!(threads.len(), 1);
+    let c = &threads[0].comments;
+    assert_eq!(c.len(), 2);
+    assert_eq!(c[0].author.as_deref(), Some("dora"));
+    assert_eq!(c[0].extra.get("likes").map(String::as_str), Some("4"));
+    assert_eq!(c[1].extra.get("flagged").map(String::as_str), Some("true"));
+    assert_eq!(c[1].parent_id.as_deref(), Some("x1"));
+}
+
+#[test]
+fn exports_without_ids_get_positional_ids_per_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plain.csv");
+    std::fs::write(&path, "text\nfirst\nsecond\n").unwrap();
+    let threads = read(path.to_str().unwrap());
+    assert_eq!(threads[0].id, "plain");
+    let ids: Vec<&str> = threads[0].comments.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(ids, ["plain-c1", "plain-c2"]);
+}
+
+#[test]
+fn forced_format_overrides_detection() {
+    let threads = ingest::read_all(
+        &[PathBuf::from("seeds/000_06244f27de9ea2b7.txt")],
+        InputFormat::Article,
+    )
+    .unwrap()
+    .threads;
+    assert!(threads[0].comments.is_empty());
+    assert!(threads[0].body.as_deref().unwrap().contains("secret deal"));
+}
+
+#[test]
+fn large_export_streams_in_bounded_chunks() {
+    struct MaxChunk(usize, usize);
+    impl ingest::Sink for MaxChunk {
+        fn thread(&mut self, t: Thread) -> threadguard::Result<()> {
+            self.0 = self.0.max(t.comments.len());
+            self.1 += t.comments.len();
+            Ok(())
+        }
+        fn warning(&mut self, _: ingest::Warning) {}
+    }
+    let mut csv = String::from("thread_id,text\n");
+    for i in 0..5000 {
+        csv.push_str(&format!("t,comment {i}\n"));
+    }
+    let mut sink = MaxChunk(0, 0);
+    ingest::read_bytes(
+        Path::new("big.csv"),
+        "big",
+        csv.as_bytes(),
+        InputFormat::Csv,
+        &mut sink,
+    )
+    .unwrap();
+    assert_eq!(sink.1, 5000);
+    assert!(sink.0 <= ingest::CHUNK_COMMENTS);
+}
