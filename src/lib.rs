@@ -11,10 +11,18 @@
 //!
 //! The `threadguard` binary is a thin CLI over this library.
 
+pub mod agreement;
 pub mod error;
+pub mod features;
 pub mod fsutil;
+pub mod import;
 pub mod ingest;
+pub mod label;
+pub mod labels;
+pub mod metrics;
+pub mod model;
 pub mod report;
+pub mod text;
 pub mod thread;
 
 pub use error::{Error, Result};

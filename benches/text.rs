@@ -1,0 +1,84 @@
+//! Benchmarks of the text stage: normalization + tokenization of a realistic ~1 KB comment
+//! and of a 100 KB text, plus cached stemming.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use std::hint::black_box;
+use threadguard::text::{StemCache, Tokenizer, Tokens};
+
+/// A realistic ~1 KB reader comment with a little obfuscation, a URL, a mention and numbers.
+const COMMENT: &str = "@DeepThinker42 You clearly didn't read the article, did you? The ministry \
+published the figures on 12 March 2017 and they're right there: https://example.com/report?id=991. \
+Anyone who still believes the official story after the 9/11 commission, the WMD fiasco and the \
+\u{201C}humanitarian\u{201D} bombing of Libya is either paid to believe it or a complete 1d10t. \
+Wake up, sheeple!!! The same globalist families have been pulling the strings since the 1913 Fed \
+act, and every election is theater for the masses. Soooo predictable. Of course the media won't \
+touch it, they're all in bed together with the deep state. I'm not saying every politician is a \
+f**king crook, but when 95% of them vote the same way on every war, you have to ask who really \
+gives the orders. Look at the money: follow the lobbyists, the think tanks, the G20 summits behind \
+closed doors. None of that is secret, it's just ignored. Read something other than the headlines \
+for once, and stop calling people conspiracy theorists for asking questions. Café owners in my \
+town understand this better than most journalists do.";
+
+/// About 100 KB of comment-like text: varied comments, some obfuscated, some non-ASCII.
+fn long_text() -> String {
+    let extra = [
+        "What a st00pid take. Y o u  a r e  a  c l o w n and everyone here knows it.",
+        "Thanks for the thoughtful reply \u{2014} I hadn\u{2019}t considered the budget side. \
+         Numbers from 2019 show a 3.5% rise.",
+        "This is a false flag, plain and simple. Follow the money and the \u{0456}d\u{0456}\u{043E}ts \
+         who fund it.",
+        "Правительство опять врёт. Ｆｕｌｌ ｗｉｄｔｈ text and 𝐛𝐨𝐥𝐝 letters appear too.",
+        "Holy sh!t, that result was close. Well played by both teams, honestly.",
+    ];
+    let mut s = String::with_capacity(101 * 1024);
+    let mut k = 0;
+    while s.len() < 100 * 1024 {
+        s.push_str(COMMENT);
+        s.push_str("\n\n");
+        s.push_str(extra[k % extra.len()]);
+        s.push_str("\n\n");
+        k += 1;
+    }
+    s
+}
+
+fn bench_tokenize(c: &mut Criterion) {
+    let mut group = c.benchmark_group("normalize_tokenize");
+    for (name, text) in [
+        ("comment_1k", COMMENT.to_string()),
+        ("text_100k", long_text()),
+    ] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        let mut tokenizer = Tokenizer::new();
+        let mut tokens = Tokens::new();
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                tokenizer.tokenize_into(black_box(&text), &mut tokens);
+                black_box(tokens.len())
+            })
+        });
+    }
+    group.finish();
+}
+
+fn bench_stem(c: &mut Criterion) {
+    let mut tokenizer = Tokenizer::new();
+    let mut tokens = Tokens::new();
+    tokenizer.tokenize_into(COMMENT, &mut tokens);
+    let words: Vec<String> = tokens.iter().map(|t| t.text.to_string()).collect();
+    let mut cache = StemCache::new();
+    let mut group = c.benchmark_group("stem");
+    group.throughput(Throughput::Elements(words.len() as u64));
+    group.bench_function("cached_comment_words", |b| {
+        b.iter(|| {
+            words
+                .iter()
+                .map(|w| cache.stem(black_box(w)).len())
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_tokenize, bench_stem);
+criterion_main!(benches);

@@ -1,0 +1,2121 @@
+//! The feature stage: word n-grams of stems, `char_wb` character n-grams and a few dense
+//! signals, weighted by TF-IDF over a vocabulary learned at training time.
+//!
+//! Feature names are readable and stable: `w:idiot`, `w:deep state` (word n-grams of stems
+//! joined by one space), `c: idi` (character n-grams of a normalized word padded with one
+//! space on each side, like scikit-learn's `char_wb`), and `d:caps_share` (dense signals).
+//!
+//! # Fast lookup
+//!
+//! Scoring never builds feature-name strings. Each candidate n-gram is hashed to 64 bits
+//! while it is generated and looked up in a map from hash to feature index (see
+//! [`feature_hash`]). Word n-grams hash the bytes of their name with FNV-1a, a unigram's
+//! state extended to its bigram, then a murmur3 finalizer. Character n-grams of up to 8
+//! bytes are read from a sliding 8-byte window of the padded word, masked to length, and
+//! mixed with a per-length seed; longer (multibyte) ones fall back to FNV-1a. The vocabulary
+//! stores names for readability and rebuilds the map from them on load.
+//!
+//! Collisions: two vocabulary features with the same hash are rejected when the vocabulary
+//! is built or loaded. An out-of-vocabulary n-gram can still collide with a vocabulary hash
+//! and be counted as that feature; with 64-bit hashes, a vocabulary of `V` features and `M`
+//! distinct n-grams the chance is about `V * M / 2^64` (around 1e-9 for `V = 10^5`,
+//! `M = 10^8`), which is negligible next to the model's own error.
+//!
+//! # Weighting
+//!
+//! Sparse (word + char) features get TF-IDF with sublinear tf `1 + ln(tf)` (configurable)
+//! and smooth idf `ln((1 + n) / (1 + df)) + 1`, and the sparse part is L2-normalized. Dense
+//! signals, each scaled to [0, 1], are appended unnormalized at the end of the index space.
+
+use crate::text::{StemCache, TokenKind, Tokenizer, Tokens, is_abusive_word};
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Prefix of word n-gram feature names.
+pub const WORD_PREFIX: &str = "w:";
+/// Prefix of character n-gram feature names.
+pub const CHAR_PREFIX: &str = "c:";
+/// Prefix of dense feature names.
+pub const DENSE_PREFIX: &str = "d:";
+
+/// Longest word n-gram allowed in a [`FeatureConfig`].
+pub const MAX_WORD_NGRAM: usize = 4;
+/// Longest character n-gram allowed in a [`FeatureConfig`].
+pub const MAX_CHAR_NGRAM: usize = 8;
+
+/// Errors of the feature stage.
+#[derive(Debug, thiserror::Error)]
+pub enum FeatureError {
+    /// A [`FeatureConfig`] value is out of range.
+    #[error("invalid feature configuration: {0}")]
+    Config(String),
+    /// The label table does not match the documents.
+    #[error("invalid training labels: {0}")]
+    Labels(String),
+    /// A vocabulary (usually a loaded one) is inconsistent.
+    #[error("invalid vocabulary: {0}")]
+    Vocabulary(String),
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+// ---------------------------------------------------------------------------------------------
+
+/// How features are generated and selected. Missing fields deserialize to the defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FeatureConfig {
+    /// Word n-gram lengths `(min, max)` over stems; `(0, 0)` disables word features.
+    pub word_ngram_range: (usize, usize),
+    /// Character n-gram lengths `(min, max)` within padded words; `(0, 0)` disables them.
+    pub char_ngram_range: (usize, usize),
+    /// Features in fewer documents than this are dropped.
+    pub min_df: usize,
+    /// Features in more than this share of documents are dropped (1.0 keeps all).
+    pub max_df: f64,
+    /// Features kept per label, ranked by chi-squared on that label's labeled documents.
+    pub top_k: usize,
+    /// Use `1 + ln(tf)` instead of the raw count.
+    pub sublinear_tf: bool,
+    /// Stem words (Snowball English) before building word n-grams.
+    pub stem: bool,
+    /// Append the dense signals ([`DenseSignal`]).
+    pub dense: bool,
+}
+
+impl Default for FeatureConfig {
+    fn default() -> Self {
+        Self {
+            word_ngram_range: (1, 2),
+            char_ngram_range: (2, 5),
+            min_df: 2,
+            max_df: 1.0,
+            top_k: 20_000,
+            sublinear_tf: true,
+            stem: true,
+            dense: true,
+        }
+    }
+}
+
+impl FeatureConfig {
+    /// Checks that every value is in range.
+    pub fn validate(&self) -> Result<(), FeatureError> {
+        check_range("word_ngram_range", self.word_ngram_range, MAX_WORD_NGRAM)?;
+        check_range("char_ngram_range", self.char_ngram_range, MAX_CHAR_NGRAM)?;
+        if !(self.max_df > 0.0 && self.max_df <= 1.0) {
+            return Err(FeatureError::Config(format!(
+                "max_df must be in (0, 1], got {}",
+                self.max_df
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Checks an n-gram range: `(0, 0)` or `1 <= min <= max <= cap`.
+fn check_range(name: &str, (lo, hi): (usize, usize), cap: usize) -> Result<(), FeatureError> {
+    if (lo, hi) == (0, 0) || (1 <= lo && lo <= hi && hi <= cap) {
+        return Ok(());
+    }
+    Err(FeatureError::Config(format!(
+        "{name} must be (0, 0) or 1 <= min <= max <= {cap}, got ({lo}, {hi})"
+    )))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hashing
+// ---------------------------------------------------------------------------------------------
+
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
+
+/// Incremental FNV-1a state over the bytes of a feature name. Feeding a name in pieces gives
+/// the same hash as feeding it whole, which is what lets scoring hash n-grams without
+/// building their names.
+#[derive(Debug, Clone, Copy)]
+struct NameHash(u64);
+
+impl NameHash {
+    const fn new() -> Self {
+        Self(FNV_OFFSET)
+    }
+
+    #[inline]
+    const fn byte(self, b: u8) -> Self {
+        Self((self.0 ^ b as u64).wrapping_mul(FNV_PRIME))
+    }
+
+    #[inline]
+    const fn bytes(mut self, bytes: &[u8]) -> Self {
+        let mut i = 0;
+        while i < bytes.len() {
+            self = self.byte(bytes[i]);
+            i += 1;
+        }
+        self
+    }
+
+    /// The final 64-bit hash (murmur3 finalizer, so every bit depends on every byte).
+    #[inline]
+    const fn finish(self) -> u64 {
+        let mut k = self.0;
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        k ^= k >> 33;
+        k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        k ^ (k >> 33)
+    }
+}
+
+const WORD_SEED: NameHash = NameHash::new().bytes(WORD_PREFIX.as_bytes());
+const CHAR_SEED: NameHash = NameHash::new().bytes(CHAR_PREFIX.as_bytes());
+
+/// Per-length seeds for packed character n-grams (index = byte length, 1..=8).
+const PACKED_SEEDS: [u64; 9] = [
+    0x9e37_79b9_7f4a_7c15,
+    0xbf58_476d_1ce4_e5b9,
+    0x94d0_49bb_1331_11eb,
+    0xd6e8_feb8_6659_fd93,
+    0xa076_1d64_78bd_642f,
+    0xe703_7ed1_a0b4_28db,
+    0x8ebc_6af0_9c88_c6e3,
+    0x5899_65cc_7537_4cc3,
+    0x1d8e_4e27_c47d_124f,
+];
+
+/// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8).
+const LOW_BYTES: [u64; 9] = {
+    let mut m = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        m[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    m
+};
+
+/// Hash of a character n-gram of `len <= 8` bytes packed little-endian into `packed`.
+#[inline]
+const fn packed_gram_hash(packed: u64, len: usize) -> u64 {
+    NameHash(packed ^ PACKED_SEEDS[len]).finish()
+}
+
+/// Hash of the character n-gram `gram` (the feature name without its `c:` prefix): n-grams
+/// of up to 8 bytes are packed into one `u64` and mixed; longer ones use FNV-1a.
+#[inline]
+fn char_gram_hash(gram: &[u8]) -> u64 {
+    if gram.len() > 8 {
+        return CHAR_SEED.bytes(gram).finish();
+    }
+    let mut buf = [0u8; 8];
+    buf[..gram.len()].copy_from_slice(gram);
+    packed_gram_hash(u64::from_le_bytes(buf), gram.len())
+}
+
+/// The 64-bit hash of a feature name, equal to the hash scoring computes for the same
+/// n-gram without building its name.
+pub fn feature_hash(name: &str) -> u64 {
+    match name.strip_prefix(CHAR_PREFIX) {
+        Some(gram) => char_gram_hash(gram.as_bytes()),
+        None => NameHash::new().bytes(name.as_bytes()).finish(),
+    }
+}
+
+/// Hasher for keys that are already well-mixed 64-bit hashes: passes them through.
+#[derive(Debug, Default, Clone, Copy)]
+struct PrehashedHasher(u64);
+
+impl Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Map from feature hash to feature index.
+type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>;
+
+// ---------------------------------------------------------------------------------------------
+// Dense signals
+// ---------------------------------------------------------------------------------------------
+
+/// Number of dense signals.
+pub const DENSE_COUNT: usize = 5;
+
+/// Byte length at which `d:log_len` reaches 1.
+const LOG_LEN_FULL: f32 = 4096.0;
+
+/// Dense per-comment signals, each scaled to [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DenseSignal {
+    /// `d:caps_share`: uppercase letters / letters.
+    CapsShare,
+    /// `d:punct_run`: longest run of `!`/`?`, `(run - 1) / 4` capped at 1.
+    PunctRun,
+    /// `d:log_len`: `ln(1 + bytes) / ln(1 + 4096)` capped at 1.
+    LogLength,
+    /// `d:second_person`: second-person address ("you are a", "you're a", "you idiot",
+    /// "your kind", "people like you"), `matches / 3` capped at 1.
+    SecondPerson,
+    /// `d:obfuscated`: tokens the text stage de-obfuscated, `count / 3` capped at 1.
+    Obfuscation,
+}
+
+impl DenseSignal {
+    /// All signals in index order.
+    pub const ALL: [DenseSignal; DENSE_COUNT] = [
+        DenseSignal::CapsShare,
+        DenseSignal::PunctRun,
+        DenseSignal::LogLength,
+        DenseSignal::SecondPerson,
+        DenseSignal::Obfuscation,
+    ];
+
+    /// The feature name (`d:...`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DenseSignal::CapsShare => "d:caps_share",
+            DenseSignal::PunctRun => "d:punct_run",
+            DenseSignal::LogLength => "d:log_len",
+            DenseSignal::SecondPerson => "d:second_person",
+            DenseSignal::Obfuscation => "d:obfuscated",
+        }
+    }
+
+    /// The signal with this feature name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// Position in [`DenseSignal::ALL`].
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Spans of the original text behind dense signals, filled when explaining.
+type DenseSpans = Vec<(DenseSignal, usize, usize)>;
+
+/// Computes all dense signals of `text` (already tokenized into `tokens`).
+fn dense_signals(
+    text: &str,
+    tokens: &Tokens,
+    mut spans: Option<&mut DenseSpans>,
+) -> [f32; DENSE_COUNT] {
+    let mut v = [0.0f32; DENSE_COUNT];
+    v[DenseSignal::CapsShare.slot()] = caps_share(text);
+    let (run, run_at) = longest_punct_run(text);
+    v[DenseSignal::PunctRun.slot()] = (run.saturating_sub(1) as f32 / 4.0).min(1.0);
+    v[DenseSignal::LogLength.slot()] =
+        ((text.len() as f32).ln_1p() / LOG_LEN_FULL.ln_1p()).min(1.0);
+    let mut address = 0usize;
+    let mut obfuscated = 0usize;
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some(last) = second_person_at(tokens, i) {
+            address += 1;
+            push_span(&mut spans, DenseSignal::SecondPerson, tokens, i, last);
+        }
+        if tokens.spans()[i].obfuscated {
+            obfuscated += 1;
+            push_span(&mut spans, DenseSignal::Obfuscation, tokens, i, i);
+        }
+        i += 1;
+    }
+    v[DenseSignal::SecondPerson.slot()] = (address as f32 / 3.0).min(1.0);
+    v[DenseSignal::Obfuscation.slot()] = (obfuscated as f32 / 3.0).min(1.0);
+    if let Some(spans) = spans {
+        if run >= 2 {
+            spans.push((DenseSignal::PunctRun, run_at, run_at + run));
+        }
+        shouted_words(text, tokens, spans);
+    }
+    v
+}
+
+/// Records the original span of tokens `first..=last` for a signal.
+fn push_span(
+    spans: &mut Option<&mut DenseSpans>,
+    signal: DenseSignal,
+    tokens: &Tokens,
+    first: usize,
+    last: usize,
+) {
+    if let (Some(spans), Some(a), Some(b)) = (
+        spans.as_deref_mut(),
+        tokens.spans().get(first),
+        tokens.spans().get(last),
+    ) {
+        spans.push((signal, a.start, b.end));
+    }
+}
+
+/// Share of uppercase letters among cased letters.
+fn caps_share(text: &str) -> f32 {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    if text.is_ascii() {
+        for b in text.bytes() {
+            upper += usize::from(b.is_ascii_uppercase());
+            lower += usize::from(b.is_ascii_lowercase());
+        }
+    } else {
+        for c in text.chars() {
+            upper += usize::from(c.is_uppercase());
+            lower += usize::from(c.is_lowercase());
+        }
+    }
+    if upper + lower == 0 {
+        0.0
+    } else {
+        upper as f32 / (upper + lower) as f32
+    }
+}
+
+/// Length and byte offset of the longest run of `!`/`?`.
+fn longest_punct_run(text: &str) -> (usize, usize) {
+    let (mut best, mut best_at, mut run) = (0, 0, 0);
+    for (i, b) in text.bytes().enumerate() {
+        if matches!(b, b'!' | b'?') {
+            run += 1;
+            if run > best {
+                best = run;
+                best_at = i + 1 - run;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    (best, best_at)
+}
+
+/// Spans of words written in capitals (two or more letters), for explaining `caps_share`.
+fn shouted_words(text: &str, tokens: &Tokens, spans: &mut DenseSpans) {
+    for t in tokens.spans().iter().filter(|t| t.kind == TokenKind::Word) {
+        let original = text.get(t.start..t.end).unwrap_or("");
+        let letters = original.chars().filter(|c| c.is_alphabetic()).count();
+        if letters >= 2 && !original.chars().any(char::is_lowercase) {
+            spans.push((DenseSignal::CapsShare, t.start, t.end));
+        }
+    }
+}
+
+const YOU: &[&str] = &["you", "u", "ya", "yu"];
+const ARE: &[&str] = &["are", "r", "re", "were"];
+const YOU_ARE: &[&str] = &["you're", "youre", "ur", "yer", "you've", "youve"];
+const YOUR: &[&str] = &["your", "ur", "yer", "yur"];
+const DETERMINERS: &[&str] = &[
+    "a",
+    "an",
+    "such",
+    "so",
+    "the",
+    "just",
+    "nothing",
+    "one",
+    "all",
+    "being",
+    "clearly",
+    "obviously",
+    "truly",
+    "really",
+    "totally",
+    "completely",
+    "no",
+    "nothing",
+    "been",
+    "pathetic",
+];
+const YOU_NOUNS: &[&str] = &[
+    "people",
+    "lot",
+    "guys",
+    "sheep",
+    "fools",
+    "liberals",
+    "conservatives",
+    "leftists",
+    "libs",
+    "trumpers",
+    "commies",
+    "snowflakes",
+    "lefties",
+    "righties",
+    "zionists",
+    "globalists",
+];
+const YOUR_NOUNS: &[&str] = &[
+    "kind",
+    "type",
+    "ilk",
+    "lot",
+    "people",
+    "ignorance",
+    "stupidity",
+    "brain",
+    "mother",
+    "mom",
+    "mama",
+    "tribe",
+    "breed",
+];
+const LIKE_YOU_SUBJECTS: &[&str] = &[
+    "people", "someone", "idiots", "morons", "those", "clowns", "trolls", "folks",
+];
+
+/// If a second-person address pattern starts at token `i`, the index of its last token.
+fn second_person_at(tokens: &Tokens, i: usize) -> Option<usize> {
+    let t = |k: usize| tokens.get(k).map_or("", |t| t.text);
+    let a = t(i);
+    if !matches!(
+        a.as_bytes().first(),
+        Some(b'y' | b'u' | b'p' | b's' | b'i' | b'm' | b't' | b'c' | b'f')
+    ) {
+        return None;
+    }
+    let b = t(i + 1);
+    let hit = if YOU.contains(&a) {
+        if ARE.contains(&b) && DETERMINERS.contains(&t(i + 2)) {
+            return Some(i + 2);
+        }
+        is_abusive_word(b) || YOU_NOUNS.contains(&b)
+    } else {
+        (YOU_ARE.contains(&a) && DETERMINERS.contains(&b))
+            || (YOUR.contains(&a) && YOUR_NOUNS.contains(&b))
+            || (LIKE_YOU_SUBJECTS.contains(&a) && b == "like" && t(i + 2) == "you")
+    };
+    match hit {
+        true if b == "like" => Some(i + 2),
+        true => Some(i + 1),
+        false => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sparse vectors and explanations
+// ---------------------------------------------------------------------------------------------
+
+/// A sparse feature vector: strictly increasing indices with their values.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SparseVec {
+    /// Feature indices, strictly increasing.
+    pub indices: Vec<u32>,
+    /// Values, one per index.
+    pub values: Vec<f32>,
+}
+
+impl SparseVec {
+    /// An empty vector.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Removes all entries, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.indices.clear();
+        self.values.clear();
+    }
+
+    /// Number of non-zero entries.
+    pub fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// Iterates over `(index, value)` pairs in index order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (u32, f32)> + '_ {
+        self.indices
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+    }
+
+    /// The value at `index` (0 when absent).
+    pub fn get(&self, index: u32) -> f32 {
+        self.indices
+            .binary_search(&index)
+            .ok()
+            .and_then(|k| self.values.get(k).copied())
+            .unwrap_or(0.0)
+    }
+
+    /// Dot product with a dense weight vector; indices beyond `weights` count as 0.
+    pub fn dot(&self, weights: &[f32]) -> f32 {
+        self.iter()
+            .map(|(i, v)| weights.get(i as usize).map_or(0.0, |w| w * v))
+            .sum()
+    }
+
+    /// Euclidean norm.
+    pub fn norm(&self) -> f32 {
+        self.values.iter().map(|v| v * v).sum::<f32>().sqrt()
+    }
+
+    fn push(&mut self, index: u32, value: f32) {
+        self.indices.push(index);
+        self.values.push(value);
+    }
+
+    /// Restores index order if pushes were out of order (only with hand-edited vocabularies).
+    fn sort_if_needed(&mut self) {
+        if self.indices.windows(2).all(|w| w[0] < w[1]) {
+            return;
+        }
+        let mut pairs: Vec<(u32, f32)> = self.iter().collect();
+        pairs.sort_by_key(|p| p.0);
+        pairs.dedup_by_key(|p| p.0);
+        self.clear();
+        for (i, v) in pairs {
+            self.push(i, v);
+        }
+    }
+}
+
+/// A feature vector plus, for each of its entries, where in the original text it came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Explanation {
+    /// The same vector [`Extractor::extract`] returns.
+    pub features: SparseVec,
+    /// `spans[k]` lists the distinct byte ranges `(start, end)` of the original text behind
+    /// entry `k` of `features`, sorted. Word n-grams span their words (a bigram covers both
+    /// words and what lies between), character n-grams span the word they are in, dense
+    /// signals span what triggered them (words in capitals, the longest `!?` run,
+    /// second-person phrases, obfuscated words; nothing for length).
+    pub spans: Vec<Vec<(usize, usize)>>,
+}
+
+/// Groups `(feature, start, end)` occurrences by the entries of `features`.
+fn group_spans(
+    features: &SparseVec,
+    mut occurrences: Vec<(u32, usize, usize)>,
+) -> Vec<Vec<(usize, usize)>> {
+    occurrences.sort_unstable();
+    occurrences.dedup();
+    let mut spans = Vec::with_capacity(features.len());
+    let mut rest = occurrences.as_slice();
+    for &index in &features.indices {
+        let skip = rest.iter().take_while(|o| o.0 < index).count();
+        rest = &rest[skip..];
+        let take = rest.iter().take_while(|o| o.0 == index).count();
+        spans.push(rest[..take].iter().map(|o| (o.1, o.2)).collect());
+        rest = &rest[take..];
+    }
+    spans
+}
+
+// ---------------------------------------------------------------------------------------------
+// N-gram generation
+// ---------------------------------------------------------------------------------------------
+
+/// Receives the n-grams of a document.
+trait Sink {
+    /// A word n-gram over tokens `first..=last`.
+    fn word(&mut self, hash: u64, first: usize, last: usize);
+    /// A character n-gram `gram` (UTF-8 bytes) of padded token `token`.
+    fn char_gram(&mut self, hash: u64, token: usize, gram: &[u8]);
+}
+
+/// A tokenized, stemmed document.
+#[derive(Clone, Copy)]
+struct Doc<'a> {
+    tokens: &'a Tokens,
+    stems: &'a str,
+    ranges: &'a [(usize, usize)],
+}
+
+impl Doc<'_> {
+    fn stem(&self, i: usize) -> &str {
+        self.ranges
+            .get(i)
+            .and_then(|&(a, b)| self.stems.get(a..b))
+            .unwrap_or("")
+    }
+
+    fn span(&self, first: usize, last: usize) -> (usize, usize) {
+        let spans = self.tokens.spans();
+        let start = spans.get(first).map_or(0, |s| s.start);
+        (start, spans.get(last).map_or(start, |s| s.end))
+    }
+
+    /// The name of word n-gram `first..=last`.
+    fn word_name(&self, first: usize, last: usize) -> String {
+        let mut name = String::from(WORD_PREFIX);
+        for k in first..=last {
+            if k > first {
+                name.push(' ');
+            }
+            name.push_str(self.stem(k));
+        }
+        name
+    }
+}
+
+/// Scratch buffers for character n-grams.
+#[derive(Debug, Default, Clone)]
+struct CharScratch {
+    padded: String,
+    bounds: Vec<usize>,
+}
+
+/// Generates all sparse n-grams of `doc` into `sink`.
+fn generate<S: Sink>(doc: Doc<'_>, cfg: &FeatureConfig, scratch: &mut CharScratch, sink: &mut S) {
+    word_ngrams(doc, cfg.word_ngram_range, sink);
+    char_ngrams(doc, cfg.char_ngram_range, scratch, sink);
+}
+
+/// Word n-grams over stems; each n-gram extends the hash state of the shorter one.
+fn word_ngrams<S: Sink>(doc: Doc<'_>, (lo, hi): (usize, usize), sink: &mut S) {
+    let n = doc.ranges.len();
+    for i in 0..n {
+        let mut h = WORD_SEED;
+        for k in 0..hi.min(n - i) {
+            if k > 0 {
+                h = h.byte(b' ');
+            }
+            h = h.bytes(doc.stem(i + k).as_bytes());
+            if k + 1 >= lo {
+                sink.word(h.finish(), i, i + k);
+            }
+        }
+    }
+}
+
+/// The feature name of a character n-gram.
+fn char_name(gram: &[u8]) -> String {
+    format!("{CHAR_PREFIX}{}", String::from_utf8_lossy(gram))
+}
+
+/// `char_wb` n-grams: for each word token, n-grams of `" " + word + " "` with exactly `n`
+/// characters for each `n` in range (unlike scikit-learn, a padded word shorter than `n`
+/// yields no `n`-gram rather than itself).
+fn char_ngrams<S: Sink>(
+    doc: Doc<'_>,
+    (lo, hi): (usize, usize),
+    scratch: &mut CharScratch,
+    sink: &mut S,
+) {
+    if hi == 0 {
+        return;
+    }
+    for (t, span) in doc.tokens.spans().iter().enumerate() {
+        if span.kind == TokenKind::Word {
+            word_char_ngrams(doc.tokens.text(span), t, (lo, hi), scratch, sink);
+        }
+    }
+}
+
+/// The `char_wb` n-grams of one word (token index `token`).
+fn word_char_ngrams<S: Sink>(
+    word: &str,
+    token: usize,
+    (lo, hi): (usize, usize),
+    scratch: &mut CharScratch,
+    sink: &mut S,
+) {
+    if hi == 0 {
+        return;
+    }
+    let CharScratch { padded, bounds } = scratch;
+    padded.clear();
+    padded.push(' ');
+    padded.push_str(word);
+    padded.push(' ');
+    if padded.is_ascii() {
+        ascii_char_ngrams(padded.as_bytes(), token, (lo, hi), sink);
+    } else {
+        bounds.clear();
+        bounds.extend(padded.char_indices().map(|(i, _)| i));
+        bounds.push(padded.len());
+        unicode_char_ngrams(padded.as_bytes(), bounds, token, (lo, hi), sink);
+    }
+}
+
+/// Character n-grams of an ASCII padded word from a sliding 8-byte window (`hi <= 8`).
+#[inline]
+fn ascii_char_ngrams<S: Sink>(p: &[u8], token: usize, (lo, hi): (usize, usize), sink: &mut S) {
+    let mut window = 0u64;
+    for (i, &b) in p.iter().take(8).enumerate() {
+        window |= u64::from(b) << (8 * i);
+    }
+    for s in 0..p.len() {
+        let longest = hi.min(p.len() - s).min(8);
+        for n in lo..=longest {
+            sink.char_gram(
+                packed_gram_hash(window & LOW_BYTES[n], n),
+                token,
+                &p[s..s + n],
+            );
+        }
+        window >>= 8;
+        if let Some(&b) = p.get(s + 8) {
+            window |= u64::from(b) << 56;
+        }
+    }
+}
+
+/// Character n-grams of a padded word with multibyte characters at boundaries `bounds`.
+fn unicode_char_ngrams<S: Sink>(
+    p: &[u8],
+    bounds: &[usize],
+    token: usize,
+    (lo, hi): (usize, usize),
+    sink: &mut S,
+) {
+    let chars = bounds.len().saturating_sub(1);
+    for s in 0..chars {
+        for n in lo..=hi.min(chars - s) {
+            let gram = &p[bounds[s]..bounds[s + n]];
+            sink.char_gram(char_gram_hash(gram), token, gram);
+        }
+    }
+}
+
+/// Per-document term counts over vocabulary indices: a dense counter array plus a bitset of
+/// the indices touched. Walking the bitset yields the distinct features in index order
+/// without sorting, and clears both structures for the next document.
+#[derive(Debug, Default, Clone)]
+struct Hits {
+    counts: Vec<u32>,
+    touched: Vec<u64>,
+}
+
+impl Hits {
+    /// Prepares for a document over a vocabulary of `len` features. Both arrays are all
+    /// zero here: [`Hits::drain`] clears what a document set.
+    fn reset(&mut self, len: usize) {
+        if self.counts.len() < len {
+            self.counts.resize(len, 0);
+            self.touched.resize(len.div_ceil(64), 0);
+        }
+    }
+
+    #[inline]
+    fn add(&mut self, index: u32) {
+        let i = index as usize;
+        if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.touched.get_mut(i / 64)) {
+            *c += 1;
+            *word |= 1 << (i % 64);
+        }
+    }
+
+    /// Calls `f(index, count)` for each touched feature in index order, clearing as it goes.
+    fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
+        for (w, word) in (0u32..).zip(self.touched.iter_mut()) {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                let index = w * 64 + bits.trailing_zeros();
+                bits &= bits - 1;
+                if let Some(c) = self.counts.get_mut(index as usize) {
+                    f(index, std::mem::take(c));
+                }
+            }
+        }
+    }
+}
+
+/// Counts the vocabulary indices of matching n-grams.
+struct HitSink<'a> {
+    vocab: &'a Vocabulary,
+    hits: &'a mut Hits,
+}
+
+impl Sink for HitSink<'_> {
+    #[inline]
+    fn word(&mut self, hash: u64, _: usize, _: usize) {
+        if let Some(i) = self.vocab.lookup_hash(hash) {
+            self.hits.add(i);
+        }
+    }
+
+    #[inline]
+    fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
+        if let Some(i) = self.vocab.lookup_hash(hash) {
+            self.hits.add(i);
+        }
+    }
+}
+
+/// Collects matching indices and where they came from.
+struct ExplainSink<'a> {
+    vocab: &'a Vocabulary,
+    doc: Doc<'a>,
+    hits: &'a mut Hits,
+    occurrences: Vec<(u32, usize, usize)>,
+}
+
+impl ExplainSink<'_> {
+    fn hit(&mut self, hash: u64, first: usize, last: usize) {
+        if let Some(feature) = self.vocab.lookup_hash(hash) {
+            self.hits.add(feature);
+            let (start, end) = self.doc.span(first, last);
+            self.occurrences.push((feature, start, end));
+        }
+    }
+}
+
+impl Sink for ExplainSink<'_> {
+    fn word(&mut self, hash: u64, first: usize, last: usize) {
+        self.hit(hash, first, last);
+    }
+
+    fn char_gram(&mut self, hash: u64, token: usize, _: &[u8]) {
+        self.hit(hash, token, token);
+    }
+}
+
+/// Collects every n-gram hash.
+struct HashSink<'a>(&'a mut Vec<u64>);
+
+impl Sink for HashSink<'_> {
+    fn word(&mut self, hash: u64, _: usize, _: usize) {
+        self.0.push(hash);
+    }
+
+    fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
+        self.0.push(hash);
+    }
+}
+
+/// Counts every n-gram by name (slow; for inspection and tests).
+struct NameCountSink<'a> {
+    doc: Doc<'a>,
+    counts: FxHashMap<String, u32>,
+}
+
+impl Sink for NameCountSink<'_> {
+    fn word(&mut self, _: u64, first: usize, last: usize) {
+        *self
+            .counts
+            .entry(self.doc.word_name(first, last))
+            .or_default() += 1;
+    }
+
+    fn char_gram(&mut self, _: u64, _: usize, gram: &[u8]) {
+        *self.counts.entry(char_name(gram)).or_default() += 1;
+    }
+}
+
+/// Records names for wanted hashes not yet named.
+struct NamingSink<'a> {
+    doc: Doc<'a>,
+    wanted: &'a FxHashSet<u64>,
+    names: &'a mut FxHashMap<u64, String>,
+}
+
+impl Sink for NamingSink<'_> {
+    fn word(&mut self, hash: u64, first: usize, last: usize) {
+        if self.wanted.contains(&hash) && !self.names.contains_key(&hash) {
+            self.names.insert(hash, self.doc.word_name(first, last));
+        }
+    }
+
+    fn char_gram(&mut self, hash: u64, _: usize, gram: &[u8]) {
+        if self.wanted.contains(&hash) && !self.names.contains_key(&hash) {
+            self.names.insert(hash, char_name(gram));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Extractor
+// ---------------------------------------------------------------------------------------------
+
+/// Collects the vocabulary indices of one word's character n-grams.
+struct CollectSink<'a> {
+    vocab: &'a Vocabulary,
+    out: &'a mut Vec<u32>,
+}
+
+impl Sink for CollectSink<'_> {
+    fn word(&mut self, _: u64, _: usize, _: usize) {}
+
+    #[inline]
+    fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
+        if let Some(i) = self.vocab.lookup_hash(hash) {
+            self.out.push(i);
+        }
+    }
+}
+
+/// Distinct words a [`WordCache`] holds before it starts over.
+const WORD_CACHE_LIMIT: usize = 200_000;
+
+/// What one distinct word contributes, for one vocabulary: its stem and the vocabulary
+/// indices of its character n-grams (ranges into the cache's arenas).
+#[derive(Debug, Clone, Copy)]
+struct WordEntry {
+    stem: (usize, usize),
+    grams: (usize, usize),
+}
+
+/// Per-vocabulary cache of [`WordEntry`]s. Word frequencies are Zipfian, so almost every
+/// word of a comment costs one hash lookup instead of a stem lookup plus one lookup per
+/// character n-gram.
+#[derive(Debug, Default)]
+struct WordCache {
+    vocab_id: u64,
+    index: FxHashMap<Box<str>, WordEntry>,
+    stems: String,
+    grams: Vec<u32>,
+}
+
+impl WordCache {
+    /// Empties the cache if it was filled for another vocabulary or is full.
+    fn prepare(&mut self, vocab_id: u64) {
+        if self.vocab_id != vocab_id || self.index.len() >= WORD_CACHE_LIMIT {
+            self.index.clear();
+            self.stems.clear();
+            self.grams.clear();
+            self.vocab_id = vocab_id;
+        }
+    }
+
+    /// The entry of `word`, computing it on a miss.
+    fn entry(
+        &mut self,
+        word: &str,
+        vocab: &Vocabulary,
+        stems: &mut StemCache,
+        scratch: &mut CharScratch,
+    ) -> WordEntry {
+        if let Some(&e) = self.index.get(word) {
+            return e;
+        }
+        let cfg = vocab.config();
+        let s0 = self.stems.len();
+        self.stems
+            .push_str(if cfg.stem { stems.stem(word) } else { word });
+        let g0 = self.grams.len();
+        let mut sink = CollectSink {
+            vocab,
+            out: &mut self.grams,
+        };
+        word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
+        let e = WordEntry {
+            stem: (s0, self.stems.len()),
+            grams: (g0, self.grams.len()),
+        };
+        self.index.insert(word.into(), e);
+        e
+    }
+}
+
+/// Turns texts into feature vectors. Owns a tokenizer, a [`StemCache`] and scratch buffers;
+/// reuse one per thread across documents (it is cheap to create but its cache pays off).
+#[derive(Debug, Default)]
+pub struct Extractor {
+    tokenizer: Tokenizer,
+    tokens: Tokens,
+    stems: StemCache,
+    stem_buf: String,
+    stem_ranges: Vec<(usize, usize)>,
+    chars: CharScratch,
+    hits: Hits,
+    words: WordCache,
+}
+
+impl Extractor {
+    /// An extractor with empty caches.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The tokens of the last processed text.
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+
+    /// The TF-IDF feature vector of `text` over `vocab`.
+    pub fn extract(&mut self, text: &str, vocab: &Vocabulary) -> SparseVec {
+        let mut out = SparseVec::new();
+        self.extract_into(text, vocab, &mut out);
+        out
+    }
+
+    /// Like [`extract`](Self::extract), writing into `out` (cleared first) to reuse its
+    /// allocations.
+    pub fn extract_into(&mut self, text: &str, vocab: &Vocabulary, out: &mut SparseVec) {
+        let cfg = vocab.config();
+        self.tokenizer.tokenize_into(text, &mut self.tokens);
+        self.hits.reset(vocab.len());
+        self.words.prepare(vocab.id);
+        self.stem_buf.clear();
+        self.stem_ranges.clear();
+        for span in self.tokens.spans() {
+            let word = self.tokens.text(span);
+            let a = self.stem_buf.len();
+            if span.kind == TokenKind::Word {
+                let e = self
+                    .words
+                    .entry(word, vocab, &mut self.stems, &mut self.chars);
+                let stem = self.words.stems.get(e.stem.0..e.stem.1).unwrap_or(word);
+                self.stem_buf.push_str(stem);
+                for &g in self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]) {
+                    self.hits.add(g);
+                }
+            } else {
+                self.stem_buf.push_str(word);
+            }
+            self.stem_ranges.push((a, self.stem_buf.len()));
+        }
+        let doc = Doc {
+            tokens: &self.tokens,
+            stems: &self.stem_buf,
+            ranges: &self.stem_ranges,
+        };
+        let mut sink = HitSink {
+            vocab,
+            hits: &mut self.hits,
+        };
+        word_ngrams(doc, cfg.word_ngram_range, &mut sink);
+        let dense = if cfg.dense {
+            dense_signals(text, &self.tokens, None)
+        } else {
+            [0.0; DENSE_COUNT]
+        };
+        vocab.vectorize(&mut self.hits, &dense, out);
+    }
+
+    /// The feature vector of `text` plus, for each of its entries, the spans of the original
+    /// text it came from.
+    pub fn explain(&mut self, text: &str, vocab: &Vocabulary) -> Explanation {
+        let cfg = vocab.config();
+        self.prepare(text, cfg);
+        self.hits.reset(vocab.len());
+        let doc = Doc {
+            tokens: &self.tokens,
+            stems: &self.stem_buf,
+            ranges: &self.stem_ranges,
+        };
+        let mut sink = ExplainSink {
+            vocab,
+            doc,
+            hits: &mut self.hits,
+            occurrences: Vec::new(),
+        };
+        generate(doc, cfg, &mut self.chars, &mut sink);
+        let mut occurrences = sink.occurrences;
+        let mut dense_spans = DenseSpans::new();
+        let dense = if cfg.dense {
+            dense_signals(text, &self.tokens, Some(&mut dense_spans))
+        } else {
+            [0.0; DENSE_COUNT]
+        };
+        for (signal, start, end) in dense_spans {
+            if let Some(feature) = vocab.dense_index(signal) {
+                occurrences.push((feature, start, end));
+            }
+        }
+        let mut features = SparseVec::new();
+        vocab.vectorize(&mut self.hits, &dense, &mut features);
+        let spans = group_spans(&features, occurrences);
+        Explanation { features, spans }
+    }
+
+    /// The dense signals of `text`, in [`DenseSignal::ALL`] order.
+    pub fn dense(&mut self, text: &str) -> [f32; DENSE_COUNT] {
+        self.tokenizer.tokenize_into(text, &mut self.tokens);
+        dense_signals(text, &self.tokens, None)
+    }
+
+    /// Raw counts of every sparse feature of `text` by hash, sorted by hash (training path).
+    pub fn raw_counts(&mut self, text: &str, cfg: &FeatureConfig) -> Vec<(u64, u32)> {
+        let mut hashes = Vec::new();
+        self.collect_hashes(text, cfg, &mut hashes);
+        hashes.sort_unstable();
+        let mut counts: Vec<(u64, u32)> = Vec::new();
+        for h in hashes {
+            match counts.last_mut() {
+                Some((last, n)) if *last == h => *n += 1,
+                _ => counts.push((h, 1)),
+            }
+        }
+        counts
+    }
+
+    /// Raw counts of every sparse feature of `text` by name, sorted by name. Slower than
+    /// [`raw_counts`](Self::raw_counts); for inspection and tests.
+    pub fn raw_named_counts(&mut self, text: &str, cfg: &FeatureConfig) -> Vec<(String, u32)> {
+        self.prepare(text, cfg);
+        let doc = Doc {
+            tokens: &self.tokens,
+            stems: &self.stem_buf,
+            ranges: &self.stem_ranges,
+        };
+        let mut sink = NameCountSink {
+            doc,
+            counts: FxHashMap::default(),
+        };
+        generate(doc, cfg, &mut self.chars, &mut sink);
+        let mut counts: Vec<(String, u32)> = sink.counts.into_iter().collect();
+        counts.sort_unstable();
+        counts
+    }
+
+    /// Appends the hash of every sparse n-gram occurrence of `text` to `out` (cleared first).
+    fn collect_hashes(&mut self, text: &str, cfg: &FeatureConfig, out: &mut Vec<u64>) {
+        out.clear();
+        self.prepare(text, cfg);
+        let doc = Doc {
+            tokens: &self.tokens,
+            stems: &self.stem_buf,
+            ranges: &self.stem_ranges,
+        };
+        generate(doc, cfg, &mut self.chars, &mut HashSink(out));
+    }
+
+    /// Records names for the `wanted` hashes that occur in `text`.
+    fn name_hashes(
+        &mut self,
+        text: &str,
+        cfg: &FeatureConfig,
+        wanted: &FxHashSet<u64>,
+        names: &mut FxHashMap<u64, String>,
+    ) {
+        self.prepare(text, cfg);
+        let doc = Doc {
+            tokens: &self.tokens,
+            stems: &self.stem_buf,
+            ranges: &self.stem_ranges,
+        };
+        generate(
+            doc,
+            cfg,
+            &mut self.chars,
+            &mut NamingSink { doc, wanted, names },
+        );
+    }
+
+    /// Tokenizes `text` and stems its words into `stem_buf`.
+    fn prepare(&mut self, text: &str, cfg: &FeatureConfig) {
+        self.tokenizer.tokenize_into(text, &mut self.tokens);
+        self.stem_buf.clear();
+        self.stem_ranges.clear();
+        for span in self.tokens.spans() {
+            let word = self.tokens.text(span);
+            let stem = if cfg.stem && span.kind == TokenKind::Word {
+                self.stems.stem(word)
+            } else {
+                word
+            };
+            let a = self.stem_buf.len();
+            self.stem_buf.push_str(stem);
+            self.stem_ranges.push((a, self.stem_buf.len()));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary
+// ---------------------------------------------------------------------------------------------
+
+/// The learned feature space: names, idf weights, and each label's selected features.
+///
+/// Sparse features come first, sorted by name; dense features (when enabled) follow in
+/// [`DenseSignal::ALL`] order. Serializes as `{config, n_docs, names, idf, selected}`; the
+/// hash index is rebuilt on load.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(try_from = "VocabularyFile")]
+pub struct Vocabulary {
+    config: FeatureConfig,
+    n_docs: usize,
+    names: Vec<String>,
+    idf: Vec<f32>,
+    selected: Vec<Vec<u32>>,
+    index: FeatureIndex,
+    dense: [Option<u32>; DENSE_COUNT],
+    /// Distinguishes vocabularies for per-vocabulary caches (fresh per construction).
+    id: u64,
+}
+
+/// Source of [`Vocabulary`] ids.
+static NEXT_VOCABULARY_ID: AtomicU64 = AtomicU64::new(1);
+
+/// The serialized form of a [`Vocabulary`].
+#[derive(Debug, Deserialize)]
+struct VocabularyFile {
+    config: FeatureConfig,
+    n_docs: usize,
+    names: Vec<String>,
+    idf: Vec<f32>,
+    selected: Vec<Vec<u32>>,
+}
+
+/// Borrowed serialized form, so serializing does not clone.
+#[derive(Serialize)]
+struct VocabularyFileRef<'a> {
+    config: &'a FeatureConfig,
+    n_docs: usize,
+    names: &'a [String],
+    idf: &'a [f32],
+    selected: &'a [Vec<u32>],
+}
+
+impl Serialize for Vocabulary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        VocabularyFileRef {
+            config: &self.config,
+            n_docs: self.n_docs,
+            names: &self.names,
+            idf: &self.idf,
+            selected: &self.selected,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl TryFrom<VocabularyFile> for Vocabulary {
+    type Error = FeatureError;
+
+    fn try_from(f: VocabularyFile) -> Result<Self, FeatureError> {
+        Vocabulary::from_parts(f.config, f.n_docs, f.names, f.idf, f.selected)
+    }
+}
+
+impl Vocabulary {
+    /// Learns a vocabulary from training documents.
+    ///
+    /// `labels[d][l]` is document `d`'s label `l` (`None` = not labeled for `l`); every row
+    /// must have the same length. Counts document frequencies over all documents, drops
+    /// features outside `[min_df, max_df]`, then for each label keeps the `top_k` features
+    /// with the highest chi-squared statistic (2x2 presence/label table over the documents
+    /// labeled for that label; ties broken by hash). A label without both classes falls back
+    /// to the `top_k` most frequent features. The vocabulary is the union; idf uses all
+    /// documents. Dense features are added to every label's selection.
+    ///
+    /// Returns the vocabulary and, per label, its sorted selected feature indices (also
+    /// available later from [`Vocabulary::selected`]).
+    pub fn build<S: AsRef<str> + Sync>(
+        docs: &[S],
+        labels: &[Vec<Option<bool>>],
+        config: &FeatureConfig,
+    ) -> Result<(Self, Vec<Vec<u32>>), FeatureError> {
+        config.validate()?;
+        let n_labels = check_labels(docs.len(), labels)?;
+        let stats = count_documents(docs, labels, n_labels, config);
+        let candidates = stats.candidates(config);
+        let picked: Vec<Vec<u64>> = (0..n_labels)
+            .map(|l| stats.select(&candidates, l, config.top_k))
+            .collect();
+        let wanted: FxHashSet<u64> = picked.iter().flatten().copied().collect();
+        let names = name_features(docs, config, &wanted);
+        let vocab = assemble(config, &stats, &picked, &names)?;
+        let selected = vocab.selected.clone();
+        Ok((vocab, selected))
+    }
+
+    /// Assembles a vocabulary from stored parts, validating them and rebuilding the index.
+    pub fn from_parts(
+        config: FeatureConfig,
+        n_docs: usize,
+        names: Vec<String>,
+        idf: Vec<f32>,
+        mut selected: Vec<Vec<u32>>,
+    ) -> Result<Self, FeatureError> {
+        config.validate()?;
+        let bad = |m: String| Err(FeatureError::Vocabulary(m));
+        if names.len() != idf.len() {
+            return bad(format!(
+                "{} names but {} idf values",
+                names.len(),
+                idf.len()
+            ));
+        }
+        if u32::try_from(names.len()).is_err() {
+            return bad(format!("{} features is too many", names.len()));
+        }
+        if let Some(k) = idf.iter().position(|v| !v.is_finite()) {
+            return bad(format!("idf of feature {k} is not finite"));
+        }
+        let (index, dense) = build_index(&names)?;
+        for (label, sel) in selected.iter_mut().enumerate() {
+            sel.sort_unstable();
+            sel.dedup();
+            if let Some(&i) = sel.iter().find(|&&i| i as usize >= names.len()) {
+                return bad(format!(
+                    "label {label} selects feature {i} but there are {}",
+                    names.len()
+                ));
+            }
+        }
+        Ok(Self {
+            config,
+            n_docs,
+            names,
+            idf,
+            selected,
+            index,
+            dense,
+            id: NEXT_VOCABULARY_ID.fetch_add(1, Ordering::Relaxed),
+        })
+    }
+
+    /// Number of features.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are no features.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// The configuration features are generated with.
+    pub fn config(&self) -> &FeatureConfig {
+        &self.config
+    }
+
+    /// Number of training documents the idf was computed on.
+    pub fn n_docs(&self) -> usize {
+        self.n_docs
+    }
+
+    /// All feature names, by index.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// The name of feature `index`.
+    pub fn name(&self, index: u32) -> Option<&str> {
+        self.names.get(index as usize).map(String::as_str)
+    }
+
+    /// All idf weights, by index (1.0 for dense features).
+    pub fn idf(&self) -> &[f32] {
+        &self.idf
+    }
+
+    /// The index of the feature called `name`.
+    pub fn index_of(&self, name: &str) -> Option<u32> {
+        match name.strip_prefix(DENSE_PREFIX) {
+            Some(_) => DenseSignal::from_name(name).and_then(|s| self.dense_index(s)),
+            None => self
+                .lookup_hash(feature_hash(name))
+                .filter(|&i| self.name(i) == Some(name)),
+        }
+    }
+
+    /// The index of the sparse feature whose name hashes to `hash`.
+    #[inline]
+    pub fn lookup_hash(&self, hash: u64) -> Option<u32> {
+        self.index.get(&hash).copied()
+    }
+
+    /// The index of a dense signal, if the vocabulary has it.
+    pub fn dense_index(&self, signal: DenseSignal) -> Option<u32> {
+        self.dense[signal.slot()]
+    }
+
+    /// Number of labels the vocabulary was built for.
+    pub fn n_labels(&self) -> usize {
+        self.selected.len()
+    }
+
+    /// The sorted feature indices selected for `label` (empty for an unknown label).
+    pub fn selected(&self, label: usize) -> &[u32] {
+        self.selected.get(label).map_or(&[], Vec::as_slice)
+    }
+
+    /// Turns n-gram hits into a TF-IDF vector with the dense signals appended.
+    fn vectorize(&self, hits: &mut Hits, dense: &[f32; DENSE_COUNT], out: &mut SparseVec) {
+        out.clear();
+        let sublinear = self.config.sublinear_tf;
+        hits.drain(|index, count| {
+            let tf = match count {
+                1 => 1.0,
+                n if sublinear => sublinear_tf(n),
+                n => n as f32,
+            };
+            out.push(
+                index,
+                tf * self.idf.get(index as usize).copied().unwrap_or(0.0),
+            );
+        });
+        let norm = out.norm();
+        if norm > 0.0 {
+            out.values.iter_mut().for_each(|v| *v /= norm);
+        }
+        if self.config.dense {
+            for signal in DenseSignal::ALL {
+                let value = dense[signal.slot()];
+                if let Some(index) = self.dense_index(signal).filter(|_| value != 0.0) {
+                    out.push(index, value);
+                }
+            }
+        }
+        out.sort_if_needed();
+    }
+}
+
+/// `1 + ln(n)` for `n >= 1`, from a table for small counts.
+#[inline]
+fn sublinear_tf(n: u32) -> f32 {
+    static TABLE: LazyLock<[f32; 64]> = LazyLock::new(|| {
+        let mut t = [1.0f32; 64];
+        for (n, v) in (0u16..).zip(t.iter_mut()).skip(1) {
+            *v = 1.0 + f32::from(n).ln();
+        }
+        t
+    });
+    match TABLE.get(n as usize) {
+        Some(&v) => v,
+        None => 1.0 + (n as f32).ln(),
+    }
+}
+
+/// Builds the hash index and dense slots from feature names.
+fn build_index(
+    names: &[String],
+) -> Result<(FeatureIndex, [Option<u32>; DENSE_COUNT]), FeatureError> {
+    let mut index = FeatureIndex::default();
+    index.reserve(names.len());
+    let mut dense = [None; DENSE_COUNT];
+    for (i, name) in (0u32..).zip(names) {
+        if name.starts_with(DENSE_PREFIX) {
+            let signal = DenseSignal::from_name(name).ok_or_else(|| {
+                FeatureError::Vocabulary(format!("unknown dense feature {name:?}"))
+            })?;
+            if dense[signal.slot()].replace(i).is_some() {
+                return Err(FeatureError::Vocabulary(format!(
+                    "duplicate feature {name:?}"
+                )));
+            }
+        } else if let Some(prev) = index.insert(feature_hash(name), i) {
+            let other = names.get(prev as usize).map_or("", String::as_str);
+            return Err(FeatureError::Vocabulary(format!(
+                "features {other:?} and {name:?} share a hash (or are duplicates)"
+            )));
+        }
+    }
+    Ok((index, dense))
+}
+
+/// Checks the label table and returns the number of labels.
+fn check_labels(n_docs: usize, labels: &[Vec<Option<bool>>]) -> Result<usize, FeatureError> {
+    if labels.len() != n_docs {
+        return Err(FeatureError::Labels(format!(
+            "{n_docs} documents but {} label rows",
+            labels.len()
+        )));
+    }
+    let n_labels = labels.first().map_or(0, Vec::len);
+    if let Some(row) = labels.iter().position(|r| r.len() != n_labels) {
+        return Err(FeatureError::Labels(format!(
+            "row {row} has {} labels, row 0 has {n_labels}",
+            labels[row].len()
+        )));
+    }
+    Ok(n_labels)
+}
+
+/// Per-feature document counts, overall and per label.
+struct DocStats {
+    n_labels: usize,
+    /// Feature hash -> slot in `counts`.
+    slots: FxHashMap<u64, usize>,
+    /// Per slot: `[df, (labeled_with, positive_with) per label]`.
+    counts: Vec<u32>,
+    n_docs: usize,
+    /// Per label: documents labeled, documents labeled positive.
+    labeled: Vec<(u32, u32)>,
+}
+
+impl DocStats {
+    fn new(n_labels: usize) -> Self {
+        Self {
+            n_labels,
+            slots: FxHashMap::default(),
+            counts: Vec::new(),
+            n_docs: 0,
+            labeled: vec![(0, 0); n_labels],
+        }
+    }
+
+    fn stride(&self) -> usize {
+        1 + 2 * self.n_labels
+    }
+
+    /// Adds one document's distinct feature hashes and its labels.
+    fn add(&mut self, hashes: &[u64], labels: &[Option<bool>]) {
+        self.n_docs += 1;
+        for (l, v) in labels.iter().enumerate() {
+            if let Some(v) = *v {
+                self.labeled[l].0 += 1;
+                self.labeled[l].1 += u32::from(v);
+            }
+        }
+        for &h in hashes {
+            let base = self.slot(h);
+            self.counts[base] += 1;
+            for (l, v) in labels.iter().enumerate() {
+                if let Some(v) = *v {
+                    self.counts[base + 1 + 2 * l] += 1;
+                    self.counts[base + 2 + 2 * l] += u32::from(v);
+                }
+            }
+        }
+    }
+
+    /// Base offset in `counts` of `h`'s slot, creating it if needed.
+    fn slot(&mut self, h: u64) -> usize {
+        let stride = self.stride();
+        let next = self.slots.len();
+        let slot = *self.slots.entry(h).or_insert(next);
+        if slot == next {
+            self.counts.resize(self.counts.len() + stride, 0);
+        }
+        slot * stride
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        if self.slots.len() < other.slots.len() {
+            return other.merge(self);
+        }
+        let stride = self.stride();
+        for (&h, &slot) in &other.slots {
+            let base = self.slot(h);
+            let theirs = &other.counts[slot * stride..(slot + 1) * stride];
+            for (mine, theirs) in self.counts[base..base + stride].iter_mut().zip(theirs) {
+                *mine += theirs;
+            }
+        }
+        self.n_docs += other.n_docs;
+        for (mine, theirs) in self.labeled.iter_mut().zip(&other.labeled) {
+            mine.0 += theirs.0;
+            mine.1 += theirs.1;
+        }
+        self
+    }
+
+    fn df(&self, base: usize) -> u32 {
+        self.counts.get(base).copied().unwrap_or(0)
+    }
+
+    /// Features within the document-frequency bounds, as `(hash, base)` sorted by hash.
+    fn candidates(&self, cfg: &FeatureConfig) -> Vec<(u64, usize)> {
+        let max_df = (cfg.max_df * self.n_docs as f64).floor();
+        let stride = self.stride();
+        let mut c: Vec<(u64, usize)> = self
+            .slots
+            .iter()
+            .map(|(&h, &slot)| (h, slot * stride))
+            .filter(|&(_, base)| {
+                let df = self.df(base);
+                df as usize >= cfg.min_df && (cfg.max_df >= 1.0 || f64::from(df) <= max_df)
+            })
+            .collect();
+        c.sort_unstable();
+        c
+    }
+
+    /// The `top_k` candidates for `label` by chi-squared (or by df without both classes).
+    fn select(&self, candidates: &[(u64, usize)], label: usize, top_k: usize) -> Vec<u64> {
+        let (n, pos) = self.labeled.get(label).copied().unwrap_or((0, 0));
+        let mut scored: Vec<(f64, u64)> = if pos > 0 && pos < n {
+            candidates
+                .iter()
+                .map(|&(h, base)| {
+                    let with = f64::from(self.counts[base + 1 + 2 * label]);
+                    let pos_with = f64::from(self.counts[base + 2 + 2 * label]);
+                    (
+                        chi2(
+                            pos_with,
+                            with - pos_with,
+                            f64::from(pos),
+                            f64::from(n - pos),
+                        ),
+                        h,
+                    )
+                })
+                .filter(|&(s, _)| s > 0.0)
+                .collect()
+        } else {
+            candidates
+                .iter()
+                .map(|&(h, base)| (f64::from(self.df(base)), h))
+                .collect()
+        };
+        let by_score = |a: &(f64, u64), b: &(f64, u64)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if scored.len() > top_k && top_k > 0 {
+            scored.select_nth_unstable_by(top_k - 1, by_score);
+        }
+        scored.truncate(top_k);
+        scored.sort_unstable_by(by_score);
+        scored.into_iter().map(|(_, h)| h).collect()
+    }
+}
+
+/// Chi-squared statistic of a 2x2 table: `pos_with`/`neg_with` documents containing the
+/// feature among `pos`/`neg` labeled documents.
+fn chi2(pos_with: f64, neg_with: f64, pos: f64, neg: f64) -> f64 {
+    let (a, b) = (pos_with, neg_with);
+    let (c, d) = (pos - a, neg - b);
+    let n = a + b + c + d;
+    let den = (a + b) * (c + d) * (a + c) * (b + d);
+    if den <= 0.0 {
+        return 0.0;
+    }
+    let diff = a * d - b * c;
+    n * diff * diff / den
+}
+
+/// Chunk size for parallel passes over `n` documents.
+fn chunk_size(n: usize) -> usize {
+    (n / (rayon::current_num_threads() * 4)).max(64)
+}
+
+/// Counts document frequencies (overall and per label) in parallel.
+fn count_documents<S: AsRef<str> + Sync>(
+    docs: &[S],
+    labels: &[Vec<Option<bool>>],
+    n_labels: usize,
+    cfg: &FeatureConfig,
+) -> DocStats {
+    let chunk = chunk_size(docs.len());
+    docs.par_chunks(chunk)
+        .zip(labels.par_chunks(chunk))
+        .map(|(docs, labels)| {
+            let mut ex = Extractor::new();
+            let mut stats = DocStats::new(n_labels);
+            let mut hashes = Vec::new();
+            for (doc, row) in docs.iter().zip(labels) {
+                ex.collect_hashes(doc.as_ref(), cfg, &mut hashes);
+                hashes.sort_unstable();
+                hashes.dedup();
+                stats.add(&hashes, row);
+            }
+            stats
+        })
+        .reduce(|| DocStats::new(n_labels), DocStats::merge)
+}
+
+/// Finds a name for each wanted hash with a second parallel pass. If two names ever share
+/// a hash, the lexicographically smaller wins, so the result does not depend on scheduling.
+fn name_features<S: AsRef<str> + Sync>(
+    docs: &[S],
+    cfg: &FeatureConfig,
+    wanted: &FxHashSet<u64>,
+) -> FxHashMap<u64, String> {
+    if wanted.is_empty() {
+        return FxHashMap::default();
+    }
+    docs.par_chunks(chunk_size(docs.len()))
+        .map(|docs| {
+            let mut ex = Extractor::new();
+            let mut names = FxHashMap::default();
+            for doc in docs {
+                ex.name_hashes(doc.as_ref(), cfg, wanted, &mut names);
+                if names.len() == wanted.len() {
+                    break;
+                }
+            }
+            names
+        })
+        .reduce(FxHashMap::default, |mut a, b| {
+            for (h, name) in b {
+                match a.entry(h) {
+                    Entry::Vacant(e) => {
+                        e.insert(name);
+                    }
+                    Entry::Occupied(mut e) if name < *e.get() => {
+                        e.insert(name);
+                    }
+                    Entry::Occupied(_) => {}
+                }
+            }
+            a
+        })
+}
+
+/// Orders the selected features by name, computes idf and assembles the vocabulary.
+fn assemble(
+    cfg: &FeatureConfig,
+    stats: &DocStats,
+    picked: &[Vec<u64>],
+    names: &FxHashMap<u64, String>,
+) -> Result<Vocabulary, FeatureError> {
+    let mut entries: Vec<(&str, u64, u32)> = names
+        .iter()
+        .filter_map(|(&h, name)| {
+            stats
+                .slots
+                .get(&h)
+                .map(|&slot| (name.as_str(), h, stats.df(slot * stats.stride())))
+        })
+        .collect();
+    entries.sort_unstable();
+    let n = stats.n_docs as f32;
+    let mut position: FxHashMap<u64, u32> = FxHashMap::default();
+    let mut feature_names = Vec::with_capacity(entries.len() + DENSE_COUNT);
+    let mut idf = Vec::with_capacity(entries.len() + DENSE_COUNT);
+    for (i, &(name, h, df)) in (0u32..).zip(&entries) {
+        position.insert(h, i);
+        feature_names.push(name.to_string());
+        idf.push(((1.0 + n) / (1.0 + df as f32)).ln() + 1.0);
+    }
+    let mut dense_indices = Vec::new();
+    if cfg.dense {
+        let first = u32::try_from(entries.len()).map_err(|_| {
+            FeatureError::Vocabulary(format!("{} features is too many", entries.len()))
+        })?;
+        for (i, signal) in (first..).zip(DenseSignal::ALL) {
+            dense_indices.push(i);
+            feature_names.push(signal.name().to_string());
+            idf.push(1.0);
+        }
+    }
+    let selected = picked
+        .iter()
+        .map(|hashes| {
+            let mut sel: Vec<u32> = hashes
+                .iter()
+                .filter_map(|h| position.get(h).copied())
+                .collect();
+            sel.extend(&dense_indices);
+            sel
+        })
+        .collect();
+    Vocabulary::from_parts(cfg.clone(), stats.n_docs, feature_names, idf, selected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(text: &str, cfg: &FeatureConfig) -> Vec<(String, u32)> {
+        Extractor::new().raw_named_counts(text, cfg)
+    }
+
+    fn words_only() -> FeatureConfig {
+        FeatureConfig {
+            char_ngram_range: (0, 0),
+            dense: false,
+            min_df: 1,
+            ..FeatureConfig::default()
+        }
+    }
+
+    fn chars_only(range: (usize, usize)) -> FeatureConfig {
+        FeatureConfig {
+            word_ngram_range: (0, 0),
+            char_ngram_range: range,
+            dense: false,
+            ..FeatureConfig::default()
+        }
+    }
+
+    fn build(docs: &[&str], labels: &[Vec<Option<bool>>], cfg: &FeatureConfig) -> Vocabulary {
+        match Vocabulary::build(docs, labels, cfg) {
+            Ok((v, _)) => v,
+            Err(e) => panic!("build failed: {e}"),
+        }
+    }
+
+    #[test]
+    fn word_unigrams_and_bigrams_of_stems() {
+        let got = names("The deep states, the DEEP state!", &words_only());
+        let expect = [
+            ("w:deep", 2),
+            ("w:deep state", 2),
+            ("w:state", 2),
+            ("w:state the", 1),
+            ("w:the", 2),
+            ("w:the deep", 2),
+        ];
+        let expect: Vec<(String, u32)> = expect.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn placeholders_are_not_stemmed() {
+        let got = names("see https://x.com 2017 @bob", &words_only());
+        let unigrams: Vec<&str> = got
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .filter(|n| !n.contains(' '))
+            .collect();
+        assert_eq!(unigrams, ["w:_num_", "w:_url_", "w:_user_", "w:see"]);
+    }
+
+    #[test]
+    fn char_wb_ngrams() {
+        let got = names("idiot", &chars_only((2, 5)));
+        assert_eq!(got.len(), 6 + 5 + 4 + 3);
+        assert!(got.iter().all(|(_, c)| *c == 1));
+        for n in [
+            "c: i", "c:id", "c:t ", "c: idi", "c:iot ", "c: idio", "c:diot ",
+        ] {
+            assert!(got.iter().any(|(g, _)| g == n), "missing {n:?}");
+        }
+        // Short words yield only n-grams that fit; non-ASCII counts characters.
+        let got = names("a é", &chars_only((3, 4)));
+        let grams: Vec<&str> = got.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(grams, ["c: a ", "c: é "]);
+    }
+
+    #[test]
+    fn hashes_match_names() {
+        let cfg = FeatureConfig::default();
+        let mut ex = Extractor::new();
+        let text = "You're a c l o w n, wake up sheeple — café 1d10t";
+        let mut by_name: Vec<(u64, u32)> = ex
+            .raw_named_counts(text, &cfg)
+            .into_iter()
+            .map(|(n, c)| (feature_hash(&n), c))
+            .collect();
+        by_name.sort_unstable();
+        assert_eq!(ex.raw_counts(text, &cfg), by_name);
+    }
+
+    #[test]
+    fn dense_signals_are_scaled() {
+        let mut ex = Extractor::new();
+        let d = ex.dense("HELLO there?!?! you are a clown");
+        assert!((d[DenseSignal::CapsShare.slot()] - 5.0 / 22.0).abs() < 1e-6);
+        assert!((d[DenseSignal::PunctRun.slot()] - 0.75).abs() < 1e-6);
+        assert!((d[DenseSignal::SecondPerson.slot()] - 1.0 / 3.0).abs() < 1e-6);
+        assert_eq!(d[DenseSignal::Obfuscation.slot()], 0.0);
+        assert!(d.iter().all(|v| (0.0..=1.0).contains(v)));
+        let d = ex.dense("your kind. you idiot. people like you. you're a f*ck1ng joke");
+        assert_eq!(d[DenseSignal::SecondPerson.slot()], 1.0);
+        assert!(d[DenseSignal::Obfuscation.slot()] > 0.0);
+        assert_eq!(ex.dense("")[DenseSignal::LogLength.slot()], 0.0);
+        assert_eq!(
+            ex.dense(&"x".repeat(10_000))[DenseSignal::LogLength.slot()],
+            1.0
+        );
+    }
+
+    #[test]
+    fn tfidf_on_hand_computed_example() {
+        let cfg = FeatureConfig {
+            word_ngram_range: (1, 1),
+            ..words_only()
+        };
+        let names = vec!["w:idiot".to_string(), "w:moron".to_string()];
+        let vocab = match Vocabulary::from_parts(cfg, 3, names, vec![1.0, 2.0], vec![vec![0, 1]]) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        let v = Extractor::new().extract("Idiots, idiot... moron and others", &vocab);
+        // tf(idiot) = 2 -> 1 + ln 2; tf(moron) = 1 -> 1; times idf 1 and 2, then L2.
+        let (a, b) = (1.0 + 2f32.ln(), 2.0);
+        let norm = (a * a + b * b).sqrt();
+        assert_eq!(v.indices, [0, 1]);
+        assert!((v.values[0] - a / norm).abs() < 1e-6 && (v.values[1] - b / norm).abs() < 1e-6);
+        assert!((v.norm() - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn build_computes_smooth_idf() {
+        let docs = ["idiot clown", "idiot", "nice day"];
+        let labels = vec![vec![None]; 3];
+        let vocab = build(
+            &docs,
+            &labels,
+            &FeatureConfig {
+                word_ngram_range: (1, 1),
+                ..words_only()
+            },
+        );
+        let idf = |name: &str| vocab.index_of(name).map(|i| vocab.idf()[i as usize]);
+        // n = 3: idf = ln(4 / (1 + df)) + 1.
+        assert!((idf("w:idiot").unwrap_or(0.0) - ((4.0f32 / 3.0).ln() + 1.0)).abs() < 1e-6);
+        assert!((idf("w:clown").unwrap_or(0.0) - (2.0f32.ln() + 1.0)).abs() < 1e-6);
+        assert_eq!(vocab.n_docs(), 3);
+    }
+
+    #[test]
+    fn chi2_selects_discriminative_features() {
+        let mut docs = Vec::new();
+        let mut labels = Vec::new();
+        for i in 0..40 {
+            let abusive = i % 2 == 0;
+            let text = if abusive {
+                format!("the idiot said thing {i}")
+            } else {
+                format!("the reader said thing {i}")
+            };
+            docs.push(text);
+            labels.push(vec![Some(abusive), None]);
+        }
+        let cfg = FeatureConfig {
+            word_ngram_range: (1, 1),
+            top_k: 2,
+            min_df: 2,
+            ..words_only()
+        };
+        let (vocab, selected) = match Vocabulary::build(&docs, &labels, &cfg) {
+            Ok(x) => x,
+            Err(e) => panic!("{e}"),
+        };
+        let chosen: Vec<&str> = selected[0].iter().filter_map(|&i| vocab.name(i)).collect();
+        assert_eq!(chosen, ["w:idiot", "w:reader"]);
+        assert_eq!(selected[0], vocab.selected(0));
+        // Label 1 has no labeled documents: falls back to the most frequent features.
+        let fallback: Vec<&str> = selected[1].iter().filter_map(|&i| vocab.name(i)).collect();
+        assert_eq!(fallback, ["w:said", "w:the"]);
+        // min_df drops the per-document numbers (df 1 each... all map to _num_, df 40).
+        assert!(vocab.index_of("w:_num_").is_none());
+    }
+
+    #[test]
+    fn min_df_and_max_df_filter() {
+        let docs = ["a common rare1", "a common", "a common"];
+        let labels = vec![vec![Some(true)], vec![Some(false)], vec![Some(false)]];
+        let cfg = FeatureConfig {
+            word_ngram_range: (1, 1),
+            min_df: 2,
+            max_df: 0.9,
+            ..words_only()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        assert!(vocab.is_empty(), "{:?}", vocab.names());
+    }
+
+    #[test]
+    fn vocabulary_serde_round_trip() {
+        let docs = [
+            "you are an idiot",
+            "wake up sheeple",
+            "nice article",
+            "you idiot",
+            "sheeple everywhere",
+        ];
+        let labels = vec![
+            vec![Some(true), Some(false)],
+            vec![Some(false), Some(true)],
+            vec![Some(false), Some(false)],
+            vec![Some(true), None],
+            vec![None, Some(true)],
+        ];
+        let cfg = FeatureConfig {
+            min_df: 1,
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let json = match serde_json::to_string(&vocab) {
+            Ok(j) => j,
+            Err(e) => panic!("{e}"),
+        };
+        let back: Vocabulary = match serde_json::from_str(&json) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        assert_eq!(back.names(), vocab.names());
+        assert_eq!(back.idf(), vocab.idf());
+        assert_eq!(back.selected(1), vocab.selected(1));
+        assert_eq!(back.config(), vocab.config());
+        let text = "You are an IDIOT, wake up!!";
+        assert_eq!(
+            Extractor::new().extract(text, &back),
+            Extractor::new().extract(text, &vocab)
+        );
+        for (i, name) in (0u32..).zip(back.names()) {
+            assert_eq!(back.index_of(name), Some(i), "{name}");
+        }
+        assert!(back.dense_index(DenseSignal::CapsShare).is_some());
+    }
+
+    #[test]
+    fn corrupt_vocabulary_is_rejected() {
+        let cfg = FeatureConfig::default();
+        let dup = vec!["w:a".to_string(), "w:a".to_string()];
+        assert!(Vocabulary::from_parts(cfg.clone(), 1, dup, vec![1.0, 1.0], vec![]).is_err());
+        let unknown = vec!["d:nope".to_string()];
+        assert!(Vocabulary::from_parts(cfg.clone(), 1, unknown, vec![1.0], vec![]).is_err());
+        let out_of_range = vec!["w:a".to_string()];
+        assert!(
+            Vocabulary::from_parts(cfg.clone(), 1, out_of_range, vec![1.0], vec![vec![3]]).is_err()
+        );
+        assert!(Vocabulary::from_parts(cfg, 1, vec![], vec![1.0], vec![]).is_err());
+        let bad = FeatureConfig {
+            char_ngram_range: (3, 2),
+            ..FeatureConfig::default()
+        };
+        assert!(bad.validate().is_err());
+        let labels = vec![vec![Some(true)], vec![]];
+        assert!(Vocabulary::build(&["a", "b"], &labels, &FeatureConfig::default()).is_err());
+    }
+
+    #[test]
+    fn explain_points_at_original_words() {
+        let docs = [
+            "you are an idiot",
+            "what an idiot",
+            "nice day",
+            "what a day",
+        ];
+        let labels = vec![
+            vec![Some(true)],
+            vec![Some(true)],
+            vec![Some(false)],
+            vec![Some(false)],
+        ];
+        let cfg = FeatureConfig {
+            min_df: 1,
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let text = "What ａn 1D10T!!!";
+        let ex = Extractor::new().explain(text, &vocab);
+        assert_eq!(ex.spans.len(), ex.features.len());
+        let spans_of = |name: &str| {
+            let index = vocab.index_of(name).unwrap_or(u32::MAX);
+            let k = ex.features.indices.iter().position(|&i| i == index);
+            k.map(|k| {
+                ex.spans[k]
+                    .iter()
+                    .map(|&(a, b)| &text[a..b])
+                    .collect::<Vec<_>>()
+            })
+        };
+        assert_eq!(spans_of("w:idiot"), Some(vec!["1D10T"]));
+        assert_eq!(spans_of("w:an idiot"), Some(vec!["ａn 1D10T"]));
+        assert_eq!(spans_of("c: idi"), Some(vec!["1D10T"]));
+        assert_eq!(spans_of("w:an"), Some(vec!["ａn"]));
+        assert_eq!(spans_of("w:what"), None, "no chi2 signal, not selected");
+        assert_eq!(spans_of("d:punct_run"), Some(vec!["!!!"]));
+        assert_eq!(spans_of("d:obfuscated"), Some(vec!["ａn", "1D10T"]));
+        assert_eq!(spans_of("d:caps_share"), Some(vec!["1D10T"]));
+    }
+
+    #[test]
+    fn sparse_vec_helpers() {
+        let v = SparseVec {
+            indices: vec![1, 4],
+            values: vec![0.5, 2.0],
+        };
+        assert_eq!(v.get(4), 2.0);
+        assert_eq!(v.get(2), 0.0);
+        assert_eq!(v.dot(&[1.0, 2.0, 3.0]), 1.0);
+        assert_eq!(v.iter().collect::<Vec<_>>(), [(1, 0.5), (4, 2.0)]);
+    }
+
+    #[test]
+    fn chi2_matches_formula() {
+        // a=10 b=0 c=0 d=10 -> perfectly associated: chi2 = n = 20.
+        assert!((chi2(10.0, 0.0, 10.0, 10.0) - 20.0).abs() < 1e-9);
+        assert_eq!(chi2(5.0, 5.0, 10.0, 10.0), 0.0);
+        assert_eq!(chi2(0.0, 0.0, 10.0, 10.0), 0.0);
+    }
+}

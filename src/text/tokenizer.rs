@@ -1,0 +1,914 @@
+//! The word tokenizer: finds URLs, mentions, numbers and words in the original text, and
+//! normalizes and de-obfuscates each word while keeping its original byte span.
+
+use super::chars::{
+    Symbol, fold_fullwidth, homoglyph, is_apostrophe, is_invisible, is_word_char,
+    is_word_continuation, leet_letters, symbol,
+};
+use super::lexicon::{self, Pat};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Normalized text of URL tokens (including e-mail addresses and bare domains).
+pub const URL_PLACEHOLDER: &str = "_url_";
+/// Normalized text of `@mention` tokens.
+pub const MENTION_PLACEHOLDER: &str = "_user_";
+/// Normalized text of number tokens.
+pub const NUMBER_PLACEHOLDER: &str = "_num_";
+
+/// Longest candidate (in chars) that is matched against the lexicon; longer ones are never
+/// disguised swear words.
+const MAX_LEXICON_CANDIDATE: usize = 24;
+
+/// What a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TokenKind {
+    /// A word (letters, possibly with digits such as "covid19" or "g20").
+    Word,
+    /// A number; its normalized text is [`NUMBER_PLACEHOLDER`].
+    Number,
+    /// A URL, bare domain or e-mail address; its normalized text is [`URL_PLACEHOLDER`].
+    Url,
+    /// An `@mention`; its normalized text is [`MENTION_PLACEHOLDER`].
+    Mention,
+}
+
+impl TokenKind {
+    /// The placeholder text tokens of this kind normalize to (`None` for words).
+    pub fn placeholder(self) -> Option<&'static str> {
+        match self {
+            TokenKind::Word => None,
+            TokenKind::Number => Some(NUMBER_PLACEHOLDER),
+            TokenKind::Url => Some(URL_PLACEHOLDER),
+            TokenKind::Mention => Some(MENTION_PLACEHOLDER),
+        }
+    }
+}
+
+/// Position and kind of one token; its normalized text is kept by the owning [`Tokens`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenSpan {
+    /// Byte offset of the token's start in the original text (a char boundary).
+    pub start: usize,
+    /// Byte offset just past the token's end in the original text (a char boundary).
+    pub end: usize,
+    /// What the token is.
+    pub kind: TokenKind,
+    /// Whether de-obfuscation changed it (masks, leetspeak, spaced letters, homoglyphs,
+    /// invisible characters, styled Unicode letters).
+    pub obfuscated: bool,
+    /// Range of the normalized text in [`Tokens`]' shared buffer.
+    text: (usize, usize),
+}
+
+/// A borrowed view of one token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenRef<'a> {
+    /// The normalized token text.
+    pub text: &'a str,
+    /// Byte offset of the token's start in the original text.
+    pub start: usize,
+    /// Byte offset just past the token's end in the original text.
+    pub end: usize,
+    /// What the token is.
+    pub kind: TokenKind,
+    /// Whether de-obfuscation changed it.
+    pub obfuscated: bool,
+}
+
+/// An owned token, convenient for tests and one-off use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// The normalized token text.
+    pub text: String,
+    /// Byte offset of the token's start in the original text.
+    pub start: usize,
+    /// Byte offset just past the token's end in the original text.
+    pub end: usize,
+    /// What the token is.
+    pub kind: TokenKind,
+    /// Whether de-obfuscation changed it.
+    pub obfuscated: bool,
+}
+
+/// Reusable token storage: spans plus one shared buffer holding every normalized token text.
+#[derive(Debug, Clone, Default)]
+pub struct Tokens {
+    buf: String,
+    spans: Vec<TokenSpan>,
+}
+
+impl Tokens {
+    /// Empty storage.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Removes all tokens, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        self.spans.clear();
+    }
+
+    /// Number of tokens.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there are no tokens.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// All token spans in text order.
+    pub fn spans(&self) -> &[TokenSpan] {
+        &self.spans
+    }
+
+    /// The normalized text of a span from this storage.
+    pub fn text(&self, span: &TokenSpan) -> &str {
+        self.buf.get(span.text.0..span.text.1).unwrap_or("")
+    }
+
+    /// The `i`-th token.
+    pub fn get(&self, i: usize) -> Option<TokenRef<'_>> {
+        self.spans.get(i).map(|s| self.view(s))
+    }
+
+    /// Iterates over the tokens in text order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = TokenRef<'_>> + '_ {
+        self.spans.iter().map(|s| self.view(s))
+    }
+
+    /// Copies the tokens out as owned [`Token`]s.
+    pub fn to_vec(&self) -> Vec<Token> {
+        self.iter()
+            .map(|t| Token {
+                text: t.text.to_string(),
+                start: t.start,
+                end: t.end,
+                kind: t.kind,
+                obfuscated: t.obfuscated,
+            })
+            .collect()
+    }
+
+    fn view(&self, s: &TokenSpan) -> TokenRef<'_> {
+        TokenRef {
+            text: self.text(s),
+            start: s.start,
+            end: s.end,
+            kind: s.kind,
+            obfuscated: s.obfuscated,
+        }
+    }
+
+    /// Appends a token whose text is `text`.
+    fn push(&mut self, start: usize, end: usize, kind: TokenKind, obfuscated: bool, text: &str) {
+        let t0 = self.buf.len();
+        self.buf.push_str(text);
+        self.finish(start, end, kind, obfuscated, t0);
+    }
+
+    /// Appends a token whose text was written to the buffer from `t0` on.
+    fn finish(&mut self, start: usize, end: usize, kind: TokenKind, obfuscated: bool, t0: usize) {
+        let text = (t0, self.buf.len());
+        self.spans.push(TokenSpan {
+            start,
+            end,
+            kind,
+            obfuscated,
+            text,
+        });
+    }
+}
+
+/// One normalized character and the original byte span it came from.
+#[derive(Debug, Clone, Copy)]
+struct NChar {
+    c: char,
+    start: usize,
+    end: usize,
+}
+
+/// Tokenizer with reusable scratch buffers. Create once, call
+/// [`tokenize_into`](Self::tokenize_into) per text.
+///
+/// Pipeline per word candidate (a run of letters, digits, mask symbols, inner apostrophes,
+/// combining marks and invisible characters): NFKC per grapheme, lowercase, drop invisible
+/// characters and leftover combining marks, map homoglyphs, resolve masks/leetspeak against
+/// the lexicon, then substitute `$ @ ! ¢ €` and clear leetspeak, split what is left at
+/// remaining symbols, and collapse stretched letters. Plain ASCII words take a fast path.
+/// A final pass merges spaced-out letters ("i d i o t").
+#[derive(Debug, Clone, Default)]
+pub struct Tokenizer {
+    chars: Vec<NChar>,
+    pat: Vec<Pat>,
+    scratch: String,
+}
+
+impl Tokenizer {
+    /// A tokenizer with empty scratch buffers.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Tokenizes `text` into `out` (cleared first).
+    pub fn tokenize_into(&mut self, text: &str, out: &mut Tokens) {
+        out.clear();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                if !ASCII_WORD[usize::from(b)] {
+                    i += 1;
+                    continue;
+                }
+                i = self.token_at(text, i, out);
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+                break;
+            };
+            if is_word_char(c) {
+                i = self.token_at(text, i, out);
+            } else {
+                i += c.len_utf8();
+            }
+        }
+        merge_spaced(text, out, &mut self.scratch);
+    }
+
+    /// Tokenizes `text` into owned tokens.
+    pub fn tokenize(&mut self, text: &str) -> Vec<Token> {
+        let mut out = Tokens::new();
+        self.tokenize_into(text, &mut out);
+        out.to_vec()
+    }
+
+    /// Reads the token starting at `s` (a word character) and returns where scanning resumes.
+    fn token_at(&mut self, text: &str, s: usize, out: &mut Tokens) -> usize {
+        let bytes = text.as_bytes();
+        let b = bytes[s];
+        if b == b'@' {
+            if let Some(end) = mention_end(bytes, s) {
+                out.push(s, end, TokenKind::Mention, false, MENTION_PLACEHOLDER);
+                return end;
+            }
+        } else if b.is_ascii_alphanumeric()
+            && let Some(end) = link_end(bytes, s)
+        {
+            out.push(s, end, TokenKind::Url, false, URL_PLACEHOLDER);
+            return end;
+        }
+        let end = candidate_end(text, s);
+        if end <= s {
+            return s + text
+                .get(s..)
+                .and_then(|t| t.chars().next())
+                .map_or(1, char::len_utf8);
+        }
+        self.candidate(text, s, end, out);
+        end
+    }
+
+    /// Turns the word candidate `text[s..e]` into zero or more tokens.
+    fn candidate(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
+        let Some((s, e)) = trim_candidate(text, s, e) else {
+            return;
+        };
+        let raw = &text.as_bytes()[s..e];
+        if raw.iter().all(|&b| b.is_ascii_alphabetic() || b == b'\'') {
+            let t0 = out.buf.len();
+            out.buf
+                .extend(raw.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+            collapse_stretched(&mut out.buf, t0, &mut self.scratch);
+            out.finish(s, e, TokenKind::Word, false, t0);
+            return;
+        }
+        if raw
+            .iter()
+            .all(|&b| b.is_ascii_digit() || matches!(b, b'.' | b',' | b':'))
+        {
+            out.push(s, e, TokenKind::Number, false, NUMBER_PLACEHOLDER);
+            return;
+        }
+        self.slow_candidate(text, s, e, out);
+    }
+
+    /// The general path for candidates with non-ASCII characters, digits or symbols.
+    fn slow_candidate(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
+        let mut obfuscated = self.load(text, s, e);
+        obfuscated |= self.map_homoglyphs();
+        if self.chars.is_empty() {
+            return;
+        }
+        if let Some(word) = self.resolve_lexicon() {
+            out.push(s, e, TokenKind::Word, true, word);
+            return;
+        }
+        obfuscated |= self.substitute(text);
+        self.emit_pieces(out, obfuscated);
+    }
+
+    /// Loads `text[s..e]` into `self.chars`: NFKC per grapheme, lowercase, apostrophes unified,
+    /// invisible characters and leftover combining marks dropped. Returns whether anything
+    /// looked like obfuscation (dropped characters, styled letters folded to ASCII).
+    fn load(&mut self, text: &str, s: usize, e: usize) -> bool {
+        self.chars.clear();
+        let raw = text.get(s..e).unwrap_or("");
+        let mut obfuscated = false;
+        let mut it = raw.char_indices().peekable();
+        while let Some((i, c)) = it.next() {
+            let mut j = i + c.len_utf8();
+            while let Some(&(k, m)) = it.peek() {
+                if !is_word_continuation(m) {
+                    break;
+                }
+                j = k + m.len_utf8();
+                it.next();
+            }
+            let (start, end) = (s + i, s + j);
+            if c.is_ascii() && j == i + 1 {
+                self.chars.push(NChar {
+                    c: c.to_ascii_lowercase(),
+                    start,
+                    end,
+                });
+                continue;
+            }
+            for n in raw[i..j].nfkc() {
+                for l in n.to_lowercase() {
+                    if is_combining_mark(l) || is_invisible(l) {
+                        obfuscated = true;
+                        continue;
+                    }
+                    obfuscated |= l.is_ascii_alphabetic() && !c.is_ascii();
+                    let l = if is_apostrophe(l) { '\'' } else { l };
+                    self.chars.push(NChar { c: l, start, end });
+                }
+            }
+        }
+        obfuscated
+    }
+
+    /// Maps Cyrillic/Greek/small-capital look-alikes to Latin letters when the word mixes
+    /// them with ASCII letters or consists only of look-alikes. Returns whether it mapped.
+    fn map_homoglyphs(&mut self) -> bool {
+        let (mut ascii, mut glyph, mut other) = (false, false, false);
+        for n in &self.chars {
+            if n.c.is_ascii_alphabetic() {
+                ascii = true;
+            } else if homoglyph(n.c).is_some() {
+                glyph = true;
+            } else if n.c.is_alphabetic() {
+                other = true;
+            }
+        }
+        let mixed_or_pure = ascii || !other;
+        if !glyph || !mixed_or_pure {
+            return false;
+        }
+        for n in &mut self.chars {
+            if let Some(l) = homoglyph(n.c) {
+                n.c = l;
+            }
+        }
+        true
+    }
+
+    /// Matches candidates with digits or symbols against the lexicon ("f*ck", "sh1t", "a$$").
+    fn resolve_lexicon(&mut self) -> Option<&'static str> {
+        let chars = &self.chars;
+        if chars.len() > MAX_LEXICON_CANDIDATE
+            || !chars.iter().any(|n| n.c.is_ascii_alphabetic())
+            || chars.iter().all(|n| n.c.is_alphabetic())
+        {
+            return None;
+        }
+        self.pat.clear();
+        self.pat.extend(chars.iter().map(|n| pattern_of(n.c)));
+        lexicon::resolve(&self.pat)
+    }
+
+    /// Substitutes look-alike symbols and clear leetspeak in place. Returns whether it did.
+    fn substitute(&mut self, text: &str) -> bool {
+        let chars = &mut self.chars;
+        if !chars.iter().any(|n| n.c.is_alphabetic()) {
+            return false;
+        }
+        let mut changed = false;
+        let n = chars.len();
+        // `$ ¢ €` attached to letters on either side; forward then backward covers runs.
+        for i in (0..n).chain((0..n).rev()) {
+            let to = match chars[i].c {
+                '$' => 's',
+                '¢' => 'c',
+                '€' => 'e',
+                _ => continue,
+            };
+            if alpha_at(chars, i.wrapping_sub(1)) || alpha_at(chars, i + 1) {
+                chars[i].c = to;
+                changed = true;
+            }
+        }
+        for i in 1..n {
+            let between = alpha_at(chars, i - 1) && alpha_at(chars, i + 1);
+            match chars[i].c {
+                '@' if between => chars[i].c = 'a',
+                '!' if between && bang_inside_word(text, chars, i) => chars[i].c = 'i',
+                _ => continue,
+            }
+            changed = true;
+        }
+        changed | decode_leet(chars)
+    }
+
+    /// Splits `self.chars` at non-word characters and emits words and numbers.
+    fn emit_pieces(&mut self, out: &mut Tokens, obfuscated: bool) {
+        let chars = &self.chars;
+        let n = chars.len();
+        let mut i = 0;
+        while i < n {
+            if !chars[i].c.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < n && continues_piece(chars, j) {
+                j += 1;
+            }
+            emit_piece(&chars[i..j], out, obfuscated, &mut self.scratch);
+            i = j;
+        }
+    }
+}
+
+/// Tokenizes `text` with a fresh [`Tokenizer`] into owned tokens.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    Tokenizer::new().tokenize(text)
+}
+
+/// The normalized token texts of `text` joined by single spaces (handy for debugging).
+pub fn normalize(text: &str) -> String {
+    let mut tokens = Tokens::new();
+    Tokenizer::new().tokenize_into(text, &mut tokens);
+    let mut s = String::with_capacity(text.len());
+    for (k, t) in tokens.iter().enumerate() {
+        if k > 0 {
+            s.push(' ');
+        }
+        s.push_str(t.text);
+    }
+    s
+}
+
+/// ASCII bytes that can start or continue a word candidate.
+const ASCII_WORD: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'*' | b'#' | b'%' | b'$' | b'@' | b'!');
+        b += 1;
+    }
+    t
+};
+
+/// Whether the ASCII-or-Unicode char `c` is a word character.
+#[inline]
+fn word_char(c: char) -> bool {
+    match u8::try_from(c) {
+        Ok(b) if b < 0x80 => ASCII_WORD[usize::from(b)],
+        _ => is_word_char(c),
+    }
+}
+
+/// End of the word candidate starting at `s`.
+fn candidate_end(text: &str, s: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut i = s;
+    let mut prev: Option<char> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            match text.get(i..).and_then(|t| t.chars().next()) {
+                Some(c) => c,
+                None => break,
+            }
+        };
+        let len = c.len_utf8();
+        if word_char(c) {
+            prev = Some(c);
+            i += len;
+            continue;
+        }
+        let Some(p) = prev else { break };
+        if is_word_continuation(c) {
+            i += len;
+            continue;
+        }
+        let next = text.get(i + len..).and_then(|t| t.chars().next());
+        let inner_apostrophe =
+            is_apostrophe(c) && p.is_alphanumeric() && next.is_some_and(char::is_alphanumeric);
+        let digit_separator = matches!(c, '.' | ',' | ':')
+            && p.is_ascii_digit()
+            && next.is_some_and(|n| n.is_ascii_digit());
+        if !(inner_apostrophe || digit_separator) {
+            break;
+        }
+        i += len;
+    }
+    i
+}
+
+/// Strips edge characters that are punctuation rather than masks: leading `!` and marks,
+/// trailing `!`, `@` and invisible characters.
+fn trim_candidate(text: &str, mut s: usize, mut e: usize) -> Option<(usize, usize)> {
+    while let Some(c) = text.get(s..e).and_then(|t| t.chars().next()) {
+        if fold_fullwidth(c) != '!' && !is_word_continuation(c) {
+            break;
+        }
+        s += c.len_utf8();
+    }
+    while let Some(c) = text.get(s..e).and_then(|t| t.chars().next_back()) {
+        if !matches!(fold_fullwidth(c), '!' | '@') && !is_invisible(c) {
+            break;
+        }
+        e -= c.len_utf8();
+    }
+    (s < e).then_some((s, e))
+}
+
+/// End of an `@mention` at `s`, unless the "mention" is really a disguised word ("@ss").
+fn mention_end(bytes: &[u8], s: usize) -> Option<usize> {
+    let body = bytes.get(s + 1..)?;
+    let len = body
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count();
+    if len == 0 {
+        return None;
+    }
+    let end = s + 1 + len;
+    let glued = bytes
+        .get(end)
+        .is_some_and(|&b| matches!(b, b'*' | b'$' | b'#' | b'%'));
+    if glued || looks_like_masked_word(&body[..len]) {
+        return None;
+    }
+    Some(end)
+}
+
+/// Whether `a` + `body` (lowercased) is a lexicon word, e.g. "@ss" -> "ass".
+fn looks_like_masked_word(body: &[u8]) -> bool {
+    let mut buf = [0u8; 32];
+    if body.len() + 1 > buf.len() {
+        return false;
+    }
+    buf[0] = b'a';
+    for (d, b) in buf[1..].iter_mut().zip(body) {
+        *d = b.to_ascii_lowercase();
+    }
+    std::str::from_utf8(&buf[..=body.len()]).is_ok_and(lexicon::is_abusive_word)
+}
+
+/// Top-level domains recognized in bare domains ("example.com/page").
+const TLDS: &[&str] = &[
+    "com", "org", "net", "gov", "edu", "mil", "int", "io", "co", "uk", "us", "ru", "de", "fr",
+    "info", "biz", "tv", "ly", "ca", "au", "eu", "news", "ch", "nl", "es", "jp", "cn", "ua", "pl",
+    "se", "no", "be", "ie", "nz", "za", "br", "mx", "in", "it", "me", "gl", "gg", "to",
+];
+
+/// End of a URL, bare domain or e-mail address starting at `s`, if there is one.
+fn link_end(bytes: &[u8], s: usize) -> Option<usize> {
+    let alnum = bytes[s..]
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric())
+        .count();
+    if !matches!(bytes.get(s + alnum), Some(b'.' | b':' | b'@' | b'-' | b'_')) {
+        return None;
+    }
+    let run = bytes[s..]
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
+        .count();
+    let mut run = &bytes[s..s + run];
+    while let Some((&last, rest)) = run.split_last() {
+        if !matches!(
+            last,
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'\'' | b')' | b']' | b'}' | b'*'
+        ) {
+            break;
+        }
+        run = rest;
+    }
+    let schemes: [&[u8]; 4] = [b"http://", b"https://", b"ftp://", b"www."];
+    if schemes
+        .iter()
+        .any(|p| run.len() > p.len() && run[..p.len()].eq_ignore_ascii_case(p))
+    {
+        return Some(s + run.len());
+    }
+    let host_len = run
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b':'))
+        .unwrap_or(run.len());
+    let host = &run[..host_len];
+    let is_link = match host.iter().position(|&b| b == b'@') {
+        Some(at) => {
+            let local = &host[..at];
+            !local.is_empty()
+                && local
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._%+-".contains(b))
+                && is_domain(&host[at + 1..])
+        }
+        None => is_domain(host),
+    };
+    is_link.then_some(s + run.len())
+}
+
+/// Whether `host` is `label(.label)+` ending in a known TLD.
+fn is_domain(host: &[u8]) -> bool {
+    let mut labels = 0;
+    for label in host.split(|&b| b == b'.') {
+        if label.is_empty()
+            || !label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+        {
+            return false;
+        }
+        labels += 1;
+    }
+    let tld = host.rsplit(|&b| b == b'.').next().unwrap_or_default();
+    labels >= 2 && TLDS.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(tld))
+}
+
+/// The lexicon pattern element for a normalized character.
+fn pattern_of(c: char) -> Pat {
+    match symbol(c) {
+        Some(Symbol::Wild) => Pat::Wild,
+        _ => leet_letters(c).map_or(Pat::Lit(c), Pat::OneOf),
+    }
+}
+
+/// Whether `chars[i]` exists and is a letter.
+#[inline]
+fn alpha_at(chars: &[NChar], i: usize) -> bool {
+    chars.get(i).is_some_and(|n| n.c.is_alphabetic())
+}
+
+/// Whether a `!` between letters at `chars[i]` stands for an `i` ("st!ll", "stup!d") rather
+/// than ending a sentence glued to the next one ("wow!really", "Now!Then"): the next
+/// original letter is lowercase and one side is at most two letters long.
+fn bang_inside_word(text: &str, chars: &[NChar], i: usize) -> bool {
+    let next_lower = chars
+        .get(i + 1)
+        .and_then(|n| text.get(n.start..n.end))
+        .and_then(|t| t.chars().next())
+        .is_some_and(char::is_lowercase);
+    let left = chars[..i]
+        .iter()
+        .rev()
+        .take_while(|n| n.c.is_alphabetic())
+        .count();
+    let right = chars[i + 1..]
+        .iter()
+        .take_while(|n| n.c.is_alphabetic())
+        .count();
+    next_lower && left.min(right) <= 2
+}
+
+/// Decodes leetspeak digits when they sit between letters, every digit has a leet reading,
+/// and letters outnumber digits ("h3ll0" -> "hello"; "9x19", "covid19", "g20" stay).
+fn decode_leet(chars: &mut [NChar]) -> bool {
+    let letters = chars.iter().filter(|n| n.c.is_alphabetic()).count();
+    let digits = chars.iter().filter(|n| n.c.is_ascii_digit()).count();
+    if digits == 0 || letters < 3 || letters <= digits {
+        return false;
+    }
+    let all_leet = chars
+        .iter()
+        .filter(|n| n.c.is_ascii_digit())
+        .all(|n| leet_letters(n.c).is_some());
+    let interleaved = (1..chars.len())
+        .any(|i| chars[i].c.is_ascii_digit() && alpha_at(chars, i - 1) && alpha_at(chars, i + 1));
+    if !(all_leet && interleaved) {
+        return false;
+    }
+    for n in chars.iter_mut() {
+        if let Some(&[l, ..]) = leet_letters(n.c).filter(|_| n.c.is_ascii_digit()) {
+            n.c = l;
+        }
+    }
+    true
+}
+
+/// Whether `chars[j]` continues the current piece: alphanumerics, apostrophes between
+/// alphanumerics, and `. , :` between digits.
+fn continues_piece(chars: &[NChar], j: usize) -> bool {
+    let c = chars[j].c;
+    if c.is_alphanumeric() {
+        return true;
+    }
+    let (Some(prev), Some(next)) = (chars.get(j.wrapping_sub(1)), chars.get(j + 1)) else {
+        return false;
+    };
+    (c == '\'' && prev.c.is_alphanumeric() && next.c.is_alphanumeric())
+        || (matches!(c, '.' | ',' | ':') && prev.c.is_ascii_digit() && next.c.is_ascii_digit())
+}
+
+/// Emits one piece as a number or a word.
+fn emit_piece(piece: &[NChar], out: &mut Tokens, obfuscated: bool, scratch: &mut String) {
+    let (Some(first), Some(last)) = (piece.first(), piece.last()) else {
+        return;
+    };
+    if is_number(piece) {
+        out.push(
+            first.start,
+            last.end,
+            TokenKind::Number,
+            obfuscated,
+            NUMBER_PLACEHOLDER,
+        );
+        return;
+    }
+    let t0 = out.buf.len();
+    out.buf.extend(piece.iter().map(|n| n.c));
+    collapse_stretched(&mut out.buf, t0, scratch);
+    out.finish(first.start, last.end, TokenKind::Word, obfuscated, t0);
+}
+
+/// Digits with separators, optionally with an ordinal or plural suffix ("1st", "1990s").
+fn is_number(piece: &[NChar]) -> bool {
+    let digits = piece
+        .iter()
+        .take_while(|n| n.c.is_ascii_digit() || matches!(n.c, '.' | ',' | ':'))
+        .count();
+    if digits == 0 {
+        return false;
+    }
+    let rest = &piece[digits..];
+    let suffix =
+        |s: &str| rest.len() == s.len() && rest.iter().zip(s.chars()).all(|(n, c)| n.c == c);
+    rest.is_empty() || ["st", "nd", "rd", "th", "s"].into_iter().any(suffix)
+}
+
+/// Whether `word` has a run of three or more equal letters.
+fn has_stretch(word: &str) -> bool {
+    let b = word.as_bytes();
+    if b.is_ascii() {
+        return b
+            .windows(3)
+            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic());
+    }
+    let mut run = 0;
+    let mut prev = None;
+    for c in word.chars() {
+        run = if Some(c) == prev { run + 1 } else { 1 };
+        prev = Some(c);
+        if run >= 3 && c.is_alphabetic() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Collapses runs of 3+ equal letters in `buf[t0..]` to one or two letters, preferring a
+/// variant from the lexicon ("stuuupid" -> "stupid", "gooood" -> "good"), else one letter.
+fn collapse_stretched(buf: &mut String, t0: usize, scratch: &mut String) {
+    let Some(word) = buf.get(t0..) else { return };
+    if !has_stretch(word) {
+        return;
+    }
+    let runs = stretch_runs(word).min(6);
+    let mut chosen = 0;
+    for mask in 0..(1u32 << runs) {
+        build_variant(word, mask, scratch);
+        if lexicon::is_known_word(scratch) {
+            chosen = mask;
+            break;
+        }
+    }
+    build_variant(word, chosen, scratch);
+    buf.truncate(t0);
+    buf.push_str(scratch);
+}
+
+/// Number of runs of 3+ equal letters.
+fn stretch_runs(word: &str) -> u32 {
+    let mut runs = 0;
+    for_each_run(word, |c, n| {
+        if n >= 3 && c.is_alphabetic() {
+            runs += 1;
+        }
+    });
+    runs
+}
+
+/// Writes `word` with its `r`-th long run collapsed to two letters if bit `r` of `mask` is
+/// set and to one letter otherwise.
+fn build_variant(word: &str, mask: u32, out: &mut String) {
+    out.clear();
+    let mut r = 0u32;
+    for_each_run(word, |c, n| {
+        let keep = if n >= 3 && c.is_alphabetic() {
+            let two = r < 32 && (mask >> r) & 1 == 1;
+            r += 1;
+            if two { 2 } else { 1 }
+        } else {
+            n
+        };
+        out.extend(std::iter::repeat_n(c, keep));
+    });
+}
+
+/// Calls `f(char, run_length)` for each run of equal characters.
+fn for_each_run(word: &str, mut f: impl FnMut(char, usize)) {
+    let mut chars = word.chars();
+    let Some(mut cur) = chars.next() else { return };
+    let mut n = 1;
+    for c in chars {
+        if c == cur {
+            n += 1;
+        } else {
+            f(cur, n);
+            cur = c;
+            n = 1;
+        }
+    }
+    f(cur, n);
+}
+
+/// Whether token `i` is a single letter.
+fn is_single_letter(tokens: &Tokens, i: usize) -> bool {
+    let Some(span) = tokens.spans.get(i) else {
+        return false;
+    };
+    let mut chars = tokens.text(span).chars();
+    span.kind == TokenKind::Word
+        && chars.next().is_some_and(char::is_alphabetic)
+        && chars.next().is_none()
+}
+
+/// Whether the original text between two letters is one space, dot, hyphen, underscore or
+/// mask, as in "i d i o t", "i.d.i.o.t", "f-u-c-k".
+fn spaced_gap(text: &str, a: usize, b: usize) -> bool {
+    matches!(text.get(a..b), Some(" " | "." | "-" | "_" | "*"))
+}
+
+/// Merges runs of three or more spaced single letters into one word.
+fn merge_spaced(text: &str, out: &mut Tokens, scratch: &mut String) {
+    let n = out.spans.len();
+    if n < 3 {
+        return;
+    }
+    let (mut w, mut i) = (0, 0);
+    while i < n {
+        let mut j = i + 1;
+        if is_single_letter(out, i) {
+            while j < n
+                && is_single_letter(out, j)
+                && out.spans[j].text.0 == out.spans[j - 1].text.1
+                && spaced_gap(text, out.spans[j - 1].end, out.spans[j].start)
+            {
+                j += 1;
+            }
+        }
+        if j - i >= 3 {
+            out.spans[w] = merged_span(out, i, j, scratch);
+            i = j;
+        } else {
+            out.spans[w] = out.spans[i];
+            i += 1;
+        }
+        w += 1;
+    }
+    out.spans.truncate(w);
+}
+
+/// One word span covering tokens `i..j`, with stretched letters collapsed.
+fn merged_span(out: &mut Tokens, i: usize, j: usize, scratch: &mut String) -> TokenSpan {
+    let (first, last) = (out.spans[i], out.spans[j - 1]);
+    let mut text = (first.text.0, last.text.1);
+    if out.buf.get(text.0..text.1).is_some_and(has_stretch) {
+        let mut word = String::new();
+        word.push_str(&out.buf[text.0..text.1]);
+        let t0 = out.buf.len();
+        out.buf.push_str(&word);
+        collapse_stretched(&mut out.buf, t0, scratch);
+        text = (t0, out.buf.len());
+    }
+    TokenSpan {
+        start: first.start,
+        end: last.end,
+        kind: TokenKind::Word,
+        obfuscated: true,
+        text,
+    }
+}
