@@ -1,0 +1,774 @@
+//! The labels CSV: the append-only file the labeling loop writes and training reads.
+//!
+//! # Format
+//!
+//! One header row, then one row per decision:
+//!
+//! ```text
+//! id,thread_id,parent_id,author,text,abusive,conspiratorial,annotator,labeled_at,source
+//! ```
+//!
+//! - There is one column per label, between `text` and `annotator` (default labels:
+//!   [`DEFAULT_LABELS`]). A label cell is `1` (yes), `0` (no) or empty (no decision
+//!   for that label); anything else is an error naming the file, line, column and value.
+//! - `labeled_at` is an RFC 3339 timestamp (empty for imported rows); `source` says where
+//!   the row came from (`label`, `import:<corpus>:<file>`, [`UNDO_SOURCE`], ...).
+//! - Readers accept the columns in any order, need only `text` and the label columns they
+//!   ask for, and ignore every other column (an importer's `spans`, label columns added
+//!   later, ...). A file with more label columns than a reader asks for just works.
+//!
+//! # Latest wins, corrections and undo
+//!
+//! The file is append-only: rows are never rewritten. A row with an `id` is one decision
+//! of one annotator (missing `annotator` column = `""`) about one comment, and the
+//! **last row in the file for an (id, annotator) pair replaces every earlier one**, as a
+//! whole row (a correction restates the full decision). Rows without an `id` are each
+//! their own item.
+//!
+//! An **undo** is a later row for the same (id, annotator) with every label cell empty
+//! and `source` = [`UNDO_SOURCE`] (`undo`): it means "no decision", so the item drops out
+//! of the training set and out of the resume set ([`LabelLog::decided`]), and the
+//! labeling loop will offer it again. A later row with every label empty and another
+//! source (a *skip*) also carries no label, but still counts as decided for resume.
+//!
+//! # Crash safety
+//!
+//! [`LabelWriter::append`] writes each row with one `write` and syncs it before
+//! returning, so a crash can only cut the row being written, at the end of the file.
+//!
+//! - Reading: the last row is *partial* when the file does not end with a newline, when
+//!   the row has an unterminated quote, or when it has fewer fields than the header. It is
+//!   skipped and reported as a [`LoadWarning`] (file and line); every earlier row is kept.
+//! - Appending after a cut: [`LabelWriter::open`] first ends the cut row, closing an open
+//!   quote if it has one (so the cut row cannot swallow the rows after it) and adding a
+//!   newline. The cut row is then a short row in the middle of the file.
+//! - A row in the middle of the file with *fewer* fields than the header is treated as
+//!   such a cut row: skipped with a warning. This is the same as "a short row followed by
+//!   a good row", because whatever follows it is either good, another cut row, or an error
+//!   of its own. Rows with *more* fields than the header, bad label values or invalid UTF-8
+//!   are errors with line numbers.
+//! - A cut inside the last column (`source` in the layout this module writes) leaves a
+//!   row with the right number of fields: its labels are intact, so it is kept.
+
+use crate::error::{Error, Location, Result};
+use crate::fsutil::write_atomic;
+use csv::{ByteRecord, ReaderBuilder, WriterBuilder};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The labels threadguard scores, in their column order.
+pub const DEFAULT_LABELS: [&str; 2] = ["abusive", "conspiratorial"];
+
+/// The `source` of a row that undoes the earlier decision for its (id, annotator).
+pub const UNDO_SOURCE: &str = "undo";
+
+/// The columns before the label columns, in the order [`LabelWriter`] writes them.
+pub const LEADING_COLUMNS: [&str; 5] = ["id", "thread_id", "parent_id", "author", "text"];
+
+/// The columns after the label columns, in the order [`LabelWriter`] writes them.
+pub const TRAILING_COLUMNS: [&str; 3] = ["annotator", "labeled_at", "source"];
+
+/// [`DEFAULT_LABELS`] as owned strings.
+pub fn default_labels() -> Vec<String> {
+    DEFAULT_LABELS.iter().map(|s| (*s).to_string()).collect()
+}
+
+/// The header of a new labels file for `labels`.
+pub fn header(labels: &[String]) -> Vec<String> {
+    let leading = LEADING_COLUMNS.iter().map(|s| (*s).to_string());
+    let trailing = TRAILING_COLUMNS.iter().map(|s| (*s).to_string());
+    leading
+        .chain(labels.iter().cloned())
+        .chain(trailing)
+        .collect()
+}
+
+/// The current time as an RFC 3339 timestamp (UTC, whole seconds), for `labeled_at`.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// One row of the labels CSV: one annotator's decision about one comment.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Decision {
+    /// The comment's id (empty when unknown: the row is then its own item).
+    pub id: String,
+    /// The thread the comment belongs to (may be empty).
+    pub thread_id: String,
+    /// The comment it replies to (may be empty).
+    pub parent_id: String,
+    /// The comment's author (may be empty).
+    pub author: String,
+    /// The comment's text.
+    pub text: String,
+    /// One value per label, in the order of the label list of the reader or writer:
+    /// `Some(true)` = 1, `Some(false)` = 0, `None` = empty (no decision).
+    pub values: Vec<Option<bool>>,
+    /// Who decided (may be empty).
+    pub annotator: String,
+    /// When, as RFC 3339 (may be empty).
+    pub labeled_at: String,
+    /// Where the row came from; [`UNDO_SOURCE`] for an undo.
+    pub source: String,
+}
+
+impl Decision {
+    /// An undo row for (`id`, `annotator`) with `n_labels` empty label cells, stamped now.
+    pub fn undo(id: &str, annotator: &str, n_labels: usize) -> Self {
+        Decision {
+            id: id.to_string(),
+            values: vec![None; n_labels],
+            annotator: annotator.to_string(),
+            labeled_at: now_rfc3339(),
+            source: UNDO_SOURCE.to_string(),
+            ..Decision::default()
+        }
+    }
+
+    /// Whether this row undoes the earlier decision (`source` = [`UNDO_SOURCE`]).
+    pub fn is_undo(&self) -> bool {
+        self.source == UNDO_SOURCE
+    }
+
+    /// Whether at least one label has a value.
+    pub fn has_label(&self) -> bool {
+        self.values.iter().any(Option::is_some)
+    }
+}
+
+/// A decision read from a file, with the line its row starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabeledItem {
+    /// 1-based physical line where the row starts (the header is line 1).
+    pub line: u64,
+    /// The row.
+    pub decision: Decision,
+}
+
+/// A problem that did not stop loading: a row that was skipped, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// The file and line of the skipped row.
+    pub location: Location,
+    /// What was wrong, in one line.
+    pub message: String,
+}
+
+impl fmt::Display for LoadWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: warning: {}", self.location, self.message)
+    }
+}
+
+/// Every item of a labels file after latest-wins: one row per (id, annotator), plus the
+/// rows without id. Holds undo and skip rows too; see [`LabelLog::labeled`] for training.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelLog {
+    /// The file read.
+    pub file: PathBuf,
+    /// The labels read, in the order of [`Decision::values`].
+    pub labels: Vec<String>,
+    /// The winning row of each item, in the order those rows appear in the file.
+    pub latest: Vec<LabeledItem>,
+    /// Rows read successfully (before latest-wins).
+    pub rows_read: usize,
+    /// Rows replaced by a later row for the same (id, annotator).
+    pub superseded: usize,
+    /// Rows skipped with a warning (cut rows).
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// The items of a labels file that carry at least one requested label: training input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabeledSet {
+    /// The file read.
+    pub file: PathBuf,
+    /// The labels read, in the order of [`Decision::values`].
+    pub labels: Vec<String>,
+    /// The labeled items, in file order of their winning rows.
+    pub items: Vec<LabeledItem>,
+    /// Rows read successfully (before latest-wins).
+    pub rows_read: usize,
+    /// Rows replaced by a later row for the same (id, annotator).
+    pub superseded: usize,
+    /// Items whose winning row leaves every requested label empty (undo, skip, or
+    /// labeled only for other labels): not in `items`.
+    pub skipped_unlabeled: usize,
+    /// Rows skipped with a warning (cut rows).
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Reads the labeled items of `path` for `labels` (latest wins; unlabeled items and cut
+/// rows skipped). Errors name the file, the line and the column.
+pub fn read_labeled(path: &Path, labels: &[String]) -> Result<LabeledSet> {
+    Ok(LabelLog::read(path, labels)?.labeled())
+}
+
+impl LabelLog {
+    /// Reads every item of `path` for `labels`. An empty file has no items.
+    pub fn read(path: &Path, labels: &[String]) -> Result<Self> {
+        check_labels(labels)?;
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        parse_log(path, strip_bom(&bytes), labels)
+    }
+
+    /// Like [`LabelLog::read`], but a missing file is an empty log (a first session).
+    pub fn read_if_exists(path: &Path, labels: &[String]) -> Result<Self> {
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                check_labels(labels)?;
+                Ok(empty_log(path, labels))
+            }
+            _ => Self::read(path, labels),
+        }
+    }
+
+    /// The (id, annotator) pairs already decided, for resuming a session: every item with
+    /// an id whose winning row is not an undo (skips count as decided).
+    pub fn decided(&self) -> HashSet<(String, String)> {
+        self.latest
+            .iter()
+            .map(|item| &item.decision)
+            .filter(|d| !d.id.is_empty() && !d.is_undo())
+            .map(|d| (d.id.clone(), d.annotator.clone()))
+            .collect()
+    }
+
+    /// How many items carry at least one label.
+    pub fn labeled_count(&self) -> usize {
+        self.latest
+            .iter()
+            .filter(|item| item.decision.has_label())
+            .count()
+    }
+
+    /// The current decision of `annotator` for each id they decided (undone ids absent).
+    pub fn latest_for_annotator(&self, annotator: &str) -> HashMap<&str, &Decision> {
+        self.latest
+            .iter()
+            .map(|item| &item.decision)
+            .filter(|d| d.annotator == annotator && !d.id.is_empty() && !d.is_undo())
+            .map(|d| (d.id.as_str(), d))
+            .collect()
+    }
+
+    /// The training view: only items with at least one label.
+    pub fn labeled(self) -> LabeledSet {
+        let total = self.latest.len();
+        let items: Vec<LabeledItem> = self
+            .latest
+            .into_iter()
+            .filter(|item| item.decision.has_label())
+            .collect();
+        LabeledSet {
+            file: self.file,
+            labels: self.labels,
+            skipped_unlabeled: total - items.len(),
+            items,
+            rows_read: self.rows_read,
+            superseded: self.superseded,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// What a header column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    Id,
+    ThreadId,
+    ParentId,
+    Author,
+    Text,
+    Label(usize),
+    Annotator,
+    LabeledAt,
+    Source,
+    Other,
+}
+
+impl Slot {
+    /// The slot of a standard (non-label) column name.
+    fn standard(name: &str) -> Slot {
+        match name {
+            "id" => Slot::Id,
+            "thread_id" => Slot::ThreadId,
+            "parent_id" => Slot::ParentId,
+            "author" => Slot::Author,
+            "text" => Slot::Text,
+            "annotator" => Slot::Annotator,
+            "labeled_at" => Slot::LabeledAt,
+            "source" => Slot::Source,
+            _ => Slot::Other,
+        }
+    }
+}
+
+/// A parsed header: the slot of each column and the column names.
+#[derive(Debug, Clone)]
+struct Layout {
+    names: Vec<String>,
+    slots: Vec<Slot>,
+}
+
+impl Layout {
+    /// Maps a header to slots for `labels`; a known column given twice is an error.
+    fn new(path: &Path, names: Vec<String>, labels: &[String]) -> Result<Self> {
+        let mut slots = Vec::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            let slot = match labels.iter().position(|l| l == name) {
+                Some(k) => Slot::Label(k),
+                None => Slot::standard(name),
+            };
+            if slot != Slot::Other && names[..i].contains(name) {
+                let msg = format!("column `{name}` appears twice in the header");
+                return Err(Error::input(Location::line(path, 1), msg));
+            }
+            slots.push(slot);
+        }
+        Ok(Layout { names, slots })
+    }
+
+    /// Errors unless every column in `required` is present, listing the columns present.
+    fn require<'a>(&self, path: &Path, required: impl IntoIterator<Item = &'a str>) -> Result<()> {
+        let missing: Vec<&str> = required
+            .into_iter()
+            .filter(|r| !self.names.iter().any(|n| n == r))
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let list = |v: &[&str]| {
+            v.iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let present: Vec<&str> = self.names.iter().map(String::as_str).collect();
+        let noun = if missing.len() == 1 {
+            "column"
+        } else {
+            "columns"
+        };
+        let msg = format!(
+            "missing {noun} {}; columns present: {}",
+            list(&missing),
+            list(&present)
+        );
+        Err(Error::input(Location::file(path), msg))
+    }
+}
+
+/// Errors on an unusable label list: empty, repeated, or clashing with a standard column.
+fn check_labels(labels: &[String]) -> Result<()> {
+    if labels.is_empty() {
+        return Err(Error::Usage("no labels requested".to_string()));
+    }
+    for (i, label) in labels.iter().enumerate() {
+        if label.is_empty() || Slot::standard(label) != Slot::Other {
+            return Err(Error::Usage(format!(
+                "`{label}` cannot be a label column name"
+            )));
+        }
+        if labels[..i].contains(label) {
+            return Err(Error::Usage(format!("label `{label}` is given twice")));
+        }
+    }
+    Ok(())
+}
+
+/// Removes a leading UTF-8 byte order mark.
+fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A log with no rows.
+fn empty_log(path: &Path, labels: &[String]) -> LabelLog {
+    LabelLog {
+        file: path.to_path_buf(),
+        labels: labels.to_vec(),
+        latest: Vec::new(),
+        rows_read: 0,
+        superseded: 0,
+        warnings: Vec::new(),
+    }
+}
+
+/// Every record of `bytes` (the header included), as byte records.
+fn records(path: &Path, bytes: &[u8]) -> Result<Vec<ByteRecord>> {
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut out = Vec::new();
+    let mut record = ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(true) => out.push(record.clone()),
+            Ok(false) => return Ok(out),
+            Err(e) => return Err(csv_error(path, &e)),
+        }
+    }
+}
+
+/// A csv error as an input error at its line.
+fn csv_error(path: &Path, err: &csv::Error) -> Error {
+    let location = match err.position() {
+        Some(pos) => Location::line(path, pos.line()),
+        None => Location::file(path),
+    };
+    Error::input(location, err.to_string())
+}
+
+/// The 1-based line and the byte offset where a record read from `bytes` starts.
+///
+/// csv's record position is where the reader stopped after the previous record: on the
+/// `\n` of a `\r\n` terminator, or on blank lines skipped before the record, so its line
+/// is one or more too low in those cases. This skips those line-ending bytes.
+pub(crate) fn record_start(bytes: &[u8], position: Option<&csv::Position>) -> (u64, usize) {
+    let Some(pos) = position else { return (0, 0) };
+    let mut line = pos.line();
+    let mut byte = usize::try_from(pos.byte()).unwrap_or(usize::MAX);
+    while let Some(&b) = bytes.get(byte) {
+        match b {
+            b'\n' => line += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        byte += 1;
+    }
+    (line, byte)
+}
+
+/// The header names of the first record.
+fn header_names(path: &Path, record: &ByteRecord) -> Result<Vec<String>> {
+    record
+        .iter()
+        .map(|field| {
+            std::str::from_utf8(field)
+                .map(str::to_string)
+                .map_err(|_| Error::input(Location::line(path, 1), "the header is not valid UTF-8"))
+        })
+        .collect()
+}
+
+/// Whether `bytes` ends inside a quoted field, given where its last record starts.
+fn ends_in_open_quote(bytes: &[u8], last_record_start: usize) -> bool {
+    let tail = bytes.get(last_record_start..).unwrap_or_default();
+    tail.iter().filter(|&&b| b == b'"').count() % 2 == 1
+}
+
+/// Why the last record of a file is a cut row, if it is one.
+fn partial_reason(bytes: &[u8], record: &ByteRecord, width: usize) -> Option<&'static str> {
+    let (_, start) = record_start(bytes, record.position());
+    if ends_in_open_quote(bytes, start) {
+        Some("the last row ends inside a quoted field")
+    } else if !bytes.ends_with(b"\n") {
+        Some("the file does not end with a newline")
+    } else if record.len() < width {
+        Some("the last row has too few fields")
+    } else {
+        None
+    }
+}
+
+/// Parses a whole labels file (BOM already removed) into a log.
+fn parse_log(path: &Path, bytes: &[u8], labels: &[String]) -> Result<LabelLog> {
+    let all = records(path, bytes)?;
+    let Some((head, rows)) = all.split_first() else {
+        return Ok(empty_log(path, labels));
+    };
+    let layout = Layout::new(path, header_names(path, head)?, labels)?;
+    layout.require(
+        path,
+        std::iter::once("text").chain(labels.iter().map(String::as_str)),
+    )?;
+    let mut builder = LogBuilder::new(path, labels);
+    for (i, record) in rows.iter().enumerate() {
+        let (line, _) = record_start(bytes, record.position());
+        let width = layout.slots.len();
+        let cut = if i + 1 == rows.len() {
+            partial_reason(bytes, record, width)
+        } else if record.len() < width {
+            Some("the row has too few fields")
+        } else {
+            None
+        };
+        if let Some(reason) = cut {
+            builder.warn(line, cut_message(reason, record.len(), width));
+            continue;
+        }
+        let decision = decision_from_record(path, line, &layout, labels.len(), record)?;
+        builder.push(line, decision);
+    }
+    Ok(builder.finish())
+}
+
+/// The warning for a skipped cut row.
+fn cut_message(reason: &str, fields: usize, width: usize) -> String {
+    format!(
+        "skipped a partial row ({reason}: {fields} of {width} fields), \
+         probably cut by an interrupted write"
+    )
+}
+
+/// Accumulates rows into a log, applying latest-wins.
+struct LogBuilder {
+    log: LabelLog,
+    rows: Vec<Option<LabeledItem>>,
+    index: HashMap<(String, String), usize>,
+}
+
+impl LogBuilder {
+    fn new(path: &Path, labels: &[String]) -> Self {
+        LogBuilder {
+            log: empty_log(path, labels),
+            rows: Vec::new(),
+            index: HashMap::new(),
+        }
+    }
+
+    fn warn(&mut self, line: u64, message: String) {
+        let location = Location::line(&self.log.file, line);
+        self.log.warnings.push(LoadWarning { location, message });
+    }
+
+    fn push(&mut self, line: u64, decision: Decision) {
+        self.log.rows_read += 1;
+        if !decision.id.is_empty() {
+            let key = (decision.id.clone(), decision.annotator.clone());
+            if let Some(earlier) = self.index.insert(key, self.rows.len()) {
+                self.rows[earlier] = None;
+                self.log.superseded += 1;
+            }
+        }
+        self.rows.push(Some(LabeledItem { line, decision }));
+    }
+
+    fn finish(mut self) -> LabelLog {
+        self.log.latest = self.rows.into_iter().flatten().collect();
+        self.log
+    }
+}
+
+/// Reads one full-width record into a decision.
+fn decision_from_record(
+    path: &Path,
+    line: u64,
+    layout: &Layout,
+    n_labels: usize,
+    record: &ByteRecord,
+) -> Result<Decision> {
+    if record.len() > layout.slots.len() {
+        let msg = format!(
+            "the row has {} fields but the header has {}",
+            record.len(),
+            layout.slots.len()
+        );
+        return Err(Error::input(Location::line(path, line), msg));
+    }
+    let mut d = Decision {
+        values: vec![None; n_labels],
+        ..Decision::default()
+    };
+    for ((slot, name), field) in layout.slots.iter().zip(&layout.names).zip(record.iter()) {
+        let at = || Location::line(path, line);
+        let text = || {
+            std::str::from_utf8(field)
+                .map(str::to_string)
+                .map_err(|_| Error::input(at(), format!("column `{name}` is not valid UTF-8")))
+        };
+        match *slot {
+            Slot::Id => d.id = text()?,
+            Slot::ThreadId => d.thread_id = text()?,
+            Slot::ParentId => d.parent_id = text()?,
+            Slot::Author => d.author = text()?,
+            Slot::Text => d.text = text()?,
+            Slot::Annotator => d.annotator = text()?,
+            Slot::LabeledAt => d.labeled_at = text()?,
+            Slot::Source => d.source = text()?,
+            Slot::Label(k) => {
+                d.values[k] = parse_value(field)
+                    .map_err(|msg| Error::input(at(), format!("column `{name}`: {msg}")))?
+            }
+            Slot::Other => {}
+        }
+    }
+    Ok(d)
+}
+
+/// Parses a label cell: `1`, `0` or empty.
+fn parse_value(field: &[u8]) -> std::result::Result<Option<bool>, String> {
+    match field {
+        b"1" => Ok(Some(true)),
+        b"0" => Ok(Some(false)),
+        b"" => Ok(None),
+        other => Err(format!(
+            "invalid value `{}` (expected 1, 0 or empty)",
+            String::from_utf8_lossy(other)
+        )),
+    }
+}
+
+/// The text of a label value in a cell.
+fn value_cell(value: Option<bool>) -> &'static str {
+    match value {
+        Some(true) => "1",
+        Some(false) => "0",
+        None => "",
+    }
+}
+
+/// Appends decisions to a labels file, one synced row at a time. Never rewrites a row.
+#[derive(Debug)]
+pub struct LabelWriter {
+    path: PathBuf,
+    file: File,
+    labels: Vec<String>,
+    layout: Layout,
+}
+
+impl LabelWriter {
+    /// Opens `path` for appending decisions about `labels`, creating it with a header
+    /// when it is missing or empty (atomically, so the header is never half-written).
+    ///
+    /// An existing file keeps its header and column order; it must have every standard
+    /// column and every label in `labels` (else an error listing the columns present).
+    /// If its last row was cut by a crash, that row is first ended (an open quote closed,
+    /// a newline added) so the next row starts on a line of its own.
+    pub fn open(path: &Path, labels: &[String]) -> Result<Self> {
+        check_labels(labels)?;
+        let existing = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let layout = if strip_bom(&existing).is_empty() {
+            create_with_header(path, labels)?
+        } else {
+            existing_layout(path, strip_bom(&existing), labels)?
+        };
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        if let Some(repair) = repair_bytes(path, strip_bom(&existing))? {
+            file.write_all(repair).map_err(|e| Error::io(path, e))?;
+            file.sync_data().map_err(|e| Error::io(path, e))?;
+        }
+        Ok(LabelWriter {
+            path: path.to_path_buf(),
+            file,
+            labels: labels.to_vec(),
+            layout,
+        })
+    }
+
+    /// The file written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The labels of this session, in the order of [`Decision::values`].
+    pub fn labels(&self) -> &[String] {
+        &self.labels
+    }
+
+    /// Appends one decision as one row (columns in the file's header order; columns this
+    /// writer does not know stay empty), then flushes and syncs it to disk.
+    pub fn append(&mut self, decision: &Decision) -> Result<()> {
+        self.check(decision)?;
+        let row = self.row_bytes(decision)?;
+        self.file
+            .write_all(&row)
+            .map_err(|e| Error::io(&self.path, e))?;
+        self.file.flush().map_err(|e| Error::io(&self.path, e))?;
+        self.file.sync_data().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Errors on a decision that does not fit this writer.
+    fn check(&self, d: &Decision) -> Result<()> {
+        if d.values.len() != self.labels.len() {
+            return Err(Error::Usage(format!(
+                "a decision has {} label values but the session has {} labels",
+                d.values.len(),
+                self.labels.len()
+            )));
+        }
+        if !d.labeled_at.is_empty() && chrono::DateTime::parse_from_rfc3339(&d.labeled_at).is_err()
+        {
+            return Err(Error::Usage(format!(
+                "labeled_at `{}` is not an RFC 3339 timestamp",
+                d.labeled_at
+            )));
+        }
+        Ok(())
+    }
+
+    /// The CSV bytes of one row, newline included.
+    fn row_bytes(&self, d: &Decision) -> Result<Vec<u8>> {
+        let fields = self.layout.slots.iter().map(|slot| match *slot {
+            Slot::Id => d.id.as_str(),
+            Slot::ThreadId => d.thread_id.as_str(),
+            Slot::ParentId => d.parent_id.as_str(),
+            Slot::Author => d.author.as_str(),
+            Slot::Text => d.text.as_str(),
+            Slot::Label(k) => value_cell(d.values.get(k).copied().flatten()),
+            Slot::Annotator => d.annotator.as_str(),
+            Slot::LabeledAt => d.labeled_at.as_str(),
+            Slot::Source => d.source.as_str(),
+            Slot::Other => "",
+        });
+        csv_line(fields).map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+/// One CSV line (quoted where needed, `\n`-terminated).
+fn csv_line<'a>(fields: impl IntoIterator<Item = &'a str>) -> std::io::Result<Vec<u8>> {
+    let mut writer = WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    writer.write_record(fields)?;
+    writer
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// Writes a header-only file at `path` atomically and returns its layout.
+fn create_with_header(path: &Path, labels: &[String]) -> Result<Layout> {
+    let names = header(labels);
+    let line = csv_line(names.iter().map(String::as_str)).map_err(|e| Error::io(path, e))?;
+    write_atomic(path, |w| w.write_all(&line))?;
+    Layout::new(path, names, labels)
+}
+
+/// The layout of an existing file, which must hold every column the writer writes.
+fn existing_layout(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Layout> {
+    let all = records(path, bytes)?;
+    let head = all
+        .first()
+        .ok_or_else(|| Error::input(Location::file(path), "no header"))?;
+    let layout = Layout::new(path, header_names(path, head)?, labels)?;
+    let required = LEADING_COLUMNS.into_iter().chain(TRAILING_COLUMNS);
+    layout.require(path, required.chain(labels.iter().map(String::as_str)))?;
+    Ok(layout)
+}
+
+/// The bytes that end a cut last row of `bytes`, if it needs ending.
+fn repair_bytes(path: &Path, bytes: &[u8]) -> Result<Option<&'static [u8]>> {
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let all = records(path, bytes)?;
+    let (_, start) = record_start(bytes, all.last().and_then(ByteRecord::position));
+    Ok(if ends_in_open_quote(bytes, start) {
+        Some(b"\"\n")
+    } else if !bytes.ends_with(b"\n") {
+        Some(b"\n")
+    } else {
+        None
+    })
+}

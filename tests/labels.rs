@@ -1,0 +1,678 @@
+//! The labels CSV: appending, latest-wins, undo, resume, crash safety and errors.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use threadguard::agreement::agreement_for_file;
+use threadguard::labels::{
+    Decision, LabelLog, LabelWriter, UNDO_SOURCE, default_labels, read_labeled,
+};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/labels")
+        .join(name)
+}
+
+fn labels(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+fn decision(id: &str, annotator: &str, text: &str, values: [Option<bool>; 2]) -> Decision {
+    Decision {
+        id: id.to_string(),
+        thread_id: "t1".to_string(),
+        parent_id: String::new(),
+        author: "someone".to_string(),
+        text: text.to_string(),
+        values: values.to_vec(),
+        annotator: annotator.to_string(),
+        labeled_at: "2024-05-01T10:00:00Z".to_string(),
+        source: "label".to_string(),
+    }
+}
+
+fn write_all(path: &Path, decisions: &[Decision]) {
+    let mut writer = LabelWriter::open(path, &default_labels()).expect("open writer");
+    for d in decisions {
+        writer.append(d).expect("append");
+    }
+}
+
+fn error_text(result: threadguard::Result<impl std::fmt::Debug>) -> String {
+    result.expect_err("expected an error").to_string()
+}
+
+const Y: Option<bool> = Some(true);
+const N: Option<bool> = Some(false);
+const E: Option<bool> = None;
+
+#[test]
+fn append_creates_header_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let rows = vec![
+        decision("c1", "ann", "hello", [Y, N]),
+        decision("c2", "ann", "bye", [N, E]),
+    ];
+    write_all(&path, &rows);
+    let content = fs::read_to_string(&path).unwrap();
+    assert!(content.starts_with(
+        "id,thread_id,parent_id,author,text,abusive,conspiratorial,annotator,labeled_at,source\n"
+    ));
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let got: Vec<Decision> = set.items.iter().map(|i| i.decision.clone()).collect();
+    assert_eq!(got, rows);
+    assert_eq!(set.items[0].line, 2);
+    assert!(set.warnings.is_empty());
+}
+
+#[test]
+fn empty_existing_file_gets_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    fs::write(&path, "").unwrap();
+    write_all(&path, &[decision("c1", "ann", "x", [Y, Y])]);
+    let content = fs::read_to_string(&path).unwrap();
+    assert_eq!(content.lines().count(), 2);
+    assert_eq!(
+        read_labeled(&path, &default_labels()).unwrap().items.len(),
+        1
+    );
+}
+
+#[test]
+fn quoted_fields_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let nasty = [
+        "commas, everywhere, here",
+        "a \"quoted\" word and a lone \" quote",
+        "two\nlines\r\nand windows lines",
+        "\"starts with a quote",
+        "  leading and trailing spaces  ",
+        "unicode: héllo wörld 😀",
+        "",
+    ];
+    let rows: Vec<Decision> = nasty
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let mut d = decision(&format!("c{i}"), "ann, with comma", t, [Y, N]);
+            d.author = "\"quoted\" author".to_string();
+            d
+        })
+        .collect();
+    write_all(&path, &rows);
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let got: Vec<Decision> = set.items.iter().map(|i| i.decision.clone()).collect();
+    assert_eq!(got, rows);
+    assert!(set.warnings.is_empty());
+}
+
+#[test]
+fn latest_decision_wins_per_id_and_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    write_all(
+        &path,
+        &[
+            decision("c1", "ann", "x", [Y, N]),
+            decision("c1", "bob", "x", [N, N]),
+            decision("c2", "ann", "y", [N, N]),
+            decision("c1", "ann", "x", [N, Y]), // correction by ann
+        ],
+    );
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.rows_read, 4);
+    assert_eq!(set.superseded, 1);
+    let ann_c1: Vec<_> = set
+        .items
+        .iter()
+        .filter(|i| i.decision.id == "c1" && i.decision.annotator == "ann")
+        .collect();
+    assert_eq!(ann_c1.len(), 1);
+    assert_eq!(ann_c1[0].decision.values, vec![N, Y]);
+    assert_eq!(ann_c1[0].line, 5);
+    // Items are in file order of their winning rows.
+    let order: Vec<(&str, &str)> = set
+        .items
+        .iter()
+        .map(|i| (i.decision.id.as_str(), i.decision.annotator.as_str()))
+        .collect();
+    assert_eq!(order, vec![("c1", "bob"), ("c2", "ann"), ("c1", "ann")]);
+}
+
+#[test]
+fn rows_without_id_are_separate_items_and_missing_annotator_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    fs::write(&path, "text,abusive,conspiratorial\nsame,1,0\nsame,0,0\n").unwrap();
+    let log = LabelLog::read(&path, &default_labels()).unwrap();
+    assert_eq!(log.latest.len(), 2);
+    assert_eq!(log.superseded, 0);
+    assert!(
+        log.latest
+            .iter()
+            .all(|i| i.decision.annotator.is_empty() && i.decision.id.is_empty())
+    );
+    assert!(
+        log.decided().is_empty(),
+        "rows without id cannot be resumed"
+    );
+    assert_eq!(log.labeled_count(), 2);
+}
+
+#[test]
+fn undo_removes_the_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    write_all(
+        &path,
+        &[
+            decision("c1", "ann", "x", [Y, N]),
+            decision("c2", "ann", "y", [N, N]),
+            Decision::undo("c1", "ann", 2),
+        ],
+    );
+    let raw = fs::read_to_string(&path).unwrap();
+    assert!(raw.lines().last().unwrap().starts_with("c1,,,,,,,ann,"));
+    assert!(raw.lines().last().unwrap().ends_with(",undo"));
+
+    let log = LabelLog::read(&path, &default_labels()).unwrap();
+    assert_eq!(log.labeled_count(), 1);
+    let decided = log.decided();
+    assert!(!decided.contains(&("c1".to_string(), "ann".to_string())));
+    assert!(decided.contains(&("c2".to_string(), "ann".to_string())));
+    assert!(!log.latest_for_annotator("ann").contains_key("c1"));
+
+    let set = log.labeled();
+    assert_eq!(set.items.len(), 1);
+    assert_eq!(set.items[0].decision.id, "c2");
+    assert_eq!(set.skipped_unlabeled, 1);
+
+    // Relabeling after an undo brings the item back.
+    write_all(&path, &[decision("c1", "ann", "x", [N, Y])]);
+    let log = LabelLog::read(&path, &default_labels()).unwrap();
+    assert_eq!(log.latest_for_annotator("ann")["c1"].values, vec![N, Y]);
+    assert_eq!(log.labeled_count(), 2);
+}
+
+#[test]
+fn resume_set_and_latest_per_annotator() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let mut skip = decision("c3", "ann", "z", [E, E]);
+    skip.source = "skip".to_string();
+    write_all(
+        &path,
+        &[
+            decision("c1", "ann", "x", [Y, N]),
+            decision("c2", "bob", "y", [N, N]),
+            skip,
+            decision("c1", "ann", "x", [Y, Y]),
+        ],
+    );
+    let log = LabelLog::read(&path, &default_labels()).unwrap();
+    let decided = log.decided();
+    let mut pairs: Vec<(String, String)> = decided.into_iter().collect();
+    pairs.sort();
+    let expected = [("c1", "ann"), ("c2", "bob"), ("c3", "ann")];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(i, a)| (i.to_string(), a.to_string()))
+        .collect();
+    assert_eq!(pairs, expected, "skips count as decided, corrections once");
+    assert_eq!(log.labeled_count(), 2, "a skip carries no label");
+    let ann = log.latest_for_annotator("ann");
+    assert_eq!(ann.len(), 2);
+    assert_eq!(ann["c1"].values, vec![Y, Y]);
+    assert!(log.latest_for_annotator("nobody").is_empty());
+}
+
+#[test]
+fn missing_file_is_an_empty_log_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nope.csv");
+    let log = LabelLog::read_if_exists(&path, &default_labels()).unwrap();
+    assert!(log.latest.is_empty());
+    assert!(error_text(LabelLog::read(&path, &default_labels())).contains("nope.csv"));
+}
+
+#[test]
+fn reads_any_column_order_extra_columns_and_label_subsets() {
+    let path = fixture("shuffled.csv");
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items.len(), 2);
+    assert_eq!(
+        set.skipped_unlabeled, 1,
+        "c3 has no abusive/conspiratorial value"
+    );
+    assert_eq!(
+        set.items[0].decision.text,
+        "They staged the whole thing, wake up"
+    );
+    assert_eq!(set.items[0].decision.values, vec![N, Y]);
+    assert_eq!(set.items[1].decision.values, vec![Y, E]);
+    assert!(
+        set.items[0].decision.thread_id.is_empty(),
+        "absent columns are empty"
+    );
+
+    // A reader asking for one label, or a newer label, works on the same file.
+    let only = read_labeled(&path, &labels(&["sarcastic"])).unwrap();
+    let ids: Vec<&str> = only.items.iter().map(|i| i.decision.id.as_str()).collect();
+    assert_eq!(ids, vec!["c2", "c3"]);
+    let abusive = read_labeled(&path, &labels(&["abusive"])).unwrap();
+    assert_eq!(abusive.items.len(), 2);
+}
+
+#[test]
+fn missing_label_column_names_file_and_lists_columns() {
+    let msg = error_text(read_labeled(
+        &fixture("missing_label.csv"),
+        &default_labels(),
+    ));
+    assert!(msg.contains("missing_label.csv"), "{msg}");
+    assert!(msg.contains("`conspiratorial`"), "{msg}");
+    assert!(msg.contains("columns present: `id`, `thread_id`"), "{msg}");
+    assert!(msg.contains("`abusive`, `annotator`"), "{msg}");
+}
+
+#[test]
+fn missing_text_column_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    fs::write(&path, "id,abusive,conspiratorial\nc1,1,0\n").unwrap();
+    let msg = error_text(read_labeled(&path, &default_labels()));
+    assert!(msg.contains("missing column `text`"), "{msg}");
+}
+
+#[test]
+fn bad_value_names_file_line_column_and_value() {
+    let msg = error_text(read_labeled(&fixture("bad_value.csv"), &default_labels()));
+    // Row c2 starts on physical line 4: header, then c1 spans lines 2-3.
+    assert!(msg.contains("bad_value.csv:4"), "{msg}");
+    assert!(msg.contains("`abusive`"), "{msg}");
+    assert!(msg.contains("`yes`"), "{msg}");
+}
+
+#[test]
+fn too_many_fields_mid_file_is_an_error() {
+    let msg = error_text(read_labeled(
+        &fixture("too_many_fields.csv"),
+        &default_labels(),
+    ));
+    assert!(msg.contains("too_many_fields.csv:3"), "{msg}");
+    assert!(msg.contains("5 fields but the header has 4"), "{msg}");
+}
+
+#[test]
+fn single_row_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    fs::write(&path, "text,abusive,conspiratorial\nhi,1,\n").unwrap();
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items.len(), 1);
+    assert_eq!(set.items[0].decision.values, vec![Y, E]);
+
+    // Header only, and an empty file: no items, no error.
+    fs::write(&path, "text,abusive,conspiratorial\n").unwrap();
+    assert!(
+        read_labeled(&path, &default_labels())
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    fs::write(&path, "").unwrap();
+    assert!(
+        read_labeled(&path, &default_labels())
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
+    // One row without the final newline: cannot be told from a cut row, so it is skipped
+    // with a warning (rows written by LabelWriter always end with a newline).
+    fs::write(&path, "text,abusive,conspiratorial\nhi,1,0").unwrap();
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert!(set.items.is_empty());
+    assert_eq!(set.warnings.len(), 1);
+}
+
+#[test]
+fn byte_order_mark_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bom.csv");
+    fs::write(&path, "\u{feff}text,abusive,conspiratorial\nhi,1,0\n").unwrap();
+    assert_eq!(
+        read_labeled(&path, &default_labels()).unwrap().items.len(),
+        1
+    );
+}
+
+#[test]
+fn cut_last_row_fixture_is_reported_and_skipped() {
+    let path = fixture("cut_last_row.csv");
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let ids: Vec<&str> = set.items.iter().map(|i| i.decision.id.as_str()).collect();
+    assert_eq!(ids, vec!["c1", "c2"]);
+    assert_eq!(set.warnings.len(), 1);
+    assert_eq!(set.warnings[0].location.line, Some(4));
+    assert!(set.warnings[0].location.file.ends_with("cut_last_row.csv"));
+    assert!(
+        set.warnings[0]
+            .to_string()
+            .contains("cut_last_row.csv:4: warning")
+    );
+}
+
+/// Rows whose text exercises quotes, newlines and multi-byte characters, so cuts land
+/// inside open quotes and inside UTF-8 sequences.
+fn tricky_rows() -> Vec<Decision> {
+    vec![
+        decision("c1", "ann", "plain text", [Y, N]),
+        decision("c2", "ann", "with, comma and \"quotes\"", [N, N]),
+        decision("c3", "bob", "line one\nline \"two\", ünïcödé 😀", [Y, Y]),
+    ]
+}
+
+/// Writes `rows`, then returns the file's bytes and where the last row starts.
+fn written(path: &Path, rows: &[Decision]) -> (Vec<u8>, usize) {
+    write_all(path, &rows[..rows.len() - 1]);
+    let before = fs::metadata(path).unwrap().len() as usize;
+    write_all(path, &rows[rows.len() - 1..]);
+    (fs::read(path).unwrap(), before)
+}
+
+#[test]
+fn every_cut_of_the_last_row_keeps_earlier_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let rows = tricky_rows();
+    let (full, start) = written(&path, &rows);
+    let earlier: Vec<Decision> = rows[..rows.len() - 1].to_vec();
+    // Every cut strictly inside the last row, the final newline excluded.
+    for cut in start + 1..full.len() {
+        fs::write(&path, &full[..cut]).unwrap();
+        let set = read_labeled(&path, &default_labels())
+            .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"));
+        let got: Vec<Decision> = set.items.iter().map(|i| i.decision.clone()).collect();
+        assert_eq!(got, earlier, "cut at byte {cut}");
+        assert_eq!(set.warnings.len(), 1, "cut at byte {cut}");
+        assert_eq!(set.warnings[0].location.line, Some(4), "cut at byte {cut}");
+    }
+}
+
+#[test]
+fn appending_after_every_cut_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let rows = tricky_rows();
+    let (full, start) = written(&path, &rows);
+    let last = &rows[rows.len() - 1];
+    let after = [
+        decision("c4", "ann", "after the crash, \"fine\"", [N, Y]),
+        decision("c5", "bob", "more", [Y, E]),
+    ];
+    let (mut skipped, mut kept) = (0, 0);
+    for cut in start + 1..full.len() {
+        fs::write(&path, &full[..cut]).unwrap();
+        write_all(&path, &after);
+        let set = read_labeled(&path, &default_labels())
+            .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"));
+        let got: Vec<Decision> = set.items.iter().map(|i| i.decision.clone()).collect();
+        // The cut row is skipped with a warning, or (when only its last column, `source`,
+        // was cut) kept with its labels intact.
+        let (head, tail) = got.split_at(got.len() - 2);
+        assert_eq!(tail, &after[..], "cut at byte {cut}");
+        match set.warnings.len() {
+            1 => {
+                assert_eq!(head, &rows[..2], "cut at byte {cut}");
+                skipped += 1;
+            }
+            0 => {
+                kept += 1;
+                assert_eq!(&head[..2], &rows[..2], "cut at byte {cut}");
+                let kept = &head[2];
+                assert_eq!(
+                    (&kept.id, &kept.text, &kept.values),
+                    (&last.id, &last.text, &last.values)
+                );
+                assert!(last.source.starts_with(&kept.source), "cut at byte {cut}");
+            }
+            n => panic!("cut at byte {cut}: {n} warnings"),
+        }
+    }
+    assert!(skipped > 50 && kept > 0, "skipped {skipped}, kept {kept}");
+}
+
+#[test]
+fn two_crashes_in_a_row_still_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    write_all(&path, &[decision("c1", "ann", "first", [Y, N])]);
+    // Crash 1: half a row, inside an open quote.
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"c2,t1,,x,\"half a te")
+        .unwrap();
+    // Restart: the writer repairs the row; crash 2 cuts the next row too.
+    drop(LabelWriter::open(&path, &default_labels()).unwrap());
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"c3,t1,,x,no quo")
+        .unwrap();
+    write_all(&path, &[decision("c4", "ann", "last", [N, N])]);
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let ids: Vec<&str> = set.items.iter().map(|i| i.decision.id.as_str()).collect();
+    assert_eq!(ids, vec!["c1", "c4"]);
+    let lines: Vec<Option<u64>> = set.warnings.iter().map(|w| w.location.line).collect();
+    assert_eq!(lines, vec![Some(3), Some(4)]);
+}
+
+#[test]
+fn writer_keeps_an_existing_header_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let header = "source,labeled_at,annotator,conspiratorial,abusive,text,author,parent_id,thread_id,id,spans,extra_label\n";
+    fs::write(&path, header).unwrap();
+    let d = decision("c1", "ann", "hi, there", [Y, N]);
+    write_all(&path, std::slice::from_ref(&d));
+    let raw = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        raw.lines().nth(1),
+        Some("label,2024-05-01T10:00:00Z,ann,0,1,\"hi, there\",someone,,t1,c1,,")
+    );
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items[0].decision, d);
+}
+
+#[test]
+fn writer_refuses_a_header_missing_session_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let old = "id,thread_id,parent_id,author,text,abusive,annotator,labeled_at,source\nc1,,,,x,1,ann,,label\n";
+    fs::write(&path, old).unwrap();
+    let msg = error_text(LabelWriter::open(&path, &default_labels()));
+    assert!(msg.contains("missing column `conspiratorial`"), "{msg}");
+    assert!(msg.contains("columns present: `id`"), "{msg}");
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        old,
+        "the file is untouched"
+    );
+    // A session using only the labels the file has is fine.
+    assert!(LabelWriter::open(&path, &labels(&["abusive"])).is_ok());
+}
+
+#[test]
+fn writer_rejects_mismatched_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let mut writer = LabelWriter::open(&path, &default_labels()).unwrap();
+    let mut d = decision("c1", "ann", "x", [Y, N]);
+    d.values.push(Y);
+    assert!(error_text(writer.append(&d)).contains("3 label values"));
+    let mut d = decision("c1", "ann", "x", [Y, N]);
+    d.labeled_at = "yesterday".to_string();
+    assert!(error_text(writer.append(&d)).contains("RFC 3339"));
+    let rows = fs::read_to_string(&path).unwrap();
+    assert_eq!(rows.lines().count(), 1, "nothing written");
+}
+
+#[test]
+fn bad_label_lists_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    assert!(LabelWriter::open(&path, &labels(&[])).is_err());
+    assert!(LabelWriter::open(&path, &labels(&["text"])).is_err());
+    assert!(LabelWriter::open(&path, &labels(&["abusive", "abusive"])).is_err());
+    assert!(!path.exists());
+}
+
+#[test]
+fn undo_constructor_is_stamped() {
+    let d = Decision::undo("c9", "ann", 2);
+    assert_eq!(d.source, UNDO_SOURCE);
+    assert!(d.is_undo() && !d.has_label());
+    assert!(chrono::DateTime::parse_from_rfc3339(&d.labeled_at).is_ok());
+}
+
+#[test]
+fn windows_line_endings_and_blank_lines_keep_true_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crlf.csv");
+    let content =
+        "text,abusive,conspiratorial\r\n\"two\r\nlines\",1,0\r\n\r\nok,0,0\r\nbad,2,0\r\n";
+    fs::write(&path, content).unwrap();
+    let msg = error_text(read_labeled(&path, &default_labels()));
+    assert!(msg.contains("crlf.csv:6:"), "{msg}");
+    assert!(msg.contains("`2`"), "{msg}");
+
+    fs::write(
+        &path,
+        "text,abusive,conspiratorial\r\n\r\nok,0,0\r\nalso ok,1,1\r\n",
+    )
+    .unwrap();
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let lines: Vec<u64> = set.items.iter().map(|i| i.line).collect();
+    assert_eq!(lines, vec![3, 4]);
+
+    // Cut between `\r` and `\n`: the last row is reported; appending repairs it.
+    fs::write(&path, "text,abusive,conspiratorial\r\nok,0,0\r\nlast,1,1\r").unwrap();
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items.len(), 1);
+    assert_eq!(set.warnings[0].location.line, Some(3));
+    assert!(
+        LabelWriter::open(&path, &default_labels()).is_err(),
+        "a file without the standard columns is not appended to"
+    );
+    let header =
+        "id,thread_id,parent_id,author,text,abusive,conspiratorial,annotator,labeled_at,source";
+    fs::write(
+        &path,
+        format!("{header}\r\nc1,,,,ok,0,0,ann,,label\r\nc2,,,,last,1,1,ann,,label\r"),
+    )
+    .unwrap();
+    write_all(&path, &[decision("c3", "ann", "new", [Y, N])]);
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let ids: Vec<&str> = set.items.iter().map(|i| i.decision.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        vec!["c1", "c2", "c3"],
+        "only the newline was missing: the row is whole"
+    );
+    assert!(set.warnings.is_empty());
+}
+
+#[test]
+fn agreement_on_a_file_uses_latest_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let d = |id: &str, who: &str, a: Option<bool>, c: Option<bool>| {
+        decision(id, who, &format!("text of {id}"), [a, c])
+    };
+    write_all(
+        &path,
+        &[
+            d("c1", "ann", Y, Y),
+            d("c1", "bob", Y, N),
+            d("c1", "carol", Y, E),
+            d("c2", "ann", Y, E),
+            d("c2", "bob", N, E),
+            d("c3", "ann", N, E),
+            d("c3", "bob", N, E),
+            d("c4", "ann", Y, E),
+            d("c4", "bob", Y, E),
+            d("c4", "ann", N, E), // correction: ann now says 0
+            d("c5", "ann", Y, E),
+            d("c5", "bob", Y, E),
+            Decision::undo("c5", "bob", 2), // bob withdraws: c5 not shared
+            d("c6", "ann", N, E),
+            d("c6", "bob", N, E),
+            d("", "bob", Y, Y), // no id: cannot be paired
+        ],
+    );
+    let report = agreement_for_file(&path, &default_labels()).unwrap();
+    let abusive = &report.labels[0];
+    assert_eq!(abusive.label, "abusive");
+    assert_eq!(abusive.items, 6);
+    assert_eq!(abusive.multi_annotated, 5);
+    let names: Vec<(&str, &str)> = abusive
+        .pairs
+        .iter()
+        .map(|p| (p.annotator_a.as_str(), p.annotator_b.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![("ann", "bob"), ("ann", "carol"), ("bob", "carol")]
+    );
+    // ann vs bob on c1, c2, c3, c4, c6:
+    //            bob=1 bob=0
+    //   ann=1      1     1      (c1; c2)
+    //   ann=0      1     2      (c4; c3, c6)
+    // p_o = 3/5 = 0.6; both say 1 on 2 of 5: p_e = 0.4*0.4 + 0.6*0.6 = 0.52
+    // kappa = (0.6 - 0.52) / (1 - 0.52) = 0.08 / 0.48 = 1/6
+    let pair = &abusive.pairs[0];
+    assert_eq!(pair.counts.n(), 5);
+    assert!((pair.percent_agreement().unwrap() - 60.0).abs() < 1e-9);
+    assert!((pair.kappa().unwrap() - 1.0 / 6.0).abs() < 1e-12);
+    let disagreements: Vec<(&str, bool, bool)> = pair
+        .disagreements
+        .iter()
+        .map(|x| (x.id.as_str(), x.value_a, x.value_b))
+        .collect();
+    assert_eq!(
+        disagreements,
+        vec![("c2", true, false), ("c4", false, true)]
+    );
+    assert_eq!(pair.disagreements[0].snippet, "text of c2");
+    // ann vs carol share only c1, both 1: chance agreement is 1, kappa undefined.
+    assert_eq!(abusive.pairs[1].counts.n(), 1);
+    assert_eq!(abusive.pairs[1].kappa(), None);
+
+    // conspiratorial: only c1 shared, ann 1 vs bob 0: p_o = 0, p_e = 0, kappa = 0.
+    let consp = &report.labels[1];
+    assert_eq!((consp.items, consp.multi_annotated), (1, 1));
+    assert_eq!(consp.pairs.len(), 1);
+    assert_eq!(consp.pairs[0].kappa(), Some(0.0));
+
+    let text = report.to_string();
+    assert!(
+        text.contains("abusive: 6 comments labeled, 5 by two or more annotators"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ann vs bob: 5 items, 60.0% agreement, kappa 0.167"),
+        "{text}"
+    );
+    assert!(text.contains("c2  ann=1 bob=0  \"text of c2\""), "{text}");
+    assert!(text.contains("kappa undefined"), "{text}");
+    let short = report.render(1);
+    assert!(short.contains("... and 1 more"), "{short}");
+}
