@@ -160,3 +160,448 @@ pub fn truncate(text: &str, max: usize) -> String {
     cut.push('…');
     cut
 }
+
+/// A thread with its comments' scores (probability per label, in the model's label order).
+#[derive(Debug, Clone)]
+pub struct ScoredThread {
+    /// The thread.
+    pub thread: Thread,
+    /// Per comment, the probability of each label.
+    pub scores: Vec<Vec<f32>>,
+    /// Per comment, per label, the features that pushed it up (empty unless explaining).
+    pub explanations: Vec<Vec<Vec<crate::model::Contribution>>>,
+}
+
+/// Label names and thresholds, for flagging.
+#[derive(Debug, Clone)]
+pub struct LabelSet {
+    /// Label names, in score order.
+    pub names: Vec<String>,
+    /// Decision thresholds, in score order.
+    pub thresholds: Vec<f32>,
+}
+
+impl LabelSet {
+    /// The labels of a model.
+    pub fn of(model: &crate::model::Model) -> Self {
+        LabelSet {
+            names: model.labels.iter().map(|l| l.name.clone()).collect(),
+            thresholds: model.labels.iter().map(|l| l.threshold).collect(),
+        }
+    }
+
+    /// Indices of the labels whose score reaches the threshold.
+    pub fn flagged(&self, scores: &[f32]) -> Vec<usize> {
+        (0..self.names.len())
+            .filter(|&l| scores[l] >= self.thresholds[l])
+            .collect()
+    }
+
+    /// Names of the labels whose score reaches the threshold.
+    pub fn flags(&self, scores: &[f32]) -> Vec<&str> {
+        self.names
+            .iter()
+            .zip(&self.thresholds)
+            .zip(scores)
+            .filter(|((_, t), s)| *s >= *t)
+            .map(|((n, _), _)| n.as_str())
+            .collect()
+    }
+}
+
+/// Writes scored comments as CSV or JSON Lines, one row per comment, as they come.
+pub struct ScoreWriter<W: Write> {
+    out: W,
+    format: OutputFormat,
+    labels: LabelSet,
+    flagged_only: bool,
+    explain: bool,
+    wrote_header: bool,
+}
+
+impl<W: Write> ScoreWriter<W> {
+    /// A writer for `format` (CSV or JSONL).
+    pub fn new(
+        out: W,
+        format: OutputFormat,
+        labels: LabelSet,
+        flagged_only: bool,
+        explain: bool,
+    ) -> Self {
+        ScoreWriter {
+            out,
+            format,
+            labels,
+            flagged_only,
+            explain,
+            wrote_header: false,
+        }
+    }
+
+    /// Writes every (flagged, with `flagged_only`) comment of a scored thread.
+    pub fn write(&mut self, scored: &ScoredThread) -> io::Result<()> {
+        if !self.wrote_header && self.format == OutputFormat::Csv {
+            self.write_csv_header()?;
+        }
+        self.wrote_header = true;
+        for (i, comment) in scored.thread.comments.iter().enumerate() {
+            let scores = &scored.scores[i];
+            let flags = self.labels.flagged(scores);
+            if self.flagged_only && flags.is_empty() {
+                continue;
+            }
+            let explanation = scored
+                .explanations
+                .get(i)
+                .map(|e| self.explanation_text(&comment.text, e));
+            match self.format {
+                OutputFormat::Jsonl => self.write_jsonl(
+                    &scored.thread,
+                    comment,
+                    scores,
+                    &flags,
+                    scored.explanations.get(i),
+                )?,
+                _ => self.write_csv(
+                    &scored.thread,
+                    comment,
+                    scores,
+                    &flags,
+                    explanation.as_deref(),
+                )?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes the output.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if !self.wrote_header && self.format == OutputFormat::Csv {
+            self.write_csv_header()?;
+        }
+        self.out.flush()
+    }
+
+    fn write_csv_header(&mut self) -> io::Result<()> {
+        let mut fields: Vec<&str> = vec!["thread_id", "comment_id", "parent_id", "author"];
+        fields.extend(self.labels.names.iter().map(String::as_str));
+        fields.push("flags");
+        fields.push("text");
+        if self.explain {
+            fields.push("explanation");
+        }
+        write_csv_record(&mut self.out, fields.iter().copied())
+    }
+
+    fn write_csv(
+        &mut self,
+        thread: &Thread,
+        c: &Comment,
+        scores: &[f32],
+        flags: &[usize],
+        explanation: Option<&str>,
+    ) -> io::Result<()> {
+        let score_text: Vec<String> = scores.iter().map(|s| format!("{s:.4}")).collect();
+        let flags: Vec<&str> = flags
+            .iter()
+            .map(|&l| self.labels.names[l].as_str())
+            .collect();
+        let flags = flags.join(";");
+        let mut fields: Vec<&str> = vec![
+            &thread.id,
+            &c.id,
+            c.parent_id.as_deref().unwrap_or(""),
+            c.author.as_deref().unwrap_or(""),
+        ];
+        fields.extend(score_text.iter().map(String::as_str));
+        fields.push(&flags);
+        fields.push(&c.text);
+        if self.explain {
+            fields.push(explanation.unwrap_or(""));
+        }
+        write_csv_record(&mut self.out, fields.into_iter())
+    }
+
+    fn write_jsonl(
+        &mut self,
+        thread: &Thread,
+        c: &Comment,
+        scores: &[f32],
+        flags: &[usize],
+        explanation: Option<&Vec<Vec<crate::model::Contribution>>>,
+    ) -> io::Result<()> {
+        let mut object = serde_json::Map::new();
+        object.insert("thread_id".into(), thread.id.clone().into());
+        object.insert("comment_id".into(), c.id.clone().into());
+        object.insert("parent_id".into(), c.parent_id.clone().into());
+        object.insert("author".into(), c.author.clone().into());
+        for (name, s) in self.labels.names.iter().zip(scores) {
+            object.insert(name.clone(), round4(*s).into());
+        }
+        object.insert(
+            "flags".into(),
+            flags
+                .iter()
+                .map(|&l| serde_json::Value::from(self.labels.names[l].as_str()))
+                .collect(),
+        );
+        object.insert("text".into(), c.text.clone().into());
+        if self.explain {
+            let mut explained = serde_json::Map::new();
+            if let Some(per_label) = explanation {
+                for (name, contributions) in self.labels.names.iter().zip(per_label) {
+                    if contributions.is_empty() {
+                        continue;
+                    }
+                    let list = contributions
+                        .iter()
+                        .map(|k| {
+                            serde_json::json!({
+                                "feature": k.feature,
+                                "contribution": round4(k.contribution),
+                                "words": span_words(&c.text, &k.spans),
+                            })
+                        })
+                        .collect();
+                    explained.insert(name.clone(), serde_json::Value::Array(list));
+                }
+            }
+            object.insert("explanation".into(), explained.into());
+        }
+        serde_json::to_writer(&mut self.out, &serde_json::Value::Object(object))?;
+        self.out.write_all(b"\n")
+    }
+
+    fn explanation_text(
+        &self,
+        text: &str,
+        per_label: &[Vec<crate::model::Contribution>],
+    ) -> String {
+        self.labels
+            .names
+            .iter()
+            .zip(per_label)
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(name, contributions)| {
+                format!("{name}: {}", format_contributions(text, contributions))
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    }
+}
+
+fn round4(x: f32) -> f64 {
+    (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+/// `feature +0.123 ["word", ...]`, comma separated: each feature, its push on the
+/// log-odds, and the words of `text` it came from.
+pub fn format_contributions(text: &str, contributions: &[crate::model::Contribution]) -> String {
+    contributions
+        .iter()
+        .map(|k| {
+            let words = span_words(text, &k.spans);
+            if words.is_empty() {
+                format!("{} +{:.3}", k.feature, k.contribution)
+            } else {
+                format!("{} +{:.3} {:?}", k.feature, k.contribution, words)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The distinct words of `text` the spans point at (invalid spans are skipped).
+pub fn span_words(text: &str, spans: &[(usize, usize)]) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for &(start, end) in spans {
+        if let Some(w) = text.get(start..end) {
+            if !words.iter().any(|x| x == w) {
+                words.push(w.to_string());
+            }
+        }
+    }
+    words
+}
+
+/// Writes one CSV record with proper quoting.
+fn write_csv_record<'a>(
+    out: &mut dyn Write,
+    fields: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
+    let mut first = true;
+    for field in fields {
+        if !first {
+            out.write_all(b",")?;
+        }
+        first = false;
+        if field.contains([',', '"', '\n', '\r']) {
+            out.write_all(b"\"")?;
+            out.write_all(field.replace('"', "\"\"").as_bytes())?;
+            out.write_all(b"\"")?;
+        } else {
+            out.write_all(field.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n")
+}
+
+/// How the score table looks.
+#[derive(Debug, Clone, Copy)]
+pub struct TableStyle {
+    /// Terminal width in columns.
+    pub width: usize,
+    /// Use ANSI colors.
+    pub color: bool,
+    /// Show only flagged comments.
+    pub flagged_only: bool,
+}
+
+/// How bad a thread is: flagged comments, then the highest score relative to its threshold.
+fn badness(scored: &ScoredThread, labels: &LabelSet) -> (usize, f32) {
+    let flagged = scored
+        .scores
+        .iter()
+        .filter(|s| !labels.flags(s).is_empty())
+        .count();
+    let worst = scored
+        .scores
+        .iter()
+        .flat_map(|s| {
+            s.iter()
+                .zip(&labels.thresholds)
+                .map(|(p, t)| p / t.max(1e-6))
+        })
+        .fold(0.0f32, f32::max);
+    (flagged, worst)
+}
+
+/// Orders threads worst first (stable for ties).
+pub fn sort_worst_first(threads: &mut [ScoredThread], labels: &LabelSet) {
+    threads.sort_by(|a, b| {
+        let (fa, wa) = badness(a, labels);
+        let (fb, wb) = badness(b, labels);
+        fb.cmp(&fa).then(wb.total_cmp(&wa))
+    });
+}
+
+/// Writes the score table: threads worst first, each with a summary line, then its
+/// comments indented by depth, flagged ones highlighted, with explanations when present.
+pub fn write_scored_table(
+    out: &mut dyn Write,
+    threads: &[ScoredThread],
+    labels: &LabelSet,
+    style: TableStyle,
+) -> io::Result<()> {
+    let paint = |code: &str, text: &str| {
+        if style.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut totals = vec![0usize; labels.names.len()];
+    let mut comments = 0;
+    for scored in threads {
+        let thread = &scored.thread;
+        let per_label: Vec<usize> = (0..labels.names.len())
+            .map(|l| {
+                scored
+                    .scores
+                    .iter()
+                    .filter(|s| s[l] >= labels.thresholds[l])
+                    .count()
+            })
+            .collect();
+        for (t, n) in totals.iter_mut().zip(&per_label) {
+            *t += n;
+        }
+        comments += thread.comments.len();
+        let title = thread.title.as_deref().unwrap_or("(untitled)");
+        writeln!(
+            out,
+            "{}",
+            paint(
+                "1",
+                &truncate(&format!("{} — {title}", thread.id), style.width)
+            )
+        )?;
+        let summary: Vec<String> = labels
+            .names
+            .iter()
+            .zip(&per_label)
+            .map(|(n, c)| format!("{c} {n}"))
+            .collect();
+        writeln!(
+            out,
+            "  {} comment{} · {}",
+            thread.comments.len(),
+            plural(thread.comments.len()),
+            summary.join(" · ")
+        )?;
+        for (i, c) in thread.comments.iter().enumerate() {
+            let scores = &scored.scores[i];
+            let flags = labels.flags(scores);
+            if style.flagged_only && flags.is_empty() {
+                continue;
+            }
+            let indent = "  ".repeat(c.depth + 1);
+            let score_text: Vec<String> = labels
+                .names
+                .iter()
+                .zip(scores)
+                .map(|(n, s)| format!("{n} {s:.2}"))
+                .collect();
+            let marker = if flags.is_empty() {
+                "  ".to_string()
+            } else {
+                paint("1;31", "! ")
+            };
+            writeln!(
+                out,
+                "{indent}{marker}{} · {}",
+                comment_heading(c),
+                score_text.join(" · ")
+            )?;
+            let room = style.width.saturating_sub(indent.len() + 4).max(20);
+            let body = truncate(&one_line(&c.text), room);
+            let body = if flags.is_empty() {
+                body
+            } else {
+                paint("31", &body)
+            };
+            writeln!(out, "{indent}    {body}")?;
+            if let Some(per_label) = scored.explanations.get(i) {
+                for (name, contributions) in labels.names.iter().zip(per_label) {
+                    if !contributions.is_empty() {
+                        let why = truncate(
+                            &format_contributions(&c.text, contributions),
+                            room.saturating_sub(name.len() + 6),
+                        );
+                        writeln!(
+                            out,
+                            "{indent}    {} {why}",
+                            paint("2", &format!("why {name}:"))
+                        )?;
+                    }
+                }
+            }
+        }
+        writeln!(out)?;
+    }
+    let totals: Vec<String> = labels
+        .names
+        .iter()
+        .zip(&totals)
+        .map(|(n, c)| format!("{c} {n}"))
+        .collect();
+    writeln!(
+        out,
+        "{} thread{}, {comments} comment{}: {}",
+        threads.len(),
+        plural(threads.len()),
+        plural(comments),
+        totals.join(", ")
+    )?;
+    out.flush()
+}

@@ -1,7 +1,14 @@
 //! Command-line definitions (clap derive) and dispatch. Each subcommand lives in its own
 //! file and only translates flags into library calls and results into output.
 
+mod agreement;
+mod eval;
+mod import;
+mod label;
+mod model;
 mod parse;
+mod score;
+mod train;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -18,15 +25,37 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Score every comment for each label, flag those over the thresholds, worst first.
+    Score(score::ScoreArgs),
     /// Parse comment pages or exports and print the threads and comments found.
     Parse(parse::ParseArgs),
+    /// Train a model from labels CSVs, with held-out metrics.
+    Train(train::TrainArgs),
+    /// Evaluate a model on labels CSVs at its thresholds.
+    Eval(eval::EvalArgs),
+    /// Inspect model files.
+    #[command(subcommand)]
+    Model(model::ModelCommand),
+    /// Convert a public labeled corpus into a labels CSV.
+    Import(import::ImportArgs),
+    /// Inter-annotator agreement (Cohen's kappa) in a labels CSV.
+    Agreement(agreement::AgreementArgs),
+    /// Label comments in the terminal, appending each decision to a labels CSV.
+    Label(label::LabelArgs),
 }
 
 /// Runs the CLI and maps errors to a one-line message and exit code 1.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Score(args) => score::run(args),
         Command::Parse(args) => parse::run(args),
+        Command::Train(args) => train::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Model(command) => model::run(command),
+        Command::Import(args) => import::run(args),
+        Command::Agreement(args) => agreement::run(args),
+        Command::Label(args) => label::run(args),
     };
     match result {
         Ok(code) => code,
@@ -97,4 +126,101 @@ pub fn terminal_width() -> usize {
         })
         .filter(|&w| w >= 40)
         .unwrap_or(100)
+}
+
+/// Loads the model at `path`, or the one built into the binary.
+pub fn load_model(
+    path: Option<&std::path::Path>,
+) -> threadguard::Result<threadguard::model::Model> {
+    match path {
+        Some(path) => threadguard::model::file::load(path),
+        None => threadguard::model::default_model(),
+    }
+}
+
+/// Whether to color terminal output (off when `NO_COLOR` is set).
+pub fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Sizes the global worker pool.
+pub fn set_jobs(jobs: usize) -> anyhow::Result<()> {
+    if jobs == 0 {
+        anyhow::bail!("--jobs must be at least 1");
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build_global()?;
+    Ok(())
+}
+
+/// A progress bar on stderr for long steps, one per step; hidden when stderr is not a
+/// terminal.
+/// With `THREADGUARD_TIMINGS` set, each step's duration is printed to stderr.
+pub struct Bar(std::sync::Mutex<Option<(indicatif::ProgressBar, String, std::time::Instant)>>);
+
+impl Bar {
+    /// A new, idle bar.
+    pub fn new() -> Self {
+        Bar(std::sync::Mutex::new(None))
+    }
+
+    fn with(
+        &self,
+        f: impl FnOnce(&mut Option<(indicatif::ProgressBar, String, std::time::Instant)>),
+    ) {
+        let mut guard = match self.0.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard);
+    }
+}
+
+impl threadguard::model::train::Progress for Bar {
+    fn start(&self, step: &str, total: Option<u64>) {
+        use std::io::IsTerminal;
+        let bar = match total {
+            _ if !std::io::stderr().is_terminal() => indicatif::ProgressBar::hidden(),
+            Some(n) => indicatif::ProgressBar::new(n),
+            None => indicatif::ProgressBar::new_spinner(),
+        };
+        let template = match total {
+            Some(_) => "{msg:36} [{bar:30}] {pos}/{len} {elapsed}",
+            None => "{spinner} {msg:36} {elapsed}",
+        };
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(step.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        self.with(|slot| {
+            if let Some(old) = slot.replace((bar, step.to_string(), std::time::Instant::now())) {
+                finish_step(old);
+            }
+        });
+    }
+
+    fn advance(&self, n: u64) {
+        self.with(|slot| {
+            if let Some((bar, _, _)) = slot {
+                bar.inc(n);
+            }
+        });
+    }
+
+    fn finish(&self) {
+        self.with(|slot| {
+            if let Some(old) = slot.take() {
+                finish_step(old);
+            }
+        });
+    }
+}
+
+fn finish_step((bar, step, started): (indicatif::ProgressBar, String, std::time::Instant)) {
+    bar.finish_and_clear();
+    if std::env::var_os("THREADGUARD_TIMINGS").is_some() {
+        eprintln!("{step}: {:.2}s", started.elapsed().as_secs_f64());
+    }
 }

@@ -1,0 +1,129 @@
+//! `threadguard train`: labels CSVs in, a model file with held-out metrics out.
+
+use super::Bar;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use threadguard::metrics::{LabelMetrics, ThresholdRule};
+use threadguard::model::{file, train};
+
+/// Flags of `threadguard train`.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  threadguard train data/my_labels.csv --out models/mine.tgm
+  threadguard train data/*.csv --labels abusive --target-precision 0.9
+  threadguard score seeds/ --model models/mine.tgm
+
+The labels CSV has a `text` column and one 0/1 column per label (empty = not labeled);
+other columns are ignored, and the latest row per (id, annotator) wins.")]
+pub struct TrainArgs {
+    /// Labels CSV files.
+    #[arg(required = true, value_name = "LABELS_CSV")]
+    pub inputs: Vec<PathBuf>,
+    /// Labels to train, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "abusive,conspiratorial")]
+    pub labels: Vec<String>,
+    /// Where to write the model.
+    #[arg(long, default_value = "models/model.tgm", value_name = "PATH")]
+    pub out: PathBuf,
+    /// L2 regularization strength (larger = simpler model).
+    #[arg(long, default_value_t = 1.0)]
+    pub l2: f64,
+    /// Choose each threshold for this held-out precision (highest recall reaching it)
+    /// instead of the best F1.
+    #[arg(long, value_name = "P")]
+    pub target_precision: Option<f64>,
+    /// Share of threads/comments held out for the reported metrics.
+    #[arg(long, default_value_t = 0.2, value_name = "FRACTION")]
+    pub test_fraction: f64,
+    /// Features kept per label (top K by chi-squared).
+    #[arg(long, value_name = "K")]
+    pub top_k: Option<usize>,
+    /// Minimum number of documents a feature must appear in.
+    #[arg(long, value_name = "N")]
+    pub min_df: Option<usize>,
+    /// Seed of the held-out split.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Do not replicate the minority class to balance the classes.
+    #[arg(long)]
+    pub no_balance: bool,
+    /// A note recorded in the model's provenance (repeatable), e.g. how inputs were made.
+    #[arg(long, value_name = "TEXT")]
+    pub note: Vec<String>,
+    /// Worker threads [default: all cores].
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+}
+
+/// Runs `threadguard train`.
+pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
+    if let Some(jobs) = args.jobs {
+        super::set_jobs(jobs)?;
+    }
+    let options = options(&args)?;
+    let started = std::time::Instant::now();
+    let (mut model, reports) = train::train(&args.inputs, &options, &Bar::new())?;
+    model.provenance.notes.extend(args.note.iter().cloned());
+    file::save(&model, &args.out)?;
+    for report in &reports {
+        println!("{}", report.name);
+        println!("  rows {} · positives {}", report.rows, report.positives);
+        println!("  held out: {}", metrics_line(&report.held_out));
+        let top: Vec<String> = report
+            .top_features
+            .iter()
+            .take(10)
+            .map(|(f, w)| format!("{f} {w:+.2}"))
+            .collect();
+        println!("  top features: {}", top.join(", "));
+    }
+    println!(
+        "wrote {} ({} features) in {:.1}s",
+        args.out.display(),
+        model.vocabulary.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Precision, recall, F1, ROC-AUC and PR-AUC on one line.
+pub fn metrics_line(m: &LabelMetrics) -> String {
+    format!(
+        "n {} ({} pos) · threshold {:.3} · precision {:.3} · recall {:.3} · F1 {:.3} · ROC-AUC {:.3} · PR-AUC {:.3}",
+        m.rows, m.positives, m.threshold, m.precision, m.recall, m.f1, m.roc_auc, m.pr_auc
+    )
+}
+
+fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
+    if args.labels.is_empty() || args.labels.iter().any(|l| l.trim().is_empty()) {
+        anyhow::bail!("--labels needs at least one non-empty label name");
+    }
+    if !(0.05..=0.5).contains(&args.test_fraction) {
+        anyhow::bail!("--test-fraction must be between 0.05 and 0.5");
+    }
+    if !(args.l2.is_finite() && args.l2 > 0.0) {
+        anyhow::bail!("--l2 must be a positive number");
+    }
+    let threshold_rule = match args.target_precision {
+        Some(p) if (0.0..=1.0).contains(&p) => ThresholdRule::TargetPrecision(p),
+        Some(_) => anyhow::bail!("--target-precision must be between 0 and 1"),
+        None => ThresholdRule::BestF1,
+    };
+    let mut options = train::TrainOptions {
+        labels: args.labels.iter().map(|l| l.trim().to_string()).collect(),
+        l2: args.l2,
+        test_fraction: args.test_fraction,
+        seed: args.seed,
+        threshold_rule,
+        balance: !args.no_balance,
+        ..train::TrainOptions::default()
+    };
+    if let Some(k) = args.top_k {
+        options.features.top_k = k;
+    }
+    if let Some(n) = args.min_df {
+        options.features.min_df = n;
+    }
+    Ok(options)
+}

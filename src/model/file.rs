@@ -1,0 +1,110 @@
+//! The model file: one JSON header line, then the JSON body.
+//!
+//! ```text
+//! {"format":"threadguard-model","format_version":1,"body_sha256":"<hex>","body_bytes":N}
+//! {...the Model...}
+//! ```
+//!
+//! The header is read first, so a file of another version is refused with a clear message
+//! before its body is parsed, and the checksum catches a cut or corrupted body.
+
+use super::Model;
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+
+/// Name in the header of every threadguard model file.
+pub const FORMAT_NAME: &str = "threadguard-model";
+/// The model-file format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Header {
+    format: String,
+    format_version: u32,
+    body_sha256: String,
+    body_bytes: usize,
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Serializes a model into the file format.
+pub fn to_bytes(model: &Model) -> Result<Vec<u8>> {
+    let body = serde_json::to_vec(model)
+        .map_err(|e| Error::Usage(format!("cannot serialize model: {e}")))?;
+    let header = Header {
+        format: FORMAT_NAME.to_string(),
+        format_version: FORMAT_VERSION,
+        body_sha256: sha256_hex(&body),
+        body_bytes: body.len(),
+    };
+    let mut bytes = serde_json::to_vec(&header)
+        .map_err(|e| Error::Usage(format!("cannot serialize model: {e}")))?;
+    bytes.push(b'\n');
+    bytes.extend_from_slice(&body);
+    bytes.push(b'\n');
+    Ok(bytes)
+}
+
+/// Parses a model file's bytes; `path` names the file in errors.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
+    let newline = bytes
+        .iter()
+        .position(|&b| b == b'\n')
+        .ok_or_else(|| Error::model(path, "not a threadguard model file (no header line)"))?;
+    let header: Header = serde_json::from_slice(&bytes[..newline])
+        .map_err(|_| Error::model(path, "not a threadguard model file (unreadable header)"))?;
+    if header.format != FORMAT_NAME {
+        return Err(Error::model(
+            path,
+            format!("not a threadguard model file (format {:?})", header.format),
+        ));
+    }
+    if header.format_version != FORMAT_VERSION {
+        return Err(Error::model(
+            path,
+            format!(
+                "model file format version {} is not supported by this threadguard (reads version {FORMAT_VERSION}); retrain with `threadguard train`",
+                header.format_version
+            ),
+        ));
+    }
+    let body = &bytes[newline + 1..];
+    let body = body.strip_suffix(b"\n").unwrap_or(body);
+    if body.len() != header.body_bytes || sha256_hex(body) != header.body_sha256 {
+        return Err(Error::model(
+            path,
+            format!(
+                "model file is corrupt or cut short (body has {} bytes, checksum {}; header says {} bytes)",
+                body.len(),
+                if sha256_hex(body) == header.body_sha256 {
+                    "matches"
+                } else {
+                    "does not match"
+                },
+                header.body_bytes
+            ),
+        ));
+    }
+    let mut model: Model = serde_json::from_slice(body)
+        .map_err(|e| Error::model(path, format!("model body does not parse: {e}")))?;
+    model.prepare().map_err(|m| Error::model(path, m))?;
+    Ok(model)
+}
+
+/// Reads a model file.
+pub fn load(path: &Path) -> Result<Model> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    from_bytes(path, &bytes)
+}
+
+/// Writes a model file atomically.
+pub fn save(model: &Model, path: &Path) -> Result<()> {
+    let bytes = to_bytes(model)?;
+    crate::fsutil::write_atomic(path, |w| w.write_all(&bytes))
+}

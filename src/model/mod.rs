@@ -1,0 +1,343 @@
+//! The model stage: a multi-label logistic model over the stored vocabulary, its file
+//! format, training (see [`train`]) and scoring.
+//!
+//! Scoring needs no linear-algebra library: it is a sparse dot product between a
+//! comment's TF-IDF vector and each label's weights, through a sigmoid.
+
+pub mod file;
+pub mod train;
+
+use crate::features::{Extractor, SparseVec, Vocabulary};
+use crate::metrics::LabelMetrics;
+use serde::{Deserialize, Serialize};
+
+/// The default model, trained by `scripts/train-default.sh` and embedded in the binary.
+pub const DEFAULT_MODEL_BYTES: &[u8] = include_bytes!("../../models/default.tgm");
+
+/// Loads the embedded default model.
+pub fn default_model() -> crate::Result<Model> {
+    file::from_bytes(
+        std::path::Path::new("<embedded default model>"),
+        DEFAULT_MODEL_BYTES,
+    )
+}
+
+/// A trained multi-label model: vocabulary, one logistic model per label, provenance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Model {
+    /// The learned vocabulary with idf weights and the feature settings.
+    pub vocabulary: Vocabulary,
+    /// One logistic model per label.
+    pub labels: Vec<LabelModel>,
+    /// Where the model came from and how well it did.
+    pub provenance: Provenance,
+    /// Weights laid out for scoring: `table[feature * labels + label]`. Built on load.
+    #[serde(skip)]
+    table: Vec<f32>,
+}
+
+/// One label's logistic model.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LabelModel {
+    /// The label's name, as in the labels CSV.
+    pub name: String,
+    /// Intercept.
+    pub bias: f32,
+    /// Decision threshold on the probability, chosen on held-out data.
+    pub threshold: f32,
+    /// (feature index, weight) for the label's selected features.
+    pub weights: Vec<(u32, f32)>,
+    /// Metrics on held-out data, when the model was evaluated.
+    pub held_out: Option<LabelMetrics>,
+    /// Rows the final model was trained on, and positives among them.
+    pub trained_rows: usize,
+    /// Positive rows the final model was trained on.
+    pub trained_positives: usize,
+}
+
+/// Provenance recorded in the model file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Provenance {
+    /// When the model was trained (RFC 3339).
+    pub created_at: String,
+    /// The threadguard version that trained it.
+    pub threadguard_version: String,
+    /// The labels CSVs it was trained on.
+    pub inputs: Vec<InputFile>,
+    /// Training settings (L2 strength, split, seed...).
+    pub settings: serde_json::Map<String, serde_json::Value>,
+    /// Free-form notes (for example, how the inputs were made).
+    pub notes: Vec<String>,
+}
+
+/// One training input file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InputFile {
+    /// Path as given on the command line.
+    pub path: String,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Labeled rows used from it.
+    pub rows: usize,
+}
+
+/// One feature's share of a score, for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    /// Readable feature name (`w:idiot`, `c: idi`, `d:caps_share`).
+    pub feature: String,
+    /// Weight times feature value: its push on the log-odds.
+    pub contribution: f32,
+    /// Byte ranges in the comment text the feature came from.
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl Model {
+    /// Assembles a model and prepares it for scoring.
+    pub fn new(
+        vocabulary: Vocabulary,
+        labels: Vec<LabelModel>,
+        provenance: Provenance,
+    ) -> Result<Self, String> {
+        let mut model = Model {
+            vocabulary,
+            labels,
+            provenance,
+            table: Vec::new(),
+        };
+        model.prepare()?;
+        Ok(model)
+    }
+
+    /// Validates the weights against the vocabulary and builds the scoring table.
+    pub fn prepare(&mut self) -> Result<(), String> {
+        let n_labels = self.labels.len();
+        if n_labels == 0 {
+            return Err("model has no labels".to_string());
+        }
+        let n_features = self.vocabulary.len();
+        let mut table = vec![0.0f32; n_features * n_labels];
+        for (l, label) in self.labels.iter().enumerate() {
+            for &(feature, weight) in &label.weights {
+                let slot = (feature as usize)
+                    .checked_mul(n_labels)
+                    .map(|s| s + l)
+                    .filter(|_| (feature as usize) < n_features)
+                    .ok_or_else(|| format!("label {:?} has a weight for feature {feature}, beyond the vocabulary of {n_features}", label.name))?;
+                table[slot] = weight;
+            }
+            if !(0.0..=1.0).contains(&label.threshold) || !label.bias.is_finite() {
+                return Err(format!(
+                    "label {:?} has an invalid threshold or bias",
+                    label.name
+                ));
+            }
+        }
+        self.table = table;
+        Ok(())
+    }
+
+    /// Label names in score order.
+    pub fn label_names(&self) -> Vec<String> {
+        self.labels.iter().map(|l| l.name.clone()).collect()
+    }
+
+    /// A scorer holding the per-thread scratch state (stem cache, buffers).
+    pub fn scorer(&self) -> Scorer<'_> {
+        Scorer {
+            model: self,
+            extractor: Extractor::new(),
+            features: SparseVec::new(),
+            logits: vec![0.0; self.labels.len()],
+        }
+    }
+
+    /// The label's features with the largest positive weights, with their weights.
+    pub fn top_features(&self, label: usize, n: usize) -> Vec<(String, f32)> {
+        let Some(l) = self.labels.get(label) else {
+            return Vec::new();
+        };
+        let mut weights: Vec<&(u32, f32)> = l.weights.iter().filter(|(_, w)| *w > 0.0).collect();
+        weights.sort_by(|a, b| b.1.total_cmp(&a.1));
+        weights
+            .into_iter()
+            .take(n)
+            .map(|&(f, w)| (self.vocabulary.name(f).unwrap_or("?").to_string(), w))
+            .collect()
+    }
+}
+
+/// Scores comments with a model. Reuse one scorer per thread of work: it caches stems.
+pub struct Scorer<'m> {
+    model: &'m Model,
+    extractor: Extractor,
+    features: SparseVec,
+    logits: Vec<f32>,
+}
+
+/// The logistic function.
+pub fn sigmoid(z: f32) -> f32 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+impl Scorer<'_> {
+    /// Probabilities per label, in the model's label order.
+    pub fn score(&mut self, text: &str, probabilities: &mut Vec<f32>) {
+        let model = self.model;
+        let n_labels = model.labels.len();
+        for (logit, label) in self.logits.iter_mut().zip(&model.labels) {
+            *logit = label.bias;
+        }
+        self.extractor
+            .extract_into(text, &model.vocabulary, &mut self.features);
+        for (&index, &value) in self.features.indices.iter().zip(&self.features.values) {
+            let row = &model.table[index as usize * n_labels..(index as usize + 1) * n_labels];
+            for (logit, weight) in self.logits.iter_mut().zip(row) {
+                *logit += weight * value;
+            }
+        }
+        probabilities.clear();
+        probabilities.extend(self.logits.iter().map(|&z| sigmoid(z)));
+    }
+
+    /// The `top` features that pushed `label`'s score up most, with the text spans they
+    /// came from.
+    pub fn explain(&mut self, text: &str, label: usize, top: usize) -> Vec<Contribution> {
+        let model = self.model;
+        let n_labels = model.labels.len();
+        let explained = self.extractor.explain(text, &model.vocabulary);
+        let mut contributions: Vec<Contribution> = explained
+            .features
+            .indices
+            .iter()
+            .zip(&explained.features.values)
+            .enumerate()
+            .filter_map(|(k, (&index, &value))| {
+                let weight = model.table.get(index as usize * n_labels + label)?;
+                let contribution = weight * value;
+                (contribution > 0.0).then(|| Contribution {
+                    feature: model.vocabulary.name(index).unwrap_or("?").to_string(),
+                    contribution,
+                    spans: explained.spans.get(k).cloned().unwrap_or_default(),
+                })
+            })
+            .collect();
+        contributions.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+        contributions.truncate(top);
+        contributions
+    }
+}
+
+/// Scores whole threads on every core, one [`Scorer`] per worker so stem caches stay warm.
+/// Output keeps the input order.
+pub struct ThreadScorer<'m> {
+    model: &'m Model,
+    scorers: Vec<std::sync::Mutex<Scorer<'m>>>,
+}
+
+impl<'m> ThreadScorer<'m> {
+    /// A scorer pool sized for the current rayon thread pool.
+    pub fn new(model: &'m Model) -> Self {
+        let workers = rayon::current_num_threads().max(1) + 1;
+        ThreadScorer {
+            model,
+            scorers: (0..workers)
+                .map(|_| std::sync::Mutex::new(model.scorer()))
+                .collect(),
+        }
+    }
+
+    fn with_scorer<T>(&self, f: impl FnOnce(&mut Scorer<'m>) -> T) -> T {
+        let slot = rayon::current_thread_index().map_or(0, |i| i + 1) % self.scorers.len();
+        let mut guard = match self.scorers[slot].lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        f(&mut guard)
+    }
+
+    /// Scores every comment of a thread; with `explain`, also lists the top features of
+    /// each label that the comment is flagged for.
+    pub fn score(
+        &self,
+        thread: crate::thread::Thread,
+        explain: Option<usize>,
+    ) -> crate::report::ScoredThread {
+        use rayon::prelude::*;
+        let thresholds: Vec<f32> = self.model.labels.iter().map(|l| l.threshold).collect();
+        let results: Vec<(Vec<f32>, Vec<Vec<Contribution>>)> = thread
+            .comments
+            .par_iter()
+            .with_min_len(64)
+            .map(|c| {
+                self.with_scorer(|scorer| {
+                    let mut probabilities = Vec::new();
+                    scorer.score(&c.text, &mut probabilities);
+                    let explanations = match explain {
+                        Some(top) => (0..thresholds.len())
+                            .map(|l| {
+                                if probabilities[l] >= thresholds[l] {
+                                    scorer.explain(&c.text, l, top)
+                                } else {
+                                    Vec::new()
+                                }
+                            })
+                            .collect(),
+                        None => Vec::new(),
+                    };
+                    (probabilities, explanations)
+                })
+            })
+            .collect();
+        let (scores, explanations): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+        let explanations = if explain.is_some() {
+            explanations
+        } else {
+            Vec::new()
+        };
+        crate::report::ScoredThread {
+            thread,
+            scores,
+            explanations,
+        }
+    }
+}
+
+/// Evaluates a model on labeled examples at its own thresholds: per label, the metrics on
+/// the examples labeled for it (`None` when no example is).
+pub fn evaluate(
+    model: &Model,
+    examples: &[train::Example],
+    label_names: &[String],
+) -> Vec<(String, Option<LabelMetrics>)> {
+    let scorer = ThreadScorer::new(model);
+    let thread = crate::thread::Thread {
+        comments: examples
+            .iter()
+            .map(|e| crate::thread::Comment {
+                text: e.text.clone(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let scored = scorer.score(thread, None);
+    label_names
+        .iter()
+        .enumerate()
+        .map(|(column, name)| {
+            let Some(l) = model.labels.iter().position(|m| &m.name == name) else {
+                return (name.clone(), None);
+            };
+            let (scores, truth): (Vec<f64>, Vec<bool>) = examples
+                .iter()
+                .zip(&scored.scores)
+                .filter_map(|(e, s)| e.values[column].map(|t| (f64::from(s[l]), t)))
+                .unzip();
+            let metrics = (!scores.is_empty()).then(|| {
+                LabelMetrics::evaluate(&scores, &truth, f64::from(model.labels[l].threshold))
+            });
+            (name.clone(), metrics)
+        })
+        .collect()
+}
