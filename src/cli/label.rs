@@ -1,0 +1,159 @@
+//! `threadguard label`: label comments in the terminal (or from a script with `--batch`),
+//! appending each decision to a labels CSV at once.
+
+use super::{load_model, read_inputs};
+use anyhow::bail;
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use threadguard::ingest::InputFormat;
+use threadguard::label::{self, Counts, Order, Recorder, Session, SessionOptions};
+use threadguard::labels::LabelWriter;
+
+/// Flags of `threadguard label`.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Keys: a/c toggle abusive/conspiratorial, Enter or Space accept (none \
+marked = clean), s skip, u undo, ? help, q quit. Every decision is saved as it is made; \
+run the same command again to resume where you left off.
+
+Batch mode (--batch) reads one decision per line from standard input:
+  <comment_id>,<labels>   labels joined by `;`, empty for clean, or `skip` or `undo`
+
+Examples:
+  threadguard label seeds/ --out data/labels.csv
+  threadguard label comments.csv --out data/labels.csv --annotator ana --order thread
+  threadguard label seeds/ --out data/labels.csv --order random --seed 7 --limit 200
+  printf 'a1,abusive\\na2,\\na3,skip\\n' | threadguard label comments.csv --out labels.csv --batch"
+)]
+pub struct LabelArgs {
+    /// Files or directories with the comments to label; `-` reads standard input.
+    #[arg(required = true, value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+    /// The labels CSV to append decisions to (created when missing).
+    #[arg(long, value_name = "PATH")]
+    pub out: PathBuf,
+    /// Who is labeling [default: $USER, else `annotator`].
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    /// Labels to decide, comma separated.
+    #[arg(long, value_delimiter = ',', default_value = "abusive,conspiratorial")]
+    pub labels: Vec<String>,
+    /// Order of the comments: closest to a threshold first, reading order, or shuffled.
+    #[arg(long, value_enum, default_value_t = Order::Uncertain)]
+    pub order: Order,
+    /// Seed of `--order random`.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+    /// Model for the probabilities shown and the uncertain order [default: the model built
+    /// into threadguard].
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Offer at most N comments in this session.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Read decisions from standard input instead of the keyboard (for scripts);
+    /// `--order`, `--seed`, `--limit` and `--model` are not used then.
+    #[arg(long)]
+    pub batch: bool,
+    /// Force an input format instead of choosing by extension and content.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    pub input_format: InputFormat,
+}
+
+/// Runs `threadguard label`.
+pub fn run(args: LabelArgs) -> anyhow::Result<ExitCode> {
+    let annotator = annotator(args.annotator.as_deref())?;
+    if args.limit == Some(0) {
+        bail!("--limit must be at least 1");
+    }
+    let reads_stdin = args.paths.iter().any(|p| p == Path::new("-"));
+    if args.batch {
+        if reads_stdin {
+            bail!("--batch reads decisions from standard input, so `-` cannot be an input too");
+        }
+        return run_batch(&args, &annotator);
+    }
+    if !has_terminal(reads_stdin) {
+        bail!(
+            "threadguard label needs a terminal (standard input and output are not one); \
+             use --batch to read decisions from standard input"
+        );
+    }
+    let threads = read_inputs(&args.paths, args.input_format)?;
+    let model = load_model(args.model.as_deref())?;
+    let options = SessionOptions {
+        out: args.out.clone(),
+        labels: args.labels.clone(),
+        annotator,
+        order: args.order,
+        seed: args.seed,
+        limit: args.limit,
+    };
+    let mut session = Session::start(&threads, Some(&model), &options)?;
+    if session.queue().is_empty() {
+        println!(
+            "nothing to label: {} already decided every comment of the inputs in {}",
+            session.annotator(),
+            session.path().display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let result = label::terminal::run(&mut session);
+    print_summary(&session.counts(), session.path());
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Batch mode: decisions from standard input about the comments of the inputs.
+fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
+    let threads = read_inputs(&args.paths, args.input_format)?;
+    let items = label::collect_items(&threads);
+    let writer = LabelWriter::open(&args.out, &args.labels)?;
+    let mut recorder = Recorder::new(writer, annotator);
+    let stdin = std::io::stdin();
+    let result = label::batch::run(&items, &args.labels, &mut recorder, stdin.lock(), "<stdin>");
+    print_summary(&recorder.counts(), &args.out);
+    result?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The annotator: the flag, else `$USER`, else `annotator`.
+fn annotator(flag: Option<&str>) -> anyhow::Result<String> {
+    if let Some(name) = flag {
+        let name = name.trim();
+        if name.is_empty() {
+            bail!("--annotator must not be empty");
+        }
+        return Ok(name.to_string());
+    }
+    let user = std::env::var("USER").ok().filter(|u| !u.trim().is_empty());
+    Ok(user.unwrap_or_else(|| "annotator".to_string()))
+}
+
+/// Whether there is a terminal to label in: stdout is one, and keys can be read from
+/// stdin or, when stdin carries the input, from the controlling terminal.
+fn has_terminal(reads_stdin: bool) -> bool {
+    if !std::io::stdout().is_terminal() {
+        return false;
+    }
+    if reads_stdin {
+        return cfg!(unix) && std::fs::File::open("/dev/tty").is_ok();
+    }
+    std::io::stdin().is_terminal()
+}
+
+/// Prints what was written.
+fn print_summary(counts: &Counts, out: &Path) {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    println!(
+        "wrote {} to {}: {}, {}, {}",
+        plural(counts.rows(), "row", "rows"),
+        out.display(),
+        plural(counts.accepted, "decision", "decisions"),
+        plural(counts.skipped, "skip", "skips"),
+        plural(counts.undone, "undo", "undos"),
+    );
+}

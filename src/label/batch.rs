@@ -1,0 +1,99 @@
+//! Batch labeling: decisions read from lines of text instead of keys, for scripts and
+//! tests.
+//!
+//! One decision per line, `<comment_id>,<labels>`:
+//!
+//! ```text
+//! a1,abusive                  # abusive = 1, every other label = 0
+//! a2,abusive;conspiratorial   # both
+//! a3,                         # clean: every label 0
+//! a4,skip                     # a skip row (decided, no label)
+//! a1,undo                     # an undo row: a1 is undecided again
+//! ```
+//!
+//! The id is everything before the last comma, so ids may contain commas. Blank lines
+//! and lines starting with `#` are ignored. Lines are applied in order and each row is
+//! saved before the next line is read: the first bad line (unknown id or label) stops
+//! the run with an error naming its line, and everything before it stays saved.
+
+use super::{Counts, Item, Recorder};
+use crate::error::{Error, Location, Result};
+use std::collections::HashMap;
+use std::io::BufRead;
+
+/// What one batch line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// A decision: one value per label.
+    Decide(Vec<bool>),
+    /// A skip row.
+    Skip,
+    /// An undo row.
+    Undo,
+}
+
+/// Parses the part after the comma: `skip`, `undo`, or labels joined by `;` (empty =
+/// clean). Errors name the unknown label and list the known ones.
+pub fn parse_command(spec: &str, labels: &[String]) -> std::result::Result<Command, String> {
+    let spec = spec.trim();
+    match spec {
+        "skip" => return Ok(Command::Skip),
+        "undo" => return Ok(Command::Undo),
+        _ => {}
+    }
+    let mut values = vec![false; labels.len()];
+    for name in spec.split(';').map(str::trim).filter(|n| !n.is_empty()) {
+        let index = labels.iter().position(|l| l == name).ok_or_else(|| {
+            format!(
+                "unknown label `{name}` (labels: {}; or `skip`, `undo`, empty for clean)",
+                labels.join(", ")
+            )
+        })?;
+        values[index] = true;
+    }
+    Ok(Command::Decide(values))
+}
+
+/// Applies the decisions of `input` (named `input_name` in errors) about `items`,
+/// writing each with `recorder`. Returns the rows written.
+pub fn run(
+    items: &[Item],
+    labels: &[String],
+    recorder: &mut Recorder,
+    input: impl BufRead,
+    input_name: &str,
+) -> Result<Counts> {
+    let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
+    for (index, line) in input.lines().enumerate() {
+        let number = u64::try_from(index + 1).unwrap_or(u64::MAX);
+        let at = || Location::line(input_name, number);
+        let line = line.map_err(|e| Error::io(input_name, e))?;
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let saved = recorder.counts().rows();
+        let fail = |message: String| {
+            Error::input(
+                at(),
+                format!("{message}; the {saved} rows before this line are saved"),
+            )
+        };
+        let Some((id, spec)) = line.rsplit_once(',') else {
+            let msg = format!("expected `<comment_id>,<labels>`, got `{line}`");
+            return Err(fail(msg));
+        };
+        let id = id.trim();
+        let Some(item) = by_id.get(id) else {
+            return Err(fail(format!(
+                "unknown comment id `{id}` (not in the inputs)"
+            )));
+        };
+        match parse_command(spec, labels).map_err(fail)? {
+            Command::Decide(values) => recorder.accept(item, &values)?,
+            Command::Skip => recorder.skip(item)?,
+            Command::Undo => recorder.undo(&item.id)?,
+        }
+    }
+    Ok(recorder.counts())
+}

@@ -1,0 +1,518 @@
+//! The labeling screen: renders a [`Session`] into a ratatui [`Frame`] and maps keys to
+//! session calls. No terminal I/O here (see [`super::terminal`]), so both can be tested
+//! with ratatui's `TestBackend`.
+//!
+//! ```text
+//! Thread title — thread id (source)                       annotator
+//! ┌ Replying to author ─────────────────────────────────────────────┐
+//! │ the parent comment, dimmed, at most three lines…                 │
+//! └──────────────────────────────────────────────────────────────────┘
+//! ┌ author · id ─────────────────────────────────────────────────────┐
+//! │ the comment, wrapped and scrollable                              │
+//! └────────────────────────────────────────── lines 1-8 of 20 ↑↓ ────┘
+//! ┌ Labels ──────────────────────────────────────────────────────────┐
+//! │ [x] a abusive          p 0.62  threshold 0.50  over              │
+//! │     attacks people rather than ideas: ...                        │
+//! └──────────────────────────────────────────────────────────────────┘
+//! done 3 · remaining 97 · labeled in file 345 · 4.5/min · saved
+//! a:abusive c:conspiratorial | Enter/Space:accept s:skip u:undo ?:help q:quit
+//! ```
+
+use super::{Item, LabelSpec, Progress, Session};
+use crate::error::Result;
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use unicode_width::UnicodeWidthChar;
+
+/// Most lines of the parent comment shown.
+const PARENT_LINES: usize = 3;
+
+/// Lines one PgUp/PgDn scrolls.
+const PAGE: u16 = 8;
+
+/// What the event loop does after a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Keep going (redraw).
+    Continue,
+    /// Leave the session (everything accepted is already saved).
+    Quit,
+}
+
+/// Applies one key to the session. Errors only when writing a row fails.
+///
+/// Keys: a label's key (or its number `1`-`9`) toggles it; Enter or Space accepts; `s`
+/// skips; `u` undoes; `?` opens help (any key closes it); `q`, Esc or Ctrl-C quits;
+/// arrows, `j`/`k`, PgUp/PgDn, Home scroll the comment. Key releases are ignored.
+pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
+    if key.kind == KeyEventKind::Release {
+        return Ok(Action::Continue);
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(key.code, KeyCode::Char('c' | 'C' | 'd' | 'D')) {
+        return Ok(Action::Quit);
+    }
+    if session.view.help {
+        session.view.help = false;
+        return Ok(Action::Continue);
+    }
+    session.view.message = None;
+    match key.code {
+        KeyCode::Char('q') | KeyCode::Esc => return Ok(Action::Quit),
+        KeyCode::Char('?') | KeyCode::F(1) => session.view.help = true,
+        KeyCode::Enter | KeyCode::Char(' ') => {
+            let message = match session.accept()? {
+                true => "saved",
+                false => "nothing left to accept",
+            };
+            session.view.message = Some(message.to_string());
+        }
+        KeyCode::Char('s') => {
+            let message = match session.skip()? {
+                true => "skipped (saved as a skip)",
+                false => "nothing left to skip",
+            };
+            session.view.message = Some(message.to_string());
+        }
+        KeyCode::Char('u') => undo(session)?,
+        KeyCode::Up | KeyCode::Char('k') => scroll_by(session, -1),
+        KeyCode::Down | KeyCode::Char('j') => scroll_by(session, 1),
+        KeyCode::PageUp => scroll_by(session, -i32::from(PAGE)),
+        KeyCode::PageDown => scroll_by(session, i32::from(PAGE)),
+        KeyCode::Home => session.view.scroll = 0,
+        KeyCode::Char(c) => toggle_key(session, c),
+        _ => {}
+    }
+    Ok(Action::Continue)
+}
+
+/// Undoes the last decision, with a message saying which.
+fn undo(session: &mut Session) -> Result<()> {
+    let message = match session.undo()? {
+        true => match session.current() {
+            Some(item) => format!("undid the decision on {}", item.id),
+            None => "undone".to_string(),
+        },
+        false => "nothing to undo in this session".to_string(),
+    };
+    session.view.message = Some(message);
+    Ok(())
+}
+
+/// Toggles the label whose key (or 1-based number) is `c`.
+fn toggle_key(session: &mut Session, c: char) {
+    let c = c.to_ascii_lowercase();
+    let by_key = session.specs().iter().position(|s| s.key == c);
+    let by_number = c
+        .to_digit(10)
+        .and_then(|d| usize::try_from(d).ok()?.checked_sub(1))
+        .filter(|&i| i < session.specs().len());
+    if let Some(index) = by_key.or(by_number) {
+        session.toggle(index);
+    }
+}
+
+/// Moves the comment's scroll by `delta` lines, within what the last frame allowed.
+fn scroll_by(session: &mut Session, delta: i32) {
+    let max = i32::from(session.view.max_scroll.get());
+    let next = (i32::from(session.view.scroll) + delta).clamp(0, max.max(0));
+    session.view.scroll = u16::try_from(next).unwrap_or(0);
+}
+
+/// Wraps `text` to `width` columns: words greedily, over-long words broken, paragraphs
+/// kept, tabs expanded and other control characters dropped.
+pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    for raw in text.split('\n') {
+        let clean: String = raw
+            .replace('\t', "    ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .collect();
+        wrap_paragraph(&clean, width, &mut lines);
+    }
+    lines
+}
+
+/// Wraps one paragraph (no newlines) into `out`; an empty paragraph is one empty line.
+fn wrap_paragraph(text: &str, width: usize, out: &mut Vec<String>) {
+    let mut line = String::new();
+    let mut used = 0;
+    for word in text.split_whitespace() {
+        let w = str_width(word);
+        if used > 0 && used + 1 + w <= width {
+            line.push(' ');
+            line.push_str(word);
+            used += 1 + w;
+            continue;
+        }
+        if used > 0 {
+            out.push(std::mem::take(&mut line));
+            used = 0;
+        }
+        for c in word.chars() {
+            let cw = c.width().unwrap_or(0);
+            if used + cw > width && used > 0 {
+                out.push(std::mem::take(&mut line));
+                used = 0;
+            }
+            line.push(c);
+            used += cw;
+        }
+    }
+    out.push(line);
+}
+
+/// Display width of a string.
+fn str_width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cuts `s` to at most `width` columns, ending with `…` when cut.
+fn truncate(s: &str, width: usize) -> String {
+    if str_width(s) <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += cw;
+    }
+    out.push('…');
+    out
+}
+
+/// The key help line.
+pub fn key_help(specs: &[LabelSpec]) -> String {
+    let toggles: Vec<String> = specs
+        .iter()
+        .map(|s| format!("{}:{}", s.key, s.name))
+        .collect();
+    format!(
+        "{} | Enter/Space:accept s:skip u:undo ?:help q:quit",
+        toggles.join(" ")
+    )
+}
+
+/// The progress line.
+pub fn progress_line(progress: &Progress) -> String {
+    let rate = match progress.rate_per_minute {
+        Some(r) => format!("{r:.1}/min"),
+        None => "—/min".to_string(),
+    };
+    format!(
+        "done {} · remaining {} · labeled in file {} · {rate}",
+        progress.done, progress.remaining, progress.labeled_in_file
+    )
+}
+
+/// Draws the whole screen for `session`.
+pub fn render(frame: &mut Frame, session: &Session) {
+    let area = frame.area();
+    if area.width < 20 || area.height < 8 {
+        let text = "threadguard label: enlarge the terminal (q quits)";
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+        return;
+    }
+    let keys = key_help(session.specs());
+    let key_height = if str_width(&keys) > usize::from(area.width) {
+        2
+    } else {
+        1
+    };
+    let labels_height = u16::try_from(session.specs().len() * 2 + 2).unwrap_or(u16::MAX);
+    let parent_height = match session.current().and_then(|i| i.parent.as_ref()) {
+        Some(_) => parent_lines_height(session, area.width),
+        None => 0,
+    };
+    let [header, parent, comment, labels, status, help] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(parent_height),
+        Constraint::Min(3),
+        Constraint::Length(labels_height),
+        Constraint::Length(1),
+        Constraint::Length(key_height),
+    ])
+    .areas(area);
+    match session.current() {
+        Some(item) => {
+            render_header(frame, header, item, session.annotator());
+            render_parent(frame, parent, item);
+            render_comment(frame, comment, item, session);
+        }
+        None => render_finished(frame, header.union(comment), session),
+    }
+    render_labels(frame, labels, session);
+    render_status(frame, status, session);
+    let key_style = Style::new().add_modifier(Modifier::REVERSED);
+    frame.render_widget(
+        Paragraph::new(keys)
+            .style(key_style)
+            .wrap(Wrap { trim: true }),
+        help,
+    );
+    if session.view.help {
+        render_help(frame, area, session.specs());
+    }
+}
+
+/// Height of the parent box: its wrapped lines (at most [`PARENT_LINES`]) plus borders.
+fn parent_lines_height(session: &Session, width: u16) -> u16 {
+    let lines = session
+        .current()
+        .and_then(|i| i.parent.as_ref())
+        .and_then(|p| p.text.as_deref())
+        .map_or(1, |t| {
+            wrap_text(t, usize::from(width.saturating_sub(2)))
+                .len()
+                .clamp(1, PARENT_LINES)
+        });
+    u16::try_from(lines + 2).unwrap_or(5)
+}
+
+/// The header: thread title, id and source; the annotator on the right.
+fn render_header(frame: &mut Frame, area: Rect, item: &Item, annotator: &str) {
+    let title = item.thread_title.as_deref().unwrap_or("(untitled thread)");
+    let right = format!(" {annotator}");
+    let room = usize::from(area.width).saturating_sub(str_width(&right));
+    let left = truncate(
+        &format!("{title} — {} ({})", item.thread_id, item.source),
+        room,
+    );
+    let pad = room.saturating_sub(str_width(&left));
+    let line = Line::from(vec![
+        Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
+        Span::raw(" ".repeat(pad)),
+        Span::styled(right, Style::new().fg(Color::Cyan)),
+    ]);
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The parent comment, dimmed, cut to a few lines.
+fn render_parent(frame: &mut Frame, area: Rect, item: &Item) {
+    let Some(parent) = &item.parent else { return };
+    if area.height == 0 {
+        return;
+    }
+    let dim = Style::new().add_modifier(Modifier::DIM);
+    let who = parent.author.as_deref().unwrap_or("unknown author");
+    let block = Block::bordered()
+        .title(format!(" replying to {who} "))
+        .border_style(dim)
+        .title_style(dim);
+    let width = usize::from(area.width.saturating_sub(2));
+    let room = usize::from(area.height.saturating_sub(2)).max(1);
+    let mut lines = match parent.text.as_deref() {
+        Some(text) => wrap_text(text, width),
+        None => vec!["(the parent comment is not in the input)".to_string()],
+    };
+    if lines.len() > room {
+        lines.truncate(room);
+        if let Some(last) = lines.last_mut() {
+            *last = truncate(&format!("{last} …"), width);
+        }
+    }
+    let text: Vec<Line> = lines.into_iter().map(Line::from).collect();
+    frame.render_widget(Paragraph::new(text).style(dim).block(block), area);
+}
+
+/// The comment, wrapped and scrolled; records the largest useful scroll in the view.
+fn render_comment(frame: &mut Frame, area: Rect, item: &Item, session: &Session) {
+    let width = usize::from(area.width.saturating_sub(2));
+    let height = usize::from(area.height.saturating_sub(2));
+    let lines = wrap_text(&item.text, width);
+    let max_scroll = lines.len().saturating_sub(height);
+    session
+        .view
+        .max_scroll
+        .set(u16::try_from(max_scroll).unwrap_or(u16::MAX));
+    let scroll = usize::from(session.view.scroll).min(max_scroll);
+    let author = item.author.as_deref().unwrap_or("unknown author");
+    let mut block = Block::bordered().title(Line::from(vec![
+        Span::styled(
+            format!(" {author} "),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!("· {} ", item.id)),
+    ]));
+    if max_scroll > 0 {
+        let last = (scroll + height).min(lines.len());
+        block = block.title_bottom(
+            Line::from(format!(
+                " lines {}-{last} of {} ↑↓ PgUp/PgDn ",
+                scroll + 1,
+                lines.len()
+            ))
+            .right_aligned(),
+        );
+    }
+    let text: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(height)
+        .map(Line::from)
+        .collect();
+    frame.render_widget(Paragraph::new(text).block(block), area);
+}
+
+/// The screen when the queue is done.
+fn render_finished(frame: &mut Frame, area: Rect, session: &Session) {
+    let counts = session.counts();
+    let lines = vec![
+        Line::styled(
+            "Nothing left to label in this session.",
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(""),
+        Line::raw(format!(
+            "{} accepted, {} skipped, {} undone; saved in {}.",
+            counts.accepted,
+            counts.skipped,
+            counts.undone,
+            session.path().display()
+        )),
+        Line::raw("Press q to quit, or u to undo the last decision."),
+    ];
+    let block = Block::bordered().title(" done ");
+    frame.render_widget(
+        Paragraph::new(lines).block(block).wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+/// One label's two lines: toggle, key, name, probability and threshold; definition.
+fn label_lines<'a>(
+    spec: &'a LabelSpec,
+    on: bool,
+    prob: Option<f32>,
+    width: usize,
+) -> [Line<'a>; 2] {
+    let mark = if on { "[x]" } else { "[ ]" };
+    let name_style = if on {
+        Style::new()
+            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+            .fg(Color::Yellow)
+    } else {
+        Style::new().add_modifier(Modifier::BOLD)
+    };
+    let score = match (prob, spec.threshold) {
+        (Some(p), Some(t)) => {
+            let side = if p >= t { "over" } else { "under" };
+            format!("p {p:.2}  threshold {t:.2}  {side}")
+        }
+        (Some(p), None) => format!("p {p:.2}  threshold —"),
+        _ => "p —  (not in the model)".to_string(),
+    };
+    let over = matches!((prob, spec.threshold), (Some(p), Some(t)) if p >= t);
+    let score_style = if over {
+        Style::new().fg(Color::Red)
+    } else {
+        Style::new()
+    };
+    let head = Line::from(vec![
+        Span::styled(format!("{mark} "), name_style),
+        Span::styled(format!("{} ", spec.key), Style::new().fg(Color::Cyan)),
+        Span::styled(format!("{:<16}", spec.name), name_style),
+        Span::raw(" "),
+        Span::styled(score, score_style),
+    ]);
+    let definition = truncate(&format!("    {}", spec.definition), width);
+    let def = Line::styled(definition, Style::new().add_modifier(Modifier::DIM));
+    [head, def]
+}
+
+/// The labels panel: toggles, probabilities, thresholds and definitions.
+fn render_labels(frame: &mut Frame, area: Rect, session: &Session) {
+    let width = usize::from(area.width.saturating_sub(2));
+    let item = session.current();
+    let mut lines = Vec::new();
+    for (i, spec) in session.specs().iter().enumerate() {
+        let on = session.toggles().get(i).copied().unwrap_or(false);
+        let prob = item.and_then(|it| it.probs.get(i).copied().flatten());
+        lines.extend(label_lines(spec, on, prob, width));
+    }
+    let title = match session.toggles().iter().any(|&t| t) {
+        true => " labels (Enter saves the marked ones) ",
+        false => " labels (Enter saves: clean) ",
+    };
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        area,
+    );
+}
+
+/// The progress line, with the last action's message.
+fn render_status(frame: &mut Frame, area: Rect, session: &Session) {
+    let mut spans = vec![Span::raw(progress_line(&session.progress()))];
+    if let Some(message) = &session.view.message {
+        spans.push(Span::raw(" · "));
+        spans.push(Span::styled(message.clone(), Style::new().fg(Color::Green)));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The help overlay: every key and each label's definition.
+fn render_help(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
+    let mut lines = vec![Line::styled(
+        "Keys",
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    for spec in specs {
+        lines.push(Line::raw(format!(
+            "  {}          toggle {}",
+            spec.key, spec.name
+        )));
+    }
+    let fixed = [
+        "  1-9        toggle the n-th label",
+        "  Enter/Space accept (nothing marked = clean, all 0)",
+        "  s          skip (saved; not offered again)",
+        "  u          undo the last decision (repeatable)",
+        "  ↑↓ j k     scroll the comment; PgUp/PgDn by page",
+        "  q Esc      quit: every accepted decision is saved",
+    ];
+    lines.extend(fixed.iter().map(|s| Line::raw(*s)));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Labels",
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    for spec in specs {
+        lines.push(Line::raw(format!("  {}: {}", spec.name, spec.definition)));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(
+        "Unsure after a second read? Skip. Any key closes this help.",
+    ));
+    let popup = centered(area, 76, 22);
+    frame.render_widget(Clear, popup);
+    let block = Block::bordered().title(" help ");
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        popup,
+    );
+}
+
+/// A rectangle of at most `width` x `height` centered in `area`.
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let w = width.min(area.width);
+    let h = height.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}

@@ -1,0 +1,676 @@
+//! Labeling sessions: queue order, the accept/skip/undo state machine and what it writes,
+//! resume, the screen (rendered to ratatui's TestBackend) and batch mode end to end.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::style::Modifier;
+use std::collections::HashSet;
+use std::path::Path;
+use threadguard::label::ui::{self, Action};
+use threadguard::label::{self, Item, LabelSpec, Order, Recorder, Session, SessionOptions, Step};
+use threadguard::labels::{LabelLog, LabelWriter, UNDO_SOURCE, default_labels};
+use threadguard::thread::{Comment, Thread};
+
+// ---------- helpers ----------
+
+fn comment(id: &str, parent: Option<&str>, author: &str, text: &str) -> Comment {
+    Comment {
+        id: id.into(),
+        parent_id: parent.map(Into::into),
+        author: Some(author.into()),
+        text: text.into(),
+        ..Comment::default()
+    }
+}
+
+fn threads() -> Vec<Thread> {
+    vec![
+        Thread {
+            id: "t1".into(),
+            source: "in/t1.csv".into(),
+            title: Some("Council votes on the new bridge".into()),
+            comments: vec![
+                comment("a1", None, "alice", "The bridge plan is a waste of money."),
+                comment(
+                    "a2",
+                    Some("a1"),
+                    "bob",
+                    "You are an idiot, read the report.",
+                ),
+                comment(
+                    "a3",
+                    Some("a2"),
+                    "carol",
+                    "They staged the whole vote anyway.",
+                ),
+            ],
+            ..Thread::default()
+        },
+        Thread {
+            id: "t2".into(),
+            source: "in/t2.csv".into(),
+            title: None,
+            comments: vec![
+                comment("b1", None, "dora", "Nice photos of the river."),
+                comment("b2", None, "ed", "   "),
+                comment("b3", Some("zz"), "fay", "Agreed with the above."),
+            ],
+            ..Thread::default()
+        },
+    ]
+}
+
+fn specs(thresholds: [Option<f32>; 2]) -> Vec<LabelSpec> {
+    let mut specs = label::label_specs(&default_labels(), None);
+    for (spec, t) in specs.iter_mut().zip(thresholds) {
+        spec.threshold = t;
+    }
+    specs
+}
+
+/// Items of [`threads`] with fake probabilities by id.
+fn scored_items(probs: &[(&str, [Option<f32>; 2])]) -> Vec<Item> {
+    let mut items = label::collect_items(&threads());
+    for item in &mut items {
+        let p = probs
+            .iter()
+            .find(|(id, _)| *id == item.id)
+            .map_or([None, None], |(_, p)| *p);
+        item.probs = p.to_vec();
+    }
+    items
+}
+
+fn ids(items: &[Item]) -> Vec<&str> {
+    items.iter().map(|i| i.id.as_str()).collect()
+}
+
+fn session_in(dir: &Path, items: Vec<Item>, annotator: &str) -> Session {
+    let writer = LabelWriter::open(&dir.join("labels.csv"), &default_labels()).unwrap();
+    let recorder = Recorder::new(writer, annotator);
+    Session::new(specs([Some(0.5), Some(0.4)]), items, recorder, 0)
+}
+
+fn read_log(dir: &Path) -> LabelLog {
+    LabelLog::read(&dir.join("labels.csv"), &default_labels()).unwrap()
+}
+
+fn key(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+}
+
+fn press(session: &mut Session, code: KeyCode) -> Action {
+    ui::handle_key(session, KeyEvent::new(code, KeyModifiers::NONE)).unwrap()
+}
+
+fn draw(terminal: &mut Terminal<TestBackend>, session: &Session) {
+    terminal.draw(|f| ui::render(f, session)).unwrap();
+}
+
+fn screen(terminal: &Terminal<TestBackend>) -> String {
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    let mut out = String::new();
+    for y in 0..area.height {
+        for x in 0..area.width {
+            out.push_str(buffer.cell((x, y)).map_or(" ", |c| c.symbol()));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The modifier of the first cell of the first occurrence of `needle` on screen.
+fn modifier_at(terminal: &Terminal<TestBackend>, needle: &str) -> Option<Modifier> {
+    let buffer = terminal.backend().buffer();
+    let width = buffer.area.width;
+    for y in 0..buffer.area.height {
+        let row: String = (0..width)
+            .map(|x| buffer.cell((x, y)).map_or(" ", |c| c.symbol()))
+            .collect();
+        if let Some(byte) = row.find(needle) {
+            let x = u16::try_from(row[..byte].chars().count()).ok()?;
+            return buffer.cell((x, y)).map(|c| c.modifier);
+        }
+    }
+    None
+}
+
+// ---------- items and order ----------
+
+#[test]
+fn items_are_in_reading_order_with_parents_and_no_blank_comments() {
+    let items = label::collect_items(&threads());
+    assert_eq!(ids(&items), ["a1", "a2", "a3", "b1", "b3"]);
+    let a2 = &items[1];
+    let parent = a2.parent.as_ref().unwrap();
+    assert_eq!(parent.author.as_deref(), Some("alice"));
+    assert_eq!(
+        parent.text.as_deref(),
+        Some("The bridge plan is a waste of money.")
+    );
+    assert!(items[0].parent.is_none());
+    // Parent not in the input: shown as a reply with no text.
+    assert_eq!(items[4].parent.as_ref().unwrap().text, None);
+    assert_eq!(items[3].thread_title, None);
+    assert_eq!(items[1].source, "in/t1.csv");
+}
+
+#[test]
+fn uncertain_order_puts_probabilities_near_a_threshold_first() {
+    let mut items = scored_items(&[
+        ("a1", [Some(0.05), Some(0.02)]), // 0.38 from conspiratorial's 0.4
+        ("a2", [Some(0.52), Some(0.0)]),  // 0.02 from abusive's 0.5
+        ("a3", [Some(0.0), Some(0.45)]),  // 0.05
+        ("b1", [Some(0.1), Some(0.1)]),   // 0.3
+        ("b3", [Some(0.1), Some(0.1)]),   // 0.3, tie with b1: reading order
+    ]);
+    label::order_items(
+        &mut items,
+        &specs([Some(0.5), Some(0.4)]),
+        Order::Uncertain,
+        0,
+    );
+    assert_eq!(ids(&items), ["a2", "a3", "b1", "b3", "a1"]);
+}
+
+#[test]
+fn uncertain_order_uses_only_labels_the_model_has() {
+    let mut items = scored_items(&[
+        ("a1", [None, Some(0.9)]),
+        ("a2", [None, Some(0.41)]),
+        ("a3", [None, Some(0.1)]),
+    ]);
+    // The model lacks `abusive`: no threshold, no probability; b1/b3 have none at all.
+    label::order_items(&mut items, &specs([None, Some(0.4)]), Order::Uncertain, 0);
+    assert_eq!(ids(&items), ["a2", "a3", "a1", "b1", "b3"]);
+}
+
+#[test]
+fn thread_order_is_reading_order_whatever_the_order_before() {
+    let mut items = scored_items(&[]);
+    items.reverse();
+    label::order_items(&mut items, &specs([Some(0.5), Some(0.4)]), Order::Thread, 0);
+    assert_eq!(ids(&items), ["a1", "a2", "a3", "b1", "b3"]);
+}
+
+#[test]
+fn random_order_is_a_permutation_that_depends_only_on_the_seed() {
+    let many: Vec<Thread> = vec![Thread {
+        id: "t".into(),
+        source: "x".into(),
+        comments: (0..50)
+            .map(|i| comment(&format!("c{i}"), None, "u", &format!("text {i}")))
+            .collect(),
+        ..Thread::default()
+    }];
+    let order = |seed: u64| {
+        let mut items = label::collect_items(&many);
+        items.reverse(); // the input order must not matter
+        label::order_items(&mut items, &specs([None, None]), Order::Random, seed);
+        items.into_iter().map(|i| i.id).collect::<Vec<_>>()
+    };
+    let a = order(7);
+    assert_eq!(a, order(7));
+    assert_ne!(a, order(8));
+    let set: HashSet<&String> = a.iter().collect();
+    assert_eq!(set.len(), 50);
+    let reading: Vec<String> = (0..50).map(|i| format!("c{i}")).collect();
+    assert_ne!(a, reading);
+}
+
+#[test]
+fn label_keys_avoid_reserved_and_taken_letters() {
+    let labels: Vec<String> = ["abusive", "conspiratorial", "spam", "attack", "quq"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let keys = label::assign_keys(&labels);
+    // spam: s reserved -> p; attack: a taken -> t; quq: q, u reserved -> b (first free).
+    assert_eq!(keys, ['a', 'c', 'p', 't', 'b']);
+}
+
+// ---------- the session state machine ----------
+
+#[test]
+fn toggle_accept_skip_and_undo_write_rows_and_latest_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session_in(dir.path(), label::collect_items(&threads()), "ana");
+    assert_eq!(s.current().unwrap().id, "a1");
+    assert!(s.accept().unwrap()); // a1 clean
+    s.toggle(0);
+    assert_eq!(s.toggles(), [true, false]);
+    assert!(s.accept().unwrap()); // a2 abusive
+    assert_eq!(
+        s.toggles(),
+        [false, false],
+        "toggles reset for the next comment"
+    );
+    assert!(s.skip().unwrap()); // a3 skipped
+    assert_eq!(s.current().unwrap().id, "b1");
+    assert_eq!(
+        s.steps(),
+        [
+            Step::Accepted(vec![false, false]),
+            Step::Accepted(vec![true, false]),
+            Step::Skipped
+        ]
+    );
+
+    // Undo twice: back over the skip, then over the accepted a2 (toggles restored).
+    assert!(s.undo().unwrap());
+    assert_eq!(s.current().unwrap().id, "a3");
+    assert!(s.undo().unwrap());
+    assert_eq!(s.current().unwrap().id, "a2");
+    assert_eq!(s.toggles(), [true, false]);
+    // Relabel a2 as conspiratorial only.
+    s.toggle(0);
+    s.toggle(1);
+    assert!(s.accept().unwrap());
+    let counts = s.counts();
+    assert_eq!((counts.accepted, counts.skipped, counts.undone), (3, 1, 2));
+
+    let log = read_log(dir.path());
+    assert_eq!(log.rows_read, 6);
+    let latest = log.latest_for_annotator("ana");
+    assert_eq!(latest["a1"].values, [Some(false), Some(false)]);
+    assert_eq!(latest["a2"].values, [Some(false), Some(true)]);
+    assert_eq!(latest["a2"].source, "in/t1.csv");
+    assert_eq!(latest["a2"].parent_id, "a1");
+    assert_eq!(latest["a2"].author, "bob");
+    assert_eq!(latest["a2"].text, "You are an idiot, read the report.");
+    assert!(!latest["a2"].labeled_at.is_empty());
+    assert!(!latest.contains_key("a3"), "the skip of a3 was undone");
+    let decided = log.decided();
+    assert!(decided.contains(&("a2".to_string(), "ana".to_string())));
+    assert!(!decided.contains(&("a3".to_string(), "ana".to_string())));
+    // The undo rows are there, never rewritten.
+    let raw = std::fs::read_to_string(dir.path().join("labels.csv")).unwrap();
+    assert_eq!(raw.matches(&format!(",{UNDO_SOURCE}\n")).count(), 2);
+}
+
+#[test]
+fn undo_goes_back_to_the_first_comment_and_no_further() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session_in(dir.path(), label::collect_items(&threads()), "ana");
+    s.accept().unwrap();
+    s.skip().unwrap();
+    assert!(s.undo().unwrap());
+    assert!(s.undo().unwrap());
+    assert_eq!(s.current().unwrap().id, "a1");
+    assert!(!s.undo().unwrap(), "nothing left to undo");
+    assert_eq!(s.counts().undone, 2);
+    assert!(read_log(dir.path()).decided().is_empty());
+}
+
+#[test]
+fn the_end_of_the_queue_writes_nothing_more_and_can_be_undone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut items = label::collect_items(&threads());
+    items.truncate(1);
+    let mut s = session_in(dir.path(), items, "ana");
+    s.accept().unwrap();
+    assert!(s.is_finished());
+    assert!(!s.accept().unwrap());
+    assert!(!s.skip().unwrap());
+    s.toggle(0); // no-op
+    assert_eq!(s.counts().rows(), 1);
+    assert!(s.undo().unwrap());
+    assert_eq!(s.current().unwrap().id, "a1");
+}
+
+#[test]
+fn progress_counts_done_remaining_and_labeled_in_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let writer = LabelWriter::open(&dir.path().join("labels.csv"), &default_labels()).unwrap();
+    let recorder = Recorder::new(writer, "ana");
+    let items = label::collect_items(&threads());
+    let mut s = Session::new(specs([None, None]), items, recorder, 10);
+    s.accept().unwrap();
+    s.skip().unwrap();
+    let p = s.progress();
+    assert_eq!((p.done, p.remaining, p.labeled_in_file), (2, 3, 11));
+    s.undo().unwrap();
+    s.undo().unwrap();
+    let p = s.progress();
+    assert_eq!((p.done, p.remaining, p.labeled_in_file), (0, 5, 10));
+}
+
+fn options(dir: &Path, annotator: &str, order: Order) -> SessionOptions {
+    SessionOptions {
+        out: dir.join("labels.csv"),
+        labels: default_labels(),
+        annotator: annotator.to_string(),
+        order,
+        seed: 0,
+        limit: None,
+    }
+}
+
+#[test]
+fn resume_skips_what_this_annotator_decided_but_offers_undone_items_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = options(dir.path(), "ana", Order::Thread);
+    let mut first = Session::start(&threads(), None, &opts).unwrap();
+    first.accept().unwrap(); // a1
+    first.skip().unwrap(); // a2 (skips count as decided)
+    first.accept().unwrap(); // a3
+    first.undo().unwrap(); // a3 undone: offered again
+    drop(first);
+
+    let second = Session::start(&threads(), None, &opts).unwrap();
+    assert_eq!(ids(second.queue()), ["a3", "b1", "b3"]);
+    assert_eq!(second.progress().labeled_in_file, 1);
+    // Another annotator gets everything.
+    let other =
+        Session::start(&threads(), None, &options(dir.path(), "ben", Order::Thread)).unwrap();
+    assert_eq!(other.queue().len(), 5);
+    // --limit caps the queue.
+    let mut limited = options(dir.path(), "ana", Order::Thread);
+    limited.limit = Some(2);
+    let limited = Session::start(&threads(), None, &limited).unwrap();
+    assert_eq!(ids(limited.queue()), ["a3", "b1"]);
+}
+
+// ---------- the screen and keys ----------
+
+fn tui_session(dir: &Path) -> Session {
+    let items = scored_items(&[
+        ("a1", [Some(0.10), Some(0.05)]),
+        ("a2", [Some(0.62), Some(0.08)]),
+        ("a3", [Some(0.20), Some(0.55)]),
+    ]);
+    let mut items = items;
+    label::order_items(&mut items, &specs([Some(0.5), Some(0.4)]), Order::Thread, 0);
+    items.remove(0); // start on a2, a reply
+    session_in(dir, items, "ana")
+}
+
+#[test]
+fn screen_at_80x24_shows_comment_parent_scores_definitions_progress_and_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = tui_session(dir.path());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let text = screen(&terminal);
+    assert!(
+        text.contains("You are an idiot, read the report."),
+        "{text}"
+    );
+    assert!(text.contains("bob"), "{text}");
+    assert!(text.contains("Council votes on the new bridge"), "{text}");
+    assert!(text.contains("replying to alice"), "{text}");
+    assert!(
+        text.contains("The bridge plan is a waste of money."),
+        "{text}"
+    );
+    let dim = modifier_at(&terminal, "The bridge plan").unwrap();
+    assert!(dim.contains(Modifier::DIM), "parent is dimmed: {dim:?}");
+    let comment = modifier_at(&terminal, "You are an idiot").unwrap();
+    assert!(!comment.contains(Modifier::DIM));
+    assert!(text.contains("p 0.62  threshold 0.50  over"), "{text}");
+    assert!(text.contains("p 0.08  threshold 0.40  under"), "{text}");
+    assert!(text.contains("attacks people rather than ideas"), "{text}");
+    assert!(
+        text.contains("asserts events are secretly orchestrated"),
+        "{text}"
+    );
+    assert!(
+        text.contains("done 0 · remaining 4 · labeled in file 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "a:abusive c:conspiratorial | Enter/Space:accept s:skip u:undo ?:help q:quit"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn keys_toggle_accept_skip_undo_and_quit_through_the_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+
+    assert_eq!(ui::handle_key(&mut s, key('a')).unwrap(), Action::Continue);
+    draw(&mut terminal, &s);
+    assert!(screen(&terminal).contains("[x] a abusive"));
+    assert!(screen(&terminal).contains("[ ] c conspiratorial"));
+    // A key release does nothing (Windows sends both).
+    let mut release = key('a');
+    release.kind = KeyEventKind::Release;
+    ui::handle_key(&mut s, release).unwrap();
+    assert_eq!(s.toggles(), [true, false]);
+
+    press(&mut s, KeyCode::Enter);
+    draw(&mut terminal, &s);
+    let text = screen(&terminal);
+    assert!(
+        text.contains("They staged the whole vote anyway."),
+        "{text}"
+    );
+    assert!(
+        text.contains("done 1 · remaining 3 · labeled in file 1"),
+        "{text}"
+    );
+    assert!(text.contains("saved"), "{text}");
+
+    // `2` toggles the second label, Space accepts.
+    ui::handle_key(&mut s, key('2')).unwrap();
+    assert_eq!(s.toggles(), [false, true]);
+    ui::handle_key(&mut s, key(' ')).unwrap();
+    ui::handle_key(&mut s, key('s')).unwrap();
+    assert_eq!(s.current().unwrap().id, "b3");
+    ui::handle_key(&mut s, key('u')).unwrap();
+    ui::handle_key(&mut s, key('u')).unwrap();
+    assert_eq!(s.current().unwrap().id, "a3");
+    assert_eq!(s.toggles(), [false, true]);
+    draw(&mut terminal, &s);
+    assert!(screen(&terminal).contains("undid the decision on a3"));
+
+    // Help overlay: opens with ?, any key closes it without acting.
+    ui::handle_key(&mut s, key('?')).unwrap();
+    draw(&mut terminal, &s);
+    assert!(screen(&terminal).contains("undo the last decision"));
+    ui::handle_key(&mut s, key('s')).unwrap();
+    assert_eq!(
+        s.current().unwrap().id,
+        "a3",
+        "the key only closed the help"
+    );
+    assert!(!s.view.help);
+
+    // Ctrl-C quits, it does not toggle `c`.
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert_eq!(ui::handle_key(&mut s, ctrl_c).unwrap(), Action::Quit);
+    assert_eq!(s.toggles(), [false, true]);
+    assert_eq!(ui::handle_key(&mut s, key('q')).unwrap(), Action::Quit);
+
+    let log = read_log(dir.path());
+    let latest = log.latest_for_annotator("ana");
+    assert_eq!(latest["a2"].values, [Some(true), Some(false)]);
+    assert!(!latest.contains_key("a3") && !latest.contains_key("b1"));
+}
+
+#[test]
+fn long_comments_scroll_and_the_screen_survives_resizes() {
+    let dir = tempfile::tempdir().unwrap();
+    let long: String = (1..=60).map(|i| format!("word{i} ")).collect();
+    let thread = Thread {
+        id: "t".into(),
+        source: "long.csv".into(),
+        comments: vec![
+            comment("p", None, "pat", &"parent text ".repeat(40)),
+            comment(
+                "x",
+                Some("p"),
+                "xi",
+                &format!("{long}\n\n{long}\n\n{long}THE-END"),
+            ),
+        ],
+        ..Thread::default()
+    };
+    let mut items = label::collect_items(&[thread]);
+    items.remove(0);
+    let mut s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let text = screen(&terminal);
+    assert!(text.contains("word1 "), "{text}");
+    assert!(!text.contains("THE-END"), "{text}");
+    assert!(text.contains("↑↓ PgUp/PgDn"), "{text}");
+    for _ in 0..20 {
+        press(&mut s, KeyCode::PageDown);
+    }
+    draw(&mut terminal, &s);
+    assert!(screen(&terminal).contains("THE-END"));
+    press(&mut s, KeyCode::Up);
+    press(&mut s, KeyCode::Home);
+    draw(&mut terminal, &s);
+    assert!(screen(&terminal).contains("word1 "));
+
+    for (w, h) in [
+        (100, 30),
+        (60, 20),
+        (40, 12),
+        (10, 5),
+        (1, 1),
+        (200, 60),
+        (80, 24),
+    ] {
+        terminal.backend_mut().resize(w, h);
+        terminal.autoresize().unwrap();
+        draw(&mut terminal, &s);
+        ui::handle_key(&mut s, key('?')).unwrap();
+        draw(&mut terminal, &s);
+        ui::handle_key(&mut s, key('?')).unwrap();
+    }
+    draw(&mut terminal, &s);
+    let text = screen(&terminal);
+    assert!(text.contains("done 0 · remaining 1"), "{text}");
+
+    // The finished screen renders too.
+    press(&mut s, KeyCode::Enter);
+    for (w, h) in [(80, 24), (60, 20)] {
+        terminal.backend_mut().resize(w, h);
+        terminal.autoresize().unwrap();
+        draw(&mut terminal, &s);
+    }
+    assert!(screen(&terminal).contains("Nothing left to label"));
+}
+
+#[test]
+fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
+    let lines = ui::wrap_text("one two three\n\nfour\tfive abcdefghijkl", 8);
+    assert_eq!(
+        lines,
+        ["one two", "three", "", "four", "five", "abcdefgh", "ijkl"]
+    );
+    assert!(ui::wrap_text("x\u{1b}[31my", 10)[0] == "x[31my");
+    assert_eq!(ui::wrap_text("abc", 0), ["a", "b", "c"]);
+}
+
+// ---------- batch mode, end to end ----------
+
+const INPUT: &str = "id,thread_id,parent_id,author,text\n\
+a1,t1,,alice,The bridge plan is a waste of money.\n\
+a2,t1,a1,bob,\"You are an idiot, read the report.\"\n\
+a3,t1,a2,carol,They staged the whole vote anyway.\n\
+b1,t2,,dora,Nice photos of the river.\n";
+
+fn batch(dir: &Path, stdin: &str) -> assert_cmd::assert::Assert {
+    let input = dir.join("comments.csv");
+    std::fs::write(&input, INPUT).unwrap();
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.join("labels.csv"))
+        .args(["--annotator", "ci", "--batch"])
+        .write_stdin(stdin)
+        .assert()
+}
+
+#[test]
+fn batch_mode_writes_decisions_skips_and_undos() {
+    let dir = tempfile::tempdir().unwrap();
+    let decisions = "# a comment line\n\
+a1,\n\
+a2,abusive\n\
+a3,abusive;conspiratorial\n\
+\n\
+b1,skip\n\
+a3,undo\n\
+a3, conspiratorial \n";
+    batch(dir.path(), decisions).success().stdout(
+        predicate::str::contains("wrote 6 rows")
+            .and(predicate::str::contains("4 decisions, 1 skip, 1 undo")),
+    );
+    let log = read_log(dir.path());
+    assert_eq!(log.rows_read, 6);
+    let latest = log.latest_for_annotator("ci");
+    assert_eq!(latest["a1"].values, [Some(false), Some(false)]);
+    assert_eq!(latest["a2"].values, [Some(true), Some(false)]);
+    assert_eq!(latest["a2"].text, "You are an idiot, read the report.");
+    assert_eq!(latest["a3"].values, [Some(false), Some(true)]);
+    assert_eq!(latest["b1"].values, [None, None]);
+    assert!(latest["a1"].source.ends_with("comments.csv"));
+    assert_eq!(log.decided().len(), 4);
+    assert_eq!(log.labeled_count(), 3);
+}
+
+#[test]
+fn batch_mode_stops_at_an_unknown_id_or_label_with_its_line_and_keeps_what_came_before() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path(), "a1,abusive\nnope,abusive\na2,\n")
+        .failure()
+        .stderr(predicate::str::contains("<stdin>:2").and(predicate::str::contains("nope")));
+    let log = read_log(dir.path());
+    assert_eq!(log.rows_read, 1);
+    assert_eq!(
+        log.latest_for_annotator("ci")["a1"].values,
+        [Some(true), Some(false)]
+    );
+
+    batch(dir.path(), "a2,\na3,rude\n")
+        .failure()
+        .stderr(predicate::str::contains("<stdin>:2").and(predicate::str::contains("`rude`")));
+    batch(dir.path(), "just-an-id\n")
+        .failure()
+        .stderr(predicate::str::contains("<stdin>:1"));
+    assert_eq!(read_log(dir.path()).rows_read, 2);
+}
+
+#[test]
+fn without_a_terminal_label_asks_for_batch_and_batch_refuses_stdin_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("comments.csv");
+    std::fs::write(&input, INPUT).unwrap();
+    let out = dir.path().join("labels.csv");
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(&out)
+        .write_stdin("")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("needs a terminal").and(predicate::str::contains("--batch")),
+        );
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .args(["label", "-", "--batch", "--out"])
+        .arg(&out)
+        .write_stdin("a1,\n")
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("`-`"));
+    assert!(!out.exists(), "nothing was written");
+}
