@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Honest quality figures on data the evaluated model never saw: each shared corpus is
+# split 80/20 by id (scripts/split-by-id.py), a model is trained with the default
+# settings on the 80% parts plus data/own_labels.csv, and evaluated on each 20% part
+# and on the seed labels. The shipped model is trained on everything, so it must not be
+# evaluated on these splits; this script trains its own.
+#
+# Usage: scripts/eval-shared.sh [extra train flags]     (SHARED=... to override)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${SHARED:-../shared/data}
+WORK=target/eval-shared
+mkdir -p "$WORK"
+cargo build --release --quiet
+TG=target/release/threadguard
+
+"$TG" import --from davidson "$SHARED/davidson/labeled_data.csv" --out "$WORK/davidson.csv" --davidson-offensive "${DAVIDSON_OFFENSIVE:-drop}" >/dev/null
+"$TG" import --from psycomark "$SHARED/psycomark/train.csv" --out "$WORK/psycomark.csv" >/dev/null
+"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_train.csv" --out "$WORK/toxic_spans.csv" >/dev/null
+"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_trial.csv" --out "$WORK/toxic_spans_trial.csv" >/dev/null
+
+for c in davidson psycomark toxic_spans toxic_spans_trial; do
+    python3 scripts/split-by-id.py "$WORK/$c.csv" "$WORK/$c.train.csv" "$WORK/$c.test.csv"
+done
+
+"$TG" train "$WORK"/*.train.csv data/own_labels.csv --out "$WORK/model.tgm" "$@"
+
+echo
+echo "== Davidson, held-out 20% by id (abusive)"
+"$TG" eval "$WORK/davidson.test.csv" --model "$WORK/model.tgm" --labels abusive
+echo
+echo "== PsyCoMark, held-out 20% by id (conspiratorial)"
+"$TG" eval "$WORK/psycomark.test.csv" --model "$WORK/model.tgm" --labels conspiratorial
+echo
+echo "== Toxic spans, held-out 20% (abusive; all positive, so recall is what counts)"
+"$TG" eval "$WORK/toxic_spans.test.csv" --model "$WORK/model.tgm" --labels abusive
+echo
+echo "== Seed labels (reader comments like the users'; never trained on)"
+"$TG" eval data/seed_labels.csv --model "$WORK/model.tgm"
