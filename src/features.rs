@@ -256,25 +256,29 @@ type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>;
 // ---------------------------------------------------------------------------------------------
 
 /// Number of dense signals.
-pub const DENSE_COUNT: usize = 5;
+pub const DENSE_COUNT: usize = 6;
 
-/// Byte length at which `d:log_len` reaches 1.
-const LOG_LEN_FULL: f32 = 4096.0;
-
-/// Dense per-comment signals, each scaled to [0, 1].
+/// Dense per-comment signals, each scaled to [0, 1]. Comment length is deliberately not
+/// one: in the public corpora conspiratorial posts are longer than the rest, and a length
+/// feature became the strongest "conspiracy" signal while saying nothing about content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DenseSignal {
     /// `d:caps_share`: uppercase letters / letters.
     CapsShare,
     /// `d:punct_run`: longest run of `!`/`?`, `(run - 1) / 4` capped at 1.
     PunctRun,
-    /// `d:log_len`: `ln(1 + bytes) / ln(1 + 4096)` capped at 1.
-    LogLength,
     /// `d:second_person`: second-person address ("you are a", "you're a", "you idiot",
     /// "your kind", "people like you"), `matches / 3` capped at 1.
     SecondPerson,
     /// `d:obfuscated`: tokens the text stage de-obfuscated, `count / 3` capped at 1.
     Obfuscation,
+    /// `d:insult_words`: words of the insult lexicon (abusive words that are not mere
+    /// profanity: "idiot", "scum", "clown"), `count / 3` capped at 1.
+    InsultWords,
+    /// `d:conspiracy_frame`: phrases the labeling guidelines name as conspiratorial
+    /// framing ("deep state", "false flag", "sheeple", "globalists", "wake up"),
+    /// `count / 2` capped at 1.
+    ConspiracyFrame,
 }
 
 impl DenseSignal {
@@ -282,9 +286,10 @@ impl DenseSignal {
     pub const ALL: [DenseSignal; DENSE_COUNT] = [
         DenseSignal::CapsShare,
         DenseSignal::PunctRun,
-        DenseSignal::LogLength,
         DenseSignal::SecondPerson,
         DenseSignal::Obfuscation,
+        DenseSignal::InsultWords,
+        DenseSignal::ConspiracyFrame,
     ];
 
     /// The feature name (`d:...`).
@@ -292,9 +297,10 @@ impl DenseSignal {
         match self {
             DenseSignal::CapsShare => "d:caps_share",
             DenseSignal::PunctRun => "d:punct_run",
-            DenseSignal::LogLength => "d:log_len",
             DenseSignal::SecondPerson => "d:second_person",
             DenseSignal::Obfuscation => "d:obfuscated",
+            DenseSignal::InsultWords => "d:insult_words",
+            DenseSignal::ConspiracyFrame => "d:conspiracy_frame",
         }
     }
 
@@ -322,10 +328,10 @@ fn dense_signals(
     v[DenseSignal::CapsShare.slot()] = caps_share(text);
     let (run, run_at) = longest_punct_run(text);
     v[DenseSignal::PunctRun.slot()] = (run.saturating_sub(1) as f32 / 4.0).min(1.0);
-    v[DenseSignal::LogLength.slot()] =
-        ((text.len() as f32).ln_1p() / LOG_LEN_FULL.ln_1p()).min(1.0);
     let mut address = 0usize;
     let mut obfuscated = 0usize;
+    let mut insults = 0usize;
+    let mut frames = 0usize;
     let mut i = 0;
     while i < tokens.len() {
         if let Some(last) = second_person_at(tokens, i) {
@@ -336,10 +342,20 @@ fn dense_signals(
             obfuscated += 1;
             push_span(&mut spans, DenseSignal::Obfuscation, tokens, i, i);
         }
+        if tokens.get(i).is_some_and(|t| is_insult_word(t.text)) {
+            insults += 1;
+            push_span(&mut spans, DenseSignal::InsultWords, tokens, i, i);
+        }
+        if let Some(last) = conspiracy_frame_at(tokens, i) {
+            frames += 1;
+            push_span(&mut spans, DenseSignal::ConspiracyFrame, tokens, i, last);
+        }
         i += 1;
     }
     v[DenseSignal::SecondPerson.slot()] = (address as f32 / 3.0).min(1.0);
     v[DenseSignal::Obfuscation.slot()] = (obfuscated as f32 / 3.0).min(1.0);
+    v[DenseSignal::InsultWords.slot()] = (insults as f32 / 3.0).min(1.0);
+    v[DenseSignal::ConspiracyFrame.slot()] = (frames as f32 / 2.0).min(1.0);
     if let Some(spans) = spans {
         if run >= 2 {
             spans.push((DenseSignal::PunctRun, run_at, run_at + run));
@@ -347,6 +363,80 @@ fn dense_signals(
         shouted_words(text, tokens, spans);
     }
     v
+}
+
+/// Profane words of the lexicon that are not insults: the guidelines do not count
+/// profanity aimed at no one as abuse.
+const PROFANITY: &[&str] = &[
+    "fuck", "fucking", "fucked", "fucks", "fuckin", "shit", "shitty", "shits", "bullshit", "damn",
+    "crap", "crappy", "piss", "pissed", "hell", "arse",
+];
+
+/// Whether a normalized word is an insult: in the abusive lexicon and not mere profanity.
+fn is_insult_word(word: &str) -> bool {
+    is_abusive_word(word) && !PROFANITY.contains(&word)
+}
+
+/// Conspiratorial framing named by the labeling guidelines, as normalized token
+/// sequences: a hidden group running things, staged events, secret plans, and the
+/// awakened-few framing.
+const CONSPIRACY_FRAMES: &[&[&str]] = &[
+    &["deep", "state"],
+    &["false", "flag"],
+    &["cover", "up"],
+    &["coverup"],
+    &["wake", "up"],
+    &["sheeple"],
+    &["globalist"],
+    &["globalists"],
+    &["cabal"],
+    &["kabuki"],
+    &["hoax"],
+    &["staged"],
+    &["psyop"],
+    &["puppet"],
+    &["puppets"],
+    &["puppet", "masters"],
+    &["pulling", "the", "strings"],
+    &["pull", "the", "strings"],
+    &["in", "bed", "together"],
+    &["new", "world", "order"],
+    &["shadow", "government"],
+    &["great", "replacement"],
+    &["population", "replacement"],
+    &["secret", "deal"],
+    &["secret", "plan"],
+    &["secret", "plot"],
+    &["hidden", "hand"],
+    &["controlled", "opposition"],
+    &["theater"],
+    &["theatre"],
+    &["do", "your", "research"],
+    &["they", "want", "you", "to"],
+    &["orchestrated"],
+];
+
+/// First words of [`CONSPIRACY_FRAMES`], so most tokens are rejected with one lookup.
+static FRAME_STARTS: std::sync::LazyLock<FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| CONSPIRACY_FRAMES.iter().map(|p| p[0]).collect());
+
+/// If a conspiracy-framing phrase starts at token `i`, the index of its last token.
+fn conspiracy_frame_at(tokens: &Tokens, i: usize) -> Option<usize> {
+    let first = tokens.get(i)?.text;
+    if !FRAME_STARTS.contains(first) {
+        return None;
+    }
+    CONSPIRACY_FRAMES
+        .iter()
+        .filter(|phrase| phrase[0] == first)
+        .filter(|phrase| {
+            phrase
+                .iter()
+                .enumerate()
+                .all(|(k, word)| tokens.get(i + k).is_some_and(|t| t.text == *word))
+        })
+        .map(|phrase| i + phrase.len() - 1)
+        .max()
 }
 
 /// Records the original span of tokens `first..=last` for a signal.
@@ -1898,11 +1988,6 @@ mod tests {
         let d = ex.dense("your kind. you idiot. people like you. you're a f*ck1ng joke");
         assert_eq!(d[DenseSignal::SecondPerson.slot()], 1.0);
         assert!(d[DenseSignal::Obfuscation.slot()] > 0.0);
-        assert_eq!(ex.dense("")[DenseSignal::LogLength.slot()], 0.0);
-        assert_eq!(
-            ex.dense(&"x".repeat(10_000))[DenseSignal::LogLength.slot()],
-            1.0
-        );
     }
 
     #[test]
