@@ -39,6 +39,16 @@
 //! - `conspiratorial`: empty. The spans are kept in an extra `spans` column (same JSON list
 //!   format), which the labels reader ignores.
 //! - The id is `toxic-spans:<file stem>:<0-based row index>` (the files have no ids).
+//! - **Clean remainders.** Every post is also cut into sentences, and the sentences that
+//!   contain no toxic character are joined into a second row, `<id>:clean`, with
+//!   `abusive` = 0 (and `conspiratorial` left empty), when at least eight words remain. The corpus
+//!   has no non-toxic posts, so without these rows every news comment the model sees in
+//!   training is abusive and it learns "news-comment style = abusive". The remainder is
+//!   the same reader's words on the same topic with the attack left out: the contrast
+//!   teaches which words carry the abuse. (Labeling the remainders conspiratorial = 0 too
+//!   was measured and dropped: held-out PsyCoMark ROC-AUC fell from 0.71 to 0.63, as the
+//!   model learned news style against Reddit style instead of conspiracy talk.) Post
+//!   and remainder share `thread_id` (the post's id), so they never straddle a split.
 
 use crate::error::{Error, Location, Result};
 use crate::fsutil::write_atomic;
@@ -733,13 +743,57 @@ fn toxic_spans(table: &Table, stats: &mut ImportStats) -> Result<Vec<ImportedRow
             continue;
         }
         let id = format!("{stem}:{index}");
-        let decision = imported(corpus, table, &id, text.to_string(), [Some(true), None]);
+        let mut decision = imported(corpus, table, &id, text.to_string(), [Some(true), None]);
+        // The post and its clean remainder are one group: never split across train/test.
+        decision.thread_id = decision.id.clone();
+        let remainder = clean_remainder(text, &spans);
+        let group = decision.thread_id.clone();
         out.push(ImportedRow {
             decision,
             spans: Some(spans),
         });
+        if let Some(clean) = remainder {
+            let values = [Some(false), None];
+            let mut negative = imported(corpus, table, &format!("{id}:clean"), clean, values);
+            negative.thread_id = group;
+            negative.source.push_str(":clean-remainder");
+            out.push(ImportedRow {
+                decision: negative,
+                spans: Some(Vec::new()),
+            });
+            stats.note("clean remainders added (abusive 0)", 1);
+        }
     }
     Ok(out)
+}
+
+/// Words a clean remainder needs to be worth a row.
+const MIN_REMAINDER_WORDS: usize = 8;
+
+/// The sentences of `text` that contain no toxic character, joined: the same reader's
+/// words in the same style with the attack left out. `None` when under
+/// [`MIN_REMAINDER_WORDS`] words remain.
+pub fn clean_remainder(text: &str, spans: &[usize]) -> Option<String> {
+    let toxic: std::collections::HashSet<usize> = spans.iter().copied().collect();
+    let mut kept: Vec<String> = Vec::new();
+    let mut sentence = String::new();
+    let mut dirty = false;
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        sentence.push(c);
+        dirty |= toxic.contains(&i);
+        let next_is_space = chars.peek().is_none_or(|(_, n)| n.is_whitespace());
+        let ends = c == '\n' || (matches!(c, '.' | '!' | '?') && next_is_space);
+        if ends || chars.peek().is_none() {
+            if !dirty && !sentence.trim().is_empty() {
+                kept.push(sentence.trim().to_string());
+            }
+            sentence.clear();
+            dirty = false;
+        }
+    }
+    let joined = kept.join(" ");
+    (joined.split_whitespace().count() >= MIN_REMAINDER_WORDS).then_some(joined)
 }
 
 /// Parses a `spans` cell: a JSON list of character offsets inside `text`.
@@ -763,6 +817,19 @@ fn parse_spans(table: &Table, row: &Row, raw: &str, text: &str) -> Result<Vec<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_remainder_keeps_only_sentences_without_toxic_characters() {
+        let text =
+            "You are an idiot. The bridge budget doubled in two years and nobody explained why.";
+        // "idiot" is at characters 11..16.
+        let clean = clean_remainder(text, &[11, 12, 13, 14, 15]);
+        assert_eq!(
+            clean.as_deref(),
+            Some("The bridge budget doubled in two years and nobody explained why.")
+        );
+        assert_eq!(clean_remainder("Idiot. Short one.", &[0, 1, 2, 3, 4]), None);
+    }
 
     #[test]
     fn decodes_entities_once() {
