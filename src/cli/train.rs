@@ -42,12 +42,23 @@ pub struct TrainArgs {
     /// Minimum number of documents a feature must appear in.
     #[arg(long, value_name = "N")]
     pub min_df: Option<usize>,
+    /// L-BFGS iteration limit per fit.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub max_iter: u64,
     /// Seed of the held-out split.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
     /// Do not replicate the minority class to balance the classes.
     #[arg(long)]
     pub no_balance: bool,
+    /// Count every row of an input file W times in fitting (repeatable), e.g. to weigh
+    /// in-domain labels over public corpora: `--weight data/own_labels.csv=4`.
+    #[arg(long, value_name = "FILE=W")]
+    pub weight: Vec<String>,
+    /// Choose the thresholds on the held-out calibration rows of these input files only
+    /// (the data most like what you will score) [default: all inputs].
+    #[arg(long, value_name = "FILE")]
+    pub calibrate_on: Vec<PathBuf>,
     /// A note recorded in the model's provenance (repeatable), e.g. how inputs were made.
     #[arg(long, value_name = "TEXT")]
     pub note: Vec<String>,
@@ -63,7 +74,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     let options = options(&args)?;
     let started = std::time::Instant::now();
-    let (mut model, reports) = train::train(&args.inputs, &options, &Bar::new())?;
+    let (mut model, reports, warnings) = train::train(&args.inputs, &options, &Bar::new())?;
+    for warning in &warnings {
+        eprintln!("threadguard: {warning}");
+    }
     model.provenance.notes.extend(args.note.iter().cloned());
     file::save(&model, &args.out)?;
     for report in &reports {
@@ -117,8 +131,33 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
         seed: args.seed,
         threshold_rule,
         balance: !args.no_balance,
+        max_iterations: args.max_iter,
         ..train::TrainOptions::default()
     };
+    for spec in &args.weight {
+        let (file, weight) = spec
+            .rsplit_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--weight {spec:?}: expected FILE=W"))?;
+        let weight: usize = weight
+            .parse()
+            .ok()
+            .filter(|w| (1..=100).contains(w))
+            .ok_or_else(|| {
+                anyhow::anyhow!("--weight {spec:?}: W must be a whole number from 1 to 100")
+            })?;
+        options.weights.push((
+            input_index(&args.inputs, std::path::Path::new(file), "--weight")?,
+            weight,
+        ));
+    }
+    if !args.calibrate_on.is_empty() {
+        let files = args
+            .calibrate_on
+            .iter()
+            .map(|f| input_index(&args.inputs, f, "--calibrate-on"))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        options.calibrate_on = Some(files);
+    }
     if let Some(k) = args.top_k {
         options.features.top_k = k;
     }
@@ -126,4 +165,12 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
         options.features.min_df = n;
     }
     Ok(options)
+}
+
+/// The position of `file` among the training inputs.
+fn input_index(inputs: &[PathBuf], file: &std::path::Path, flag: &str) -> anyhow::Result<usize> {
+    inputs
+        .iter()
+        .position(|p| p == file)
+        .ok_or_else(|| anyhow::anyhow!("{flag} {}: not one of the training inputs", file.display()))
 }

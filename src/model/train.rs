@@ -46,6 +46,11 @@ pub struct TrainOptions {
     pub gradient_tolerance: f32,
     /// Replicate the minority class to balance the classes.
     pub balance: bool,
+    /// Weight (replication count) per input file index; missing files weigh 1.
+    pub weights: Vec<(usize, usize)>,
+    /// When set, thresholds are chosen on the calibration rows of these input files only
+    /// (the data most like what will be scored), instead of all calibration rows.
+    pub calibrate_on: Option<Vec<usize>>,
 }
 
 impl Default for TrainOptions {
@@ -63,6 +68,8 @@ impl Default for TrainOptions {
             max_iterations: 100,
             gradient_tolerance: 1e-3,
             balance: true,
+            weights: Vec::new(),
+            calibrate_on: None,
         }
     }
 }
@@ -76,6 +83,10 @@ pub struct Example {
     pub values: Vec<Option<bool>>,
     /// Rows of one group stay on one side of every split.
     pub group: String,
+    /// Index of the input file the row came from.
+    pub source: usize,
+    /// How many times the row counts in fitting (an input file's weight).
+    pub weight: usize,
 }
 
 /// What training measured, per label.
@@ -137,6 +148,8 @@ pub fn read_examples(
                 text: d.text,
                 values: d.values,
                 group,
+                source: inputs.len(),
+                weight: 1,
             });
         }
         warnings.extend(set.warnings);
@@ -198,13 +211,22 @@ pub fn train(
     paths: &[PathBuf],
     options: &TrainOptions,
     progress: &dyn Progress,
-) -> Result<(Model, Vec<LabelReport>)> {
+) -> Result<(Model, Vec<LabelReport>, Vec<labels::LoadWarning>)> {
     progress.start("reading labels", None);
-    let (examples, inputs, _warnings) = read_examples(paths, &options.labels)?;
+    let (mut examples, inputs, warnings) = read_examples(paths, &options.labels)?;
+    for example in &mut examples {
+        if let Some(&(_, w)) = options
+            .weights
+            .iter()
+            .find(|(file, _)| *file == example.source)
+        {
+            example.weight = w;
+        }
+    }
     progress.finish();
     let (mut model, reports) = train_examples(&examples, paths, options, progress)?;
     model.provenance.inputs = inputs;
-    Ok((model, reports))
+    Ok((model, reports, warnings))
 }
 
 /// Trains a model on examples already in memory (see [`train`]).
@@ -221,10 +243,12 @@ pub fn train_examples(
     let (vocabulary, vectors) =
         vocabulary_and_vectors(examples, &splits.train(), options, progress)?;
     let values: Vec<&[Option<bool>]> = examples.iter().map(|e| e.values.as_slice()).collect();
+    let weights: Vec<usize> = examples.iter().map(|e| e.weight.max(1)).collect();
 
     // The evaluation model: fit, choose thresholds on calibration, measure on test.
     let evaluation = fit_labels(
         &values,
+        &weights,
         &vectors,
         &vocabulary,
         &splits.fit,
@@ -235,10 +259,24 @@ pub fn train_examples(
     )?;
     let calibration_scores = score_vectors(&evaluation, &vectors, &splits.calibration);
     let test_scores = score_vectors(&evaluation, &vectors, &splits.test);
+    let calibration_pairs: Vec<(usize, Vec<f32>)> = splits
+        .calibration
+        .iter()
+        .copied()
+        .zip(calibration_scores)
+        .filter(|(i, _)| {
+            options
+                .calibrate_on
+                .as_ref()
+                .is_none_or(|files| files.contains(&examples[*i].source))
+        })
+        .collect();
+    let (calibration_rows, calibration_scores): (Vec<usize>, Vec<Vec<f32>>) =
+        calibration_pairs.into_iter().unzip();
     let mut thresholds = Vec::new();
     let mut held_out = Vec::new();
     for l in 0..options.labels.len() {
-        let (scores, truth) = labeled_scores(examples, &splits.calibration, &calibration_scores, l);
+        let (scores, truth) = labeled_scores(examples, &calibration_rows, &calibration_scores, l);
         let threshold = if truth.contains(&true) && truth.contains(&false) {
             choose_threshold(&scores, &truth, options.threshold_rule)
         } else {
@@ -254,6 +292,7 @@ pub fn train_examples(
     let warm: Vec<&LabelModel> = evaluation.iter().map(|(m, _)| m).collect();
     let fitted = fit_labels(
         &values,
+        &weights,
         &vectors,
         &vocabulary,
         &all,
@@ -426,6 +465,7 @@ fn provenance(options: &TrainOptions, rows: usize, splits: &Splits) -> Provenanc
 #[allow(clippy::too_many_arguments)]
 fn fit_labels(
     values: &[&[Option<bool>]],
+    weights: &[usize],
     vectors: &[Vector],
     vocabulary: &Vocabulary,
     rows: &[usize],
@@ -447,6 +487,7 @@ fn fit_labels(
                 name,
                 label: l,
                 values,
+                weights,
                 vectors,
                 rows,
                 selected: vocabulary.selected(l),
@@ -480,10 +521,26 @@ struct LabelTask<'a> {
     name: &'a str,
     label: usize,
     values: &'a [&'a [Option<bool>]],
+    weights: &'a [usize],
     vectors: &'a [Vector],
     rows: &'a [usize],
     selected: &'a [u32],
     options: &'a TrainOptions,
+}
+
+/// Copies of each positive and each negative row that balance the classes: the minority
+/// class is replicated up to the majority's weight (at most 10x), as class weights would.
+fn class_balance(positives: usize, negatives: usize, balance: bool) -> (usize, usize) {
+    if !balance || positives == 0 || negatives == 0 {
+        return (1, 1);
+    }
+    let ratio =
+        |major: usize, minor: usize| ((major as f64 / minor as f64).round() as usize).clamp(1, 10);
+    if positives < negatives {
+        (ratio(negatives, positives), 1)
+    } else {
+        (1, ratio(positives, negatives))
+    }
 }
 
 /// Fits one label's logistic model on its selected features, in f32.
@@ -510,30 +567,23 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
             "label {name:?} has a single class in a training split ({positives} positive, {negatives} negative rows); label more rows"
         )));
     }
-    let replication = |is_positive: bool| -> usize {
-        if !options.balance {
-            return 1;
-        }
-        let (minority, majority, minority_is_positive) = if positives < negatives {
-            (positives, negatives, true)
-        } else {
-            (negatives, positives, false)
-        };
-        let factor = ((majority as f64 / minority as f64).round() as usize).clamp(1, 10);
-        if is_positive == minority_is_positive {
-            factor
-        } else {
-            1
-        }
+    let weighted = |class: bool| -> usize {
+        rows.iter()
+            .zip(&truth)
+            .filter(|(_, t)| **t == class)
+            .map(|(&i, _)| task.weights[i])
+            .sum()
     };
-    let total: usize = truth.iter().map(|&t| replication(t)).sum();
+    let balance = class_balance(weighted(true), weighted(false), options.balance);
+    let copies = |i: usize, t: bool| task.weights[i] * if t { balance.0 } else { balance.1 };
+    let total: usize = rows.iter().zip(&truth).map(|(&i, &t)| copies(i, t)).sum();
     // Column-major: linfa's gradient multiplies by the transpose, which ndarray (without
     // BLAS) only does fast when the transpose's rows are contiguous. 5-10x faster fits.
     let mut x = Array2::<f32>::zeros((total, task.selected.len()).f());
     let mut y = Array1::<bool>::from_elem(total, false);
     let mut r = 0;
     for (&i, &t) in rows.iter().zip(&truth) {
-        for _ in 0..replication(t) {
+        for _ in 0..copies(i, t) {
             let (indices, vals) = &task.vectors[i];
             for (feature, &v) in indices.iter().zip(vals) {
                 if let Some(&c) = column_of.get(feature) {

@@ -1,0 +1,278 @@
+//! The classifier end to end: train on a small fixture, score, explain, evaluate, inspect,
+//! and every kind of bad input to train, eval and score.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+const LABELS: &str = "tests/fixtures/train/small_labels.csv";
+const TO_SCORE: &str = "tests/fixtures/train/to_score.csv";
+
+fn threadguard() -> Command {
+    Command::cargo_bin("threadguard").unwrap()
+}
+
+/// Trains a model on the fixture into `dir` and returns its path.
+fn train_fixture(dir: &Path) -> PathBuf {
+    let model = dir.join("m.tgm");
+    threadguard()
+        .args(["train", LABELS, "--out"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("abusive"))
+        .stdout(predicate::str::contains("ROC-AUC"))
+        .stdout(predicate::str::contains("top features"));
+    model
+}
+
+fn csv_rows(output: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_reader(output);
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    (header, reader.records().map(|r| r.unwrap()).collect())
+}
+
+#[test]
+fn train_then_score_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_fixture(dir.path());
+    let out = threadguard()
+        .args(["score", TO_SCORE, "--format", "csv", "--model"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (header, rows) = csv_rows(&out.stdout);
+    assert_eq!(
+        header,
+        [
+            "thread_id",
+            "comment_id",
+            "parent_id",
+            "author",
+            "abusive",
+            "conspiratorial",
+            "flags",
+            "text"
+        ]
+    );
+    assert_eq!(rows.len(), 3);
+    let score = |r: usize, c: usize| rows[r][c].parse::<f64>().unwrap();
+    assert_eq!(&rows[0][1], "s1", "comment_id is the input's id");
+    assert!(
+        score(0, 4) > score(1, 4) + 0.2,
+        "insult scores above clean text for abusive"
+    );
+    assert!(
+        score(2, 5) > score(1, 5) + 0.2,
+        "plot talk scores above clean text for conspiratorial"
+    );
+    assert!(rows[0][6].split(';').any(|f| f == "abusive"));
+    assert!(rows[2][6].split(';').any(|f| f == "conspiratorial"));
+    assert_eq!(&rows[1][6], "", "the clean comment is not flagged");
+    // Scores have four decimals.
+    assert_eq!(rows[0][4].split('.').nth(1).map(str::len), Some(4));
+}
+
+#[test]
+fn explain_points_at_the_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_fixture(dir.path());
+    let out = threadguard()
+        .args([
+            "score",
+            TO_SCORE,
+            "--format",
+            "jsonl",
+            "--explain",
+            "--flagged-only",
+            "--model",
+        ])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .map(|l| serde_json::from_slice(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "only the two flagged comments");
+    let first = &lines[0];
+    assert_eq!(first["comment_id"], "s1");
+    let why = first["explanation"]["abusive"].as_array().unwrap();
+    assert!(!why.is_empty());
+    let words: Vec<&str> = why
+        .iter()
+        .flat_map(|c| {
+            c["words"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_str().unwrap())
+        })
+        .collect();
+    assert!(
+        words.iter().any(|w| *w == "idiot" || *w == "clown"),
+        "{words:?}"
+    );
+    assert!(
+        why.iter()
+            .all(|c| c["contribution"].as_f64().unwrap() > 0.0)
+    );
+}
+
+#[test]
+fn eval_and_model_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_fixture(dir.path());
+    threadguard()
+        .args(["eval", LABELS, "--model"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("80 labeled rows"))
+        .stdout(predicate::str::contains("confusion at threshold"));
+    threadguard()
+        .args(["model", "show"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("format version 1"))
+        .stdout(predicate::str::contains(
+            "small_labels.csv · 80 rows · sha256 ",
+        ))
+        .stdout(predicate::str::contains("conspiratorial · threshold"));
+}
+
+#[test]
+fn table_lists_worst_thread_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_fixture(dir.path());
+    let out = threadguard()
+        .args(["score", TO_SCORE, "--format", "table", "--model"])
+        .arg(&model)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(table.contains("2 threads, 3 comments"));
+    assert!(table.contains("! "), "flagged comments are marked");
+}
+
+#[test]
+fn labels_csv_without_a_label_column_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nolabel.csv");
+    std::fs::write(&path, "id,text,abusive\n1,hi,0\n2,you idiot,1\n").unwrap();
+    threadguard()
+        .arg("train")
+        .arg(&path)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nolabel.csv"))
+        .stderr(predicate::str::contains("conspiratorial"));
+}
+
+#[test]
+fn label_value_other_than_0_1_or_empty_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.csv");
+    std::fs::write(&path, "id,text,abusive\n1,hi,0\n2,you idiot,yes\n").unwrap();
+    threadguard()
+        .arg("train")
+        .arg(&path)
+        .args(["--labels", "abusive"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("bad.csv:3"))
+        .stderr(predicate::str::contains("yes"));
+}
+
+#[test]
+fn single_class_label_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, "id,text,abusive\n1,hi,0\n2,hello,0\n3,good day,\n").unwrap();
+    threadguard()
+        .arg("train")
+        .arg(&path)
+        .args(["--labels", "abusive"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "single class (0 positive, 2 negative rows)",
+        ));
+}
+
+#[test]
+fn model_of_another_version_or_corrupt_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = train_fixture(dir.path());
+    let bytes = std::fs::read(&model).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    let newer = dir.path().join("v99.tgm");
+    std::fs::write(
+        &newer,
+        text.replacen("\"format_version\":1", "\"format_version\":99", 1),
+    )
+    .unwrap();
+    threadguard()
+        .args(["score", TO_SCORE, "--model"])
+        .arg(&newer)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "format version 99 is not supported",
+        ));
+    let cut = dir.path().join("cut.tgm");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    threadguard()
+        .args(["score", TO_SCORE, "--model"])
+        .arg(&cut)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("corrupt or cut short"));
+    let junk = dir.path().join("junk.tgm");
+    std::fs::write(&junk, "hello\n").unwrap();
+    threadguard()
+        .args(["model", "show"])
+        .arg(&junk)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("not a threadguard model file"));
+}
+
+#[test]
+fn empty_input_to_score_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    threadguard()
+        .arg("score")
+        .arg(&empty)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("empty file"));
+}
+
+#[test]
+fn train_writes_nothing_when_it_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("never.tgm");
+    let path = dir.path().join("one.csv");
+    std::fs::write(&path, "text,abusive,conspiratorial\nhi,0,0\n").unwrap();
+    threadguard()
+        .arg("train")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .failure();
+    assert!(!out.exists());
+}
