@@ -51,25 +51,52 @@ enum Destination<W: Write> {
     Table(Vec<ScoredThread>),
 }
 
-/// Scores each thread chunk as it is read.
+/// Comments gathered before scoring a batch of chunks in parallel.
+const BATCH_COMMENTS: usize = 8192;
+
+/// Scores thread chunks as they are read, a batch at a time on every core, and hands
+/// them on in input order.
 struct ScoringSink<'m, W: Write> {
     scorer: ThreadScorer<'m>,
     explain: Option<usize>,
     destination: Destination<W>,
+    pending: Vec<Thread>,
+    pending_comments: usize,
+}
+
+impl<W: Write> ScoringSink<'_, W> {
+    /// Scores the pending chunks in parallel and writes or keeps them, in order.
+    fn flush(&mut self) -> threadguard::Result<()> {
+        use rayon::prelude::*;
+        let batch = std::mem::take(&mut self.pending);
+        self.pending_comments = 0;
+        let (scorer, explain) = (&self.scorer, self.explain);
+        let scored: Vec<ScoredThread> = batch
+            .into_par_iter()
+            .map(|t| scorer.score(t, explain))
+            .collect();
+        match &mut self.destination {
+            Destination::Stream(writer) => {
+                for s in &scored {
+                    writer
+                        .write(s)
+                        .map_err(|e| threadguard::Error::io("<stdout>", e))?;
+                }
+            }
+            Destination::Table(threads) => threads.extend(scored),
+        }
+        Ok(())
+    }
 }
 
 impl<W: Write> Sink for ScoringSink<'_, W> {
     fn thread(&mut self, thread: Thread) -> threadguard::Result<()> {
-        let scored = self.scorer.score(thread, self.explain);
-        match &mut self.destination {
-            Destination::Stream(writer) => writer
-                .write(&scored)
-                .map_err(|e| threadguard::Error::io("<stdout>", e)),
-            Destination::Table(threads) => {
-                threads.push(scored);
-                Ok(())
-            }
+        self.pending_comments += thread.comments.len();
+        self.pending.push(thread);
+        if self.pending_comments >= BATCH_COMMENTS {
+            self.flush()?;
         }
+        Ok(())
     }
 
     fn warning(&mut self, warning: Warning) {
@@ -107,8 +134,11 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         scorer: ThreadScorer::new(&model),
         explain,
         destination,
+        pending: Vec::new(),
+        pending_comments: 0,
     };
     ingest::read_paths(&args.paths, args.input_format, &mut sink)?;
+    sink.flush()?;
     match sink.destination {
         Destination::Stream(mut writer) => writer.finish()?,
         Destination::Table(mut threads) => {

@@ -14,7 +14,6 @@ pub mod tabular;
 use crate::error::{Error, Location, Result};
 use crate::thread::Thread;
 use std::fmt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// The most comments handed to the caller in one chunk when streaming an export.
@@ -152,12 +151,9 @@ impl Sink for CountingSink<'_> {
 /// Reads one path: a file, a directory (walked), or `-` for stdin.
 pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
     if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io(path, e))?;
-        return read_bytes(path, "stdin", &bytes, format, sink);
+        let stdin = std::io::stdin();
+        let input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+        return read_stream(path, "stdin", input, format, sink);
     }
     let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
     if meta.is_dir() {
@@ -216,12 +212,77 @@ fn has_supported_extension(path: &Path) -> bool {
 
 /// Reads one file.
 fn read_file(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
     let thread_id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input".to_string());
-    read_bytes(path, &thread_id, &bytes, format, sink)
+    let input = std::io::BufReader::with_capacity(1 << 16, file);
+    read_stream(path, &thread_id, input, format, sink)
+}
+
+/// Reads one input from a stream. CSV and JSONL exports are streamed row by row, so
+/// memory does not grow with their size; page dumps (and UTF-16 or blank inputs) are
+/// read whole.
+fn read_stream(
+    path: &Path,
+    default_thread_id: &str,
+    mut input: impl std::io::BufRead,
+    format: InputFormat,
+    sink: &mut dyn Sink,
+) -> Result<()> {
+    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    let blank = head.iter().all(u8::is_ascii_whitespace);
+    let streamed = match format {
+        InputFormat::Auto => detect_export(path, head),
+        InputFormat::Csv | InputFormat::Jsonl => Some(format),
+        _ => None,
+    };
+    match streamed {
+        Some(export) if !utf16 && !blank => {
+            if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+                input.consume(3);
+            }
+            if export == InputFormat::Csv {
+                tabular::read_csv(path, default_thread_id, input, sink)
+            } else {
+                tabular::read_jsonl(path, default_thread_id, input, sink)
+            }
+        }
+        _ => {
+            let mut bytes = Vec::new();
+            input
+                .read_to_end(&mut bytes)
+                .map_err(|e| Error::io(path, e))?;
+            read_bytes(path, default_thread_id, &bytes, format, sink)
+        }
+    }
+}
+
+/// The export format of an input, from its extension or its first line; `None` for
+/// anything else (page dumps).
+fn detect_export(path: &Path, head: &[u8]) -> Option<InputFormat> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("csv") => return Some(InputFormat::Csv),
+        Some("jsonl") | Some("ndjson") => return Some(InputFormat::Jsonl),
+        _ => {}
+    }
+    let text = String::from_utf8_lossy(head);
+    let first_line = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    if first_line.starts_with('{') && serde_json::from_str::<serde_json::Value>(first_line).is_ok()
+    {
+        return Some(InputFormat::Jsonl);
+    }
+    tabular::looks_like_csv_header(first_line).then_some(InputFormat::Csv)
 }
 
 /// Reads the bytes of one input. `default_thread_id` names the thread of a page dump
@@ -247,8 +308,8 @@ pub fn read_bytes(
     };
     let source = path.display().to_string();
     match format {
-        InputFormat::Csv => tabular::read_csv(path, default_thread_id, &text, sink),
-        InputFormat::Jsonl => tabular::read_jsonl(path, default_thread_id, &text, sink),
+        InputFormat::Csv => tabular::read_csv(path, default_thread_id, text.as_bytes(), sink),
+        InputFormat::Jsonl => tabular::read_jsonl(path, default_thread_id, text.as_bytes(), sink),
         InputFormat::Forum => {
             let thread = forum::parse(&source, default_thread_id, &text, sink);
             sink.thread(thread)

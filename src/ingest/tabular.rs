@@ -102,19 +102,56 @@ fn comment_from_row(mut row: Row, thread_id: &str, position: usize) -> Comment {
     }
 }
 
-/// Reads a CSV export.
+/// Decodes fields of a streamed export, replacing invalid UTF-8 and warning once per file
+/// with the line and byte offset of the first bad byte.
+struct Decoder {
+    warned: bool,
+}
+
+impl Decoder {
+    fn field(
+        &mut self,
+        bytes: &[u8],
+        path: &Path,
+        line: u64,
+        offset: u64,
+        sink: &mut dyn Sink,
+    ) -> String {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_string(),
+            Err(e) => {
+                if !self.warned {
+                    self.warned = true;
+                    sink.warning(super::Warning {
+                        location: Location::line(path, line),
+                        message: format!(
+                            "invalid UTF-8 at byte offset {} (invalid sequences replaced with U+FFFD)",
+                            offset + e.valid_up_to() as u64
+                        ),
+                    });
+                }
+                String::from_utf8_lossy(bytes).into_owned()
+            }
+        }
+    }
+}
+
+/// Reads a CSV export from a stream, one row at a time.
 pub fn read_csv(
     path: &Path,
     default_thread_id: &str,
-    text: &str,
+    input: impl std::io::Read,
     sink: &mut dyn Sink,
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
+    let mut reader = csv::ReaderBuilder::new().from_reader(input);
+    let mut decoder = Decoder { warned: false };
+    let raw_headers = reader
+        .byte_headers()
         .map_err(|e| csv_error(path, &e))?
+        .clone();
+    let headers: Vec<String> = raw_headers
         .iter()
-        .map(|h| h.trim().to_string())
+        .map(|h| decoder.field(h, path, 1, 0, sink).trim().to_string())
         .collect();
     if !headers.iter().any(|h| h == "text") {
         return Err(Error::input(
@@ -123,13 +160,21 @@ pub fn read_csv(
         ));
     }
     let mut chunker = Chunker::new(path, default_thread_id, sink);
-    for record in reader.records() {
-        let record = record.map_err(|e| csv_error(path, &e))?;
-        let row: Row = headers
-            .iter()
-            .zip(record.iter())
-            .map(|(h, v)| (h.clone(), v.to_string()))
-            .collect();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(path, &e)),
+        }
+        let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+        let mut offset = start;
+        let mut row = Row::new();
+        for (h, v) in headers.iter().zip(record.iter()) {
+            let value = decoder.field(v, path, line, offset, chunker.sink);
+            offset += v.len() as u64 + 1;
+            row.insert(h.clone(), value);
+        }
         chunker.push(row)?;
     }
     chunker.flush()
@@ -153,20 +198,33 @@ pub fn csv_error(path: &Path, err: &csv::Error) -> Error {
     Error::input(location, message)
 }
 
-/// Reads a JSON Lines export: one object per line, blank lines skipped.
+/// Reads a JSON Lines export from a stream: one object per line, blank lines skipped.
 pub fn read_jsonl(
     path: &Path,
     default_thread_id: &str,
-    text: &str,
+    mut input: impl std::io::BufRead,
     sink: &mut dyn Sink,
 ) -> Result<()> {
     let mut chunker = Chunker::new(path, default_thread_id, sink);
-    for (n, line) in text.split('\n').enumerate() {
+    let mut decoder = Decoder { warned: false };
+    let mut buffer = Vec::new();
+    let (mut line_number, mut offset) = (0u64, 0u64);
+    loop {
+        buffer.clear();
+        let read = input
+            .read_until(b'\n', &mut buffer)
+            .map_err(|e| Error::io(path, e))?;
+        if read == 0 {
+            break;
+        }
+        line_number += 1;
+        let line = decoder.field(&buffer, path, line_number, offset, chunker.sink);
+        offset += read as u64;
         if line.trim().is_empty() {
             continue;
         }
-        let row = parse_json_row(line)
-            .map_err(|m| Error::input(Location::line(path, n as u64 + 1), m))?;
+        let row = parse_json_row(line.trim_end_matches(['\n', '\r']))
+            .map_err(|m| Error::input(Location::line(path, line_number), m))?;
         chunker.push(row)?;
     }
     chunker.flush()
