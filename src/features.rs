@@ -272,8 +272,8 @@ pub enum DenseSignal {
     SecondPerson,
     /// `d:obfuscated`: tokens the text stage de-obfuscated, `count / 3` capped at 1.
     Obfuscation,
-    /// `d:insult_words`: words of the insult lexicon (abusive words that are not mere
-    /// profanity: "idiot", "scum", "clown"), `count / 3` capped at 1.
+    /// `d:insult_words`: words of the insult lexicon ("idiot", "scum", "clown"; not mere
+    /// profanity), `count / 3` capped at 1.
     InsultWords,
     /// `d:conspiracy_frame`: phrases the labeling guidelines name as conspiratorial
     /// framing ("deep state", "false flag", "sheeple", "globalists", "wake up"),
@@ -365,16 +365,95 @@ fn dense_signals(
     v
 }
 
-/// Profane words of the lexicon that are not insults: the guidelines do not count
-/// profanity aimed at no one as abuse.
-const PROFANITY: &[&str] = &[
-    "fuck", "fucking", "fucked", "fucks", "fuckin", "shit", "shitty", "shits", "bullshit", "damn",
-    "crap", "crappy", "piss", "pissed", "hell", "arse",
+/// Words that demean a person or a group when aimed at them: the guidelines' examples
+/// and their kin. (The de-obfuscation lexicon is broader: it also holds profanity, which
+/// the guidelines do not count as abuse, and violent verbs, which are often reported
+/// rather than meant.)
+const INSULT_WORDS: &[&str] = &[
+    "idiot",
+    "idiots",
+    "idiotic",
+    "moron",
+    "morons",
+    "moronic",
+    "imbecile",
+    "imbeciles",
+    "cretin",
+    "cretins",
+    "clown",
+    "clowns",
+    "scum",
+    "scumbag",
+    "scumbags",
+    "filth",
+    "filthy",
+    "bozo",
+    "bozos",
+    "buffoon",
+    "buffoons",
+    "fool",
+    "fools",
+    "halfwit",
+    "halfwits",
+    "dimwit",
+    "dimwits",
+    "nitwit",
+    "lunatic",
+    "lunatics",
+    "nutter",
+    "nutters",
+    "nutjob",
+    "retard",
+    "retards",
+    "retarded",
+    "loser",
+    "losers",
+    "vermin",
+    "parasite",
+    "parasites",
+    "subhuman",
+    "dumbass",
+    "jackass",
+    "asshole",
+    "assholes",
+    "bastard",
+    "bastards",
+    "bitch",
+    "bitches",
+    "cunt",
+    "cunts",
+    "dickhead",
+    "prick",
+    "pricks",
+    "twat",
+    "whore",
+    "whores",
+    "slut",
+    "sluts",
+    "cocksucker",
+    "cocksuckers",
+    "degenerate",
+    "degenerates",
+    "pig",
+    "pigs",
+    "trash",
+    "brainless",
+    "traitor",
+    "traitors",
+    "coward",
+    "cowards",
+    "psychopath",
+    "psychopaths",
+    "sociopath",
 ];
 
-/// Whether a normalized word is an insult: in the abusive lexicon and not mere profanity.
+/// [`INSULT_WORDS`] as a set.
+static INSULTS: std::sync::LazyLock<FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| INSULT_WORDS.iter().copied().collect());
+
+/// Whether a normalized word is an insult (see [`INSULT_WORDS`]).
 fn is_insult_word(word: &str) -> bool {
-    is_abusive_word(word) && !PROFANITY.contains(&word)
+    INSULTS.contains(word)
 }
 
 /// Conspiratorial framing named by the labeling guidelines, as normalized token

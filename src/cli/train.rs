@@ -39,6 +39,9 @@ pub struct TrainArgs {
     /// Features kept per label (top K by chi-squared).
     #[arg(long, value_name = "K")]
     pub top_k: Option<usize>,
+    /// Drop features present in more than this share of documents (function words).
+    #[arg(long, value_name = "SHARE")]
+    pub max_df: Option<f64>,
     /// Minimum number of documents a feature must appear in.
     #[arg(long, value_name = "N")]
     pub min_df: Option<usize>,
@@ -160,6 +163,9 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
     }
     if let Some(k) = args.top_k {
         options.features.top_k = k;
+    }
+    if let Some(share) = args.max_df {
+        options.features.max_df = share;
     }
     if let Some(n) = args.min_df {
         options.features.min_df = n;
