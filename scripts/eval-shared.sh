@@ -22,8 +22,14 @@ TG=target/release/threadguard
 for c in davidson psycomark toxic_spans toxic_spans_trial; do
     python3 scripts/split-by-id.py "$WORK/$c.csv" "$WORK/$c.train.csv" "$WORK/$c.test.csv"
 done
+cp data/own_labels.csv "$WORK/own.train.csv"
+cp data/own_labels_b.csv "$WORK/ownb.train.csv"
 
-"$TG" train "$WORK"/*.train.csv data/own_labels.csv --out "$WORK/model.tgm" "$@"
+# The same recipe as scripts/train-default.sh, on the 80% parts only.
+"$TG" train "$WORK"/*.train.csv --out "$WORK/model.tgm" \
+    --weight "$WORK/own.train.csv=8" --weight "$WORK/ownb.train.csv=8" \
+    --calibrate-on "$WORK/own.train.csv" --calibrate-on "$WORK/ownb.train.csv" \
+    --top-k 20000 "$@"
 
 echo
 echo "== Davidson, held-out 20% by id (abusive)"

@@ -25,9 +25,15 @@ for f in davidson/labeled_data.csv psycomark/train.csv toxic_spans/tsd_train.csv
 done
 notes+=(--note "davidson offensive class: ${DAVIDSON_OFFENSIVE:-drop}")
 
+notes+=(--note "data/own_labels.csv and data/own_labels_b.csv: reader comments written and labeled by the team per docs/labeling-guidelines.md; never the seed comments")
+
+# The recipe (see README, "The default model"): in-domain labels weigh 8x and set the
+# thresholds; 20k features per label.
 "$TG" train "$WORK/davidson.csv" "$WORK/psycomark.csv" "$WORK/toxic_spans_train.csv" \
-    "$WORK/toxic_spans_trial.csv" data/own_labels.csv \
-    --out models/default.tgm "${notes[@]}" "$@"
+    "$WORK/toxic_spans_trial.csv" data/own_labels.csv data/own_labels_b.csv \
+    --weight data/own_labels.csv=8 --weight data/own_labels_b.csv=8 \
+    --calibrate-on data/own_labels.csv --calibrate-on data/own_labels_b.csv \
+    --top-k 20000 --out models/default.tgm "${notes[@]}" "$@"
 
 cargo build --release --quiet
 echo
