@@ -321,32 +321,13 @@ pub fn read_bytes(
     }
 }
 
-/// Picks a format from the extension, then from the content.
+/// Picks a format from the extension, then from the content: an export (see
+/// [`detect_export`]), else a forum page when it has comment headers, else a blog page.
 pub fn detect(path: &Path, text: &str) -> InputFormat {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("csv") => return InputFormat::Csv,
-        Some("jsonl") | Some("ndjson") => return InputFormat::Jsonl,
-        _ => {}
+    let head = &text.as_bytes()[..text.len().min(1 << 16)];
+    match detect_export(path, head) {
+        Some(export) => export,
+        None if forum::has_comment_headers(text) => InputFormat::Forum,
+        None => InputFormat::Blog,
     }
-    detect_content(text)
-}
-
-/// Picks a format from the content alone (used for stdin and unknown extensions).
-fn detect_content(text: &str) -> InputFormat {
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let trimmed = first_line.trim();
-    if trimmed.starts_with('{') && serde_json::from_str::<serde_json::Value>(trimmed).is_ok() {
-        return InputFormat::Jsonl;
-    }
-    if tabular::looks_like_csv_header(trimmed) {
-        return InputFormat::Csv;
-    }
-    if forum::has_comment_headers(text) {
-        return InputFormat::Forum;
-    }
-    InputFormat::Blog
 }
