@@ -958,29 +958,35 @@ fn unicode_char_ngrams<S: Sink>(
     }
 }
 
-/// Per-document term counts over vocabulary indices: a dense counter array plus a bitset of
-/// the indices touched. Walking the bitset yields the distinct features in index order
-/// without sorting, and clears both structures for the next document.
+/// Per-document term counts over vocabulary indices: a dense counter array, a bitset and a
+/// list of the indices touched. Walking the bitset yields the distinct features in index
+/// order without sorting ([`Hits::drain`]); walking the list costs only the document's
+/// size when order does not matter ([`Hits::drain_unordered`], used for scoring). Both
+/// clear everything for the next document.
 #[derive(Debug, Default, Clone)]
 struct Hits {
     counts: Vec<u32>,
-    touched: Vec<u64>,
+    bits: Vec<u64>,
+    touched: Vec<u32>,
 }
 
 impl Hits {
-    /// Prepares for a document over a vocabulary of `len` features. Both arrays are all
-    /// zero here: [`Hits::drain`] clears what a document set.
+    /// Prepares for a document over a vocabulary of `len` features. All arrays are zero
+    /// here: draining clears what a document set.
     fn reset(&mut self, len: usize) {
         if self.counts.len() < len {
             self.counts.resize(len, 0);
-            self.touched.resize(len.div_ceil(64), 0);
+            self.bits.resize(len.div_ceil(64), 0);
         }
     }
 
     #[inline]
     fn add(&mut self, index: u32) {
         let i = index as usize;
-        if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.touched.get_mut(i / 64)) {
+        if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.bits.get_mut(i / 64)) {
+            if *c == 0 {
+                self.touched.push(index);
+            }
             *c += 1;
             *word |= 1 << (i % 64);
         }
@@ -988,7 +994,7 @@ impl Hits {
 
     /// Calls `f(index, count)` for each touched feature in index order, clearing as it goes.
     fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
-        for (w, word) in (0u32..).zip(self.touched.iter_mut()) {
+        for (w, word) in (0u32..).zip(self.bits.iter_mut()) {
             let mut bits = std::mem::take(word);
             while bits != 0 {
                 let index = w * 64 + bits.trailing_zeros();
@@ -998,6 +1004,20 @@ impl Hits {
                 }
             }
         }
+        self.touched.clear();
+    }
+
+    /// Calls `f(index, count)` for each touched feature in the order first seen, clearing
+    /// as it goes.
+    fn drain_unordered(&mut self, mut f: impl FnMut(u32, u32)) {
+        for &index in &self.touched {
+            let i = index as usize;
+            if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.bits.get_mut(i / 64)) {
+                *word = 0;
+                f(index, std::mem::take(c));
+            }
+        }
+        self.touched.clear();
     }
 }
 
@@ -1224,6 +1244,18 @@ impl Extractor {
     /// allocations.
     pub fn extract_into(&mut self, text: &str, vocab: &Vocabulary, out: &mut SparseVec) {
         let cfg = vocab.config();
+        self.count(text, vocab);
+        let dense = if cfg.dense {
+            dense_signals(text, &self.tokens, None)
+        } else {
+            [0.0; DENSE_COUNT]
+        };
+        vocab.vectorize(&mut self.hits, &dense, out);
+    }
+
+    /// Tokenizes `text` and counts its vocabulary features into `self.hits`.
+    fn count(&mut self, text: &str, vocab: &Vocabulary) {
+        let cfg = vocab.config();
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.hits.reset(vocab.len());
         self.words.prepare(vocab.id);
@@ -1256,12 +1288,39 @@ impl Extractor {
             hits: &mut self.hits,
         };
         word_ngrams(doc, cfg.word_ngram_range, &mut sink);
-        let dense = if cfg.dense {
-            dense_signals(text, &self.tokens, None)
-        } else {
-            [0.0; DENSE_COUNT]
-        };
-        vocab.vectorize(&mut self.hits, &dense, out);
+    }
+
+    /// Feeds the features of `text` to `f` without building a vector: `f(index, weight)`
+    /// gets each vocabulary feature's sublinear tf times idf, in no particular order, and
+    /// the dense signals are returned (index, value). Dividing the weights by the root of
+    /// their sum of squares gives exactly [`Extractor::extract`]'s values; scoring folds
+    /// that into one pass instead of materializing the vector.
+    pub fn for_each_weight(
+        &mut self,
+        text: &str,
+        vocab: &Vocabulary,
+        mut f: impl FnMut(u32, f32),
+    ) -> [(Option<u32>, f32); DENSE_COUNT] {
+        let cfg = vocab.config();
+        self.count(text, vocab);
+        let sublinear = cfg.sublinear_tf;
+        let idf = vocab.idf();
+        self.hits.drain_unordered(|index, count| {
+            let tf = match count {
+                1 => 1.0,
+                n if sublinear => sublinear_tf(n),
+                n => n as f32,
+            };
+            f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
+        });
+        let mut dense = [(None, 0.0); DENSE_COUNT];
+        if cfg.dense {
+            let values = dense_signals(text, &self.tokens, None);
+            for signal in DenseSignal::ALL {
+                dense[signal.slot()] = (vocab.dense_index(signal), values[signal.slot()]);
+            }
+        }
+        dense
     }
 
     /// The feature vector of `text` plus, for each of its entries, the spans of the original

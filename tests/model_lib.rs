@@ -65,3 +65,26 @@ fn the_embedded_default_model_loads_and_scores_the_seeds() {
             .all(|p| (0.0..=1.0).contains(p))
     );
 }
+
+#[test]
+fn one_pass_scoring_equals_scoring_the_normalized_vector() {
+    let model = threadguard::model::default_model().unwrap();
+    let threads = threadguard::ingest::read_all(
+        &[PathBuf::from("seeds")],
+        threadguard::ingest::InputFormat::Auto,
+    )
+    .unwrap()
+    .threads;
+    let mut scorer = model.scorer();
+    let mut fast = Vec::new();
+    let texts = threads
+        .iter()
+        .flat_map(|t| t.comments.iter().map(|c| c.text.as_str()));
+    for text in texts.chain(["", "!!!", "YOU ARE A CLOWN", "i d i o t s all of you"]) {
+        scorer.score(text, &mut fast);
+        let reference = scorer.score_via_vector(text);
+        for (a, b) in fast.iter().zip(&reference) {
+            assert!((a - b).abs() < 1e-5, "{text:?}: {a} vs {b}");
+        }
+    }
+}

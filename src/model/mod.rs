@@ -182,22 +182,67 @@ pub fn sigmoid(z: f32) -> f32 {
 
 impl Scorer<'_> {
     /// Probabilities per label, in the model's label order.
+    ///
+    /// One pass over the comment's features: each feature's tf-idf weight is multiplied
+    /// into every label's sum and into the squared norm together, and the L2
+    /// normalization is applied to the sums at the end, which equals scoring the
+    /// normalized vector of [`Extractor::extract`].
     pub fn score(&mut self, text: &str, probabilities: &mut Vec<f32>) {
         let model = self.model;
         let n_labels = model.labels.len();
-        for (logit, label) in self.logits.iter_mut().zip(&model.labels) {
-            *logit = label.bias;
+        let table = &model.table;
+        let Scorer {
+            extractor, logits, ..
+        } = self;
+        logits.iter_mut().for_each(|z| *z = 0.0);
+        let mut norm2 = 0.0f32;
+        let dense = extractor.for_each_weight(text, &model.vocabulary, |index, weight| {
+            norm2 += weight * weight;
+            let start = index as usize * n_labels;
+            if let Some(row) = table.get(start..start + n_labels) {
+                for (z, w) in logits.iter_mut().zip(row) {
+                    *z += weight * w;
+                }
+            }
+        });
+        let scale = if norm2 > 0.0 {
+            norm2.sqrt().recip()
+        } else {
+            0.0
+        };
+        for (z, label) in logits.iter_mut().zip(&model.labels) {
+            *z = label.bias + *z * scale;
         }
-        self.extractor
-            .extract_into(text, &model.vocabulary, &mut self.features);
-        for (&index, &value) in self.features.indices.iter().zip(&self.features.values) {
-            let row = &model.table[index as usize * n_labels..(index as usize + 1) * n_labels];
-            for (logit, weight) in self.logits.iter_mut().zip(row) {
-                *logit += weight * value;
+        for (index, value) in dense {
+            let Some(index) = index.filter(|_| value != 0.0) else {
+                continue;
+            };
+            let start = index as usize * n_labels;
+            if let Some(row) = table.get(start..start + n_labels) {
+                for (z, w) in logits.iter_mut().zip(row) {
+                    *z += value * w;
+                }
             }
         }
         probabilities.clear();
-        probabilities.extend(self.logits.iter().map(|&z| sigmoid(z)));
+        probabilities.extend(logits.iter().map(|&z| sigmoid(z)));
+    }
+
+    /// Probabilities through the explicit feature vector: the reference that
+    /// [`Scorer::score`] must match (used by tests).
+    pub fn score_via_vector(&mut self, text: &str) -> Vec<f32> {
+        let model = self.model;
+        let n_labels = model.labels.len();
+        self.extractor
+            .extract_into(text, &model.vocabulary, &mut self.features);
+        let mut logits: Vec<f32> = model.labels.iter().map(|l| l.bias).collect();
+        for (&index, &value) in self.features.indices.iter().zip(&self.features.values) {
+            let start = index as usize * n_labels;
+            for (z, w) in logits.iter_mut().zip(&model.table[start..start + n_labels]) {
+                *z += w * value;
+            }
+        }
+        logits.into_iter().map(sigmoid).collect()
     }
 
     /// The `top` features that pushed `label`'s score up most, with the text spans they
