@@ -151,14 +151,30 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Cuts `text` to at most `max` characters, ending with "…" when cut.
-pub fn truncate(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
+/// Display width of a string in terminal columns (wide characters count two).
+pub fn display_width(text: &str) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Cuts `text` to at most `width` terminal columns, ending with "…" when cut.
+pub fn truncate(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    if display_width(text) <= width {
         return text.to_string();
     }
-    let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// A thread with its comments' scores (probability per label, in the model's label order).

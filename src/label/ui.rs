@@ -20,6 +20,7 @@
 
 use super::{Item, LabelSpec, Progress, Session};
 use crate::error::Result;
+use crate::report::{display_width, truncate};
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -144,7 +145,7 @@ fn wrap_paragraph(text: &str, width: usize, out: &mut Vec<String>) {
     let mut line = String::new();
     let mut used = 0;
     for word in text.split_whitespace() {
-        let w = str_width(word);
+        let w = display_width(word);
         if used > 0 && used + 1 + w <= width {
             line.push(' ');
             line.push_str(word);
@@ -166,30 +167,6 @@ fn wrap_paragraph(text: &str, width: usize, out: &mut Vec<String>) {
         }
     }
     out.push(line);
-}
-
-/// Display width of a string.
-fn str_width(s: &str) -> usize {
-    s.chars().map(|c| c.width().unwrap_or(0)).sum()
-}
-
-/// Cuts `s` to at most `width` columns, ending with `…` when cut.
-fn truncate(s: &str, width: usize) -> String {
-    if str_width(s) <= width {
-        return s.to_string();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if used + cw + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += cw;
-    }
-    out.push('…');
-    out
 }
 
 /// The key help line.
@@ -225,7 +202,7 @@ pub fn render(frame: &mut Frame, session: &Session) {
         return;
     }
     let keys = key_help(session.specs());
-    let key_height = if str_width(&keys) > usize::from(area.width) {
+    let key_height = if display_width(&keys) > usize::from(area.width) {
         2
     } else {
         1
@@ -284,12 +261,12 @@ fn parent_lines_height(session: &Session, width: u16) -> u16 {
 fn render_header(frame: &mut Frame, area: Rect, item: &Item, annotator: &str) {
     let title = item.thread_title.as_deref().unwrap_or("(untitled thread)");
     let right = format!(" {annotator}");
-    let room = usize::from(area.width).saturating_sub(str_width(&right));
+    let room = usize::from(area.width).saturating_sub(display_width(&right));
     let left = truncate(
         &format!("{title} — {} ({})", item.thread_id, item.source),
         room,
     );
-    let pad = room.saturating_sub(str_width(&left));
+    let pad = room.saturating_sub(display_width(&left));
     let line = Line::from(vec![
         Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
         Span::raw(" ".repeat(pad)),
