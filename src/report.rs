@@ -450,10 +450,10 @@ pub fn format_contributions(text: &str, contributions: &[crate::model::Contribut
 pub fn span_words(text: &str, spans: &[(usize, usize)]) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
     for &(start, end) in spans {
-        if let Some(w) = text.get(start..end) {
-            if !words.iter().any(|x| x == w) {
-                words.push(w.to_string());
-            }
+        if let Some(w) = text.get(start..end)
+            && !words.iter().any(|x| x == w)
+        {
+            words.push(w.to_string());
         }
     }
     words
@@ -654,7 +654,7 @@ mod tests {
         assert_eq!(text(0.99996), "1.0000");
         assert_eq!(text(0.5), "0.5000");
         assert_eq!(text(0.0421), "0.0421");
-        for p in [0.0001f32, 0.3333, 0.7071, 0.9999] {
+        for p in [0.0001f32, 0.3333, 0.6180, 0.9999] {
             assert_eq!(text(p), format!("{p:.4}"));
         }
     }
