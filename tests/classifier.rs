@@ -276,3 +276,31 @@ fn train_writes_nothing_when_it_fails() {
         .failure();
     assert!(!out.exists());
 }
+
+#[test]
+fn ngram_range_flags_are_checked() {
+    threadguard()
+        .args(["train", LABELS, "--char-ngrams", "5-2"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("MIN is larger than MAX"));
+    threadguard()
+        .args(["train", LABELS, "--word-ngrams", "one-two"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("expected MIN-MAX"));
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("words.tgm");
+    threadguard()
+        .args(["train", LABELS, "--char-ngrams", "0-0", "--out"])
+        .arg(&model)
+        .assert()
+        .success();
+    threadguard()
+        .args(["model", "show"])
+        .arg(&model)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"char_ngram_range\":[0,0]"))
+        .stdout(predicate::str::contains("c:").not());
+}

@@ -39,6 +39,12 @@ pub struct TrainArgs {
     /// Features kept per label (top K by chi-squared).
     #[arg(long, value_name = "K")]
     pub top_k: Option<usize>,
+    /// Word n-gram lengths over stems, as MIN-MAX (0-0 turns them off).
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
+    pub word_ngrams: Option<(usize, usize)>,
+    /// Character n-gram lengths inside words, as MIN-MAX (0-0 turns them off).
+    #[arg(long, value_name = "MIN-MAX", value_parser = parse_range)]
+    pub char_ngrams: Option<(usize, usize)>,
     /// Drop features present in more than this share of documents (function words).
     #[arg(long, value_name = "SHARE")]
     pub max_df: Option<f64>,
@@ -164,6 +170,15 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
     if let Some(k) = args.top_k {
         options.features.top_k = k;
     }
+    if let Some(range) = args.word_ngrams {
+        options.features.word_ngram_range = range;
+    }
+    if let Some(range) = args.char_ngrams {
+        options.features.char_ngram_range = range;
+    }
+    if let Err(e) = options.features.validate() {
+        anyhow::bail!("{e}");
+    }
     if let Some(share) = args.max_df {
         options.features.max_df = share;
     }
@@ -179,4 +194,19 @@ fn input_index(inputs: &[PathBuf], file: &std::path::Path, flag: &str) -> anyhow
         .iter()
         .position(|p| p == file)
         .ok_or_else(|| anyhow::anyhow!("{flag} {}: not one of the training inputs", file.display()))
+}
+
+/// Parses `MIN-MAX` (or a single `N`) into a length range.
+fn parse_range(text: &str) -> Result<(usize, usize), String> {
+    let (lo, hi) = text.split_once('-').unwrap_or((text, text));
+    let number = |s: &str| {
+        s.trim()
+            .parse::<usize>()
+            .map_err(|_| format!("expected MIN-MAX, found {text:?}"))
+    };
+    let (lo, hi) = (number(lo)?, number(hi)?);
+    if lo > hi {
+        return Err(format!("{text:?}: MIN is larger than MAX"));
+    }
+    Ok((lo, hi))
 }
