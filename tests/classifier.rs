@@ -304,3 +304,17 @@ fn ngram_range_flags_are_checked() {
         .stdout(predicate::str::contains("\"char_ngram_range\":[0,0]"))
         .stdout(predicate::str::contains("c:").not());
 }
+
+#[test]
+fn degenerate_feature_settings_are_errors() {
+    threadguard()
+        .args(["train", LABELS, "--top-k", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--top-k must be at least 1"));
+    threadguard()
+        .args(["train", LABELS, "--min-df", "1000"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("lower --min-df"));
+}

@@ -167,6 +167,9 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
             .collect::<anyhow::Result<Vec<_>>>()?;
         options.calibrate_on = Some(files);
     }
+    if args.top_k == Some(0) {
+        anyhow::bail!("--top-k must be at least 1");
+    }
     if let Some(k) = args.top_k {
         options.features.top_k = k;
     }

@@ -374,6 +374,17 @@ fn vocabulary_and_vectors(
     let (vocabulary, _) = Vocabulary::build(&docs, &values, &options.features)
         .map_err(|e| Error::Usage(format!("building the vocabulary failed: {e}")))?;
     progress.finish();
+    let n_grams = vocabulary
+        .names()
+        .iter()
+        .filter(|n| !n.starts_with("d:"))
+        .count();
+    if n_grams == 0 {
+        return Err(Error::Usage(format!(
+            "no word or character n-gram appears in at least {} training documents; lower --min-df or add labeled rows",
+            options.features.min_df
+        )));
+    }
     progress.start("features", Some(examples.len() as u64));
     let vectors: Vec<Vector> = examples
         .par_chunks(256)
