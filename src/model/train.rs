@@ -257,22 +257,23 @@ pub fn train_examples(
         progress,
         "evaluation model",
     )?;
-    let calibration_scores = score_vectors(&evaluation, &vectors, &splits.calibration);
-    let test_scores = score_vectors(&evaluation, &vectors, &splits.test);
-    let calibration_pairs: Vec<(usize, Vec<f32>)> = splits
+    let calibration_rows: Vec<usize> = splits
         .calibration
         .iter()
         .copied()
-        .zip(calibration_scores)
-        .filter(|(i, _)| {
+        .filter(|&i| {
             options
                 .calibrate_on
                 .as_ref()
-                .is_none_or(|files| files.contains(&examples[*i].source))
+                .is_none_or(|files| files.contains(&examples[i].source))
         })
         .collect();
-    let (calibration_rows, calibration_scores): (Vec<usize>, Vec<Vec<f32>>) =
-        calibration_pairs.into_iter().unzip();
+    let dense: Vec<Vec<f32>> = evaluation
+        .iter()
+        .map(|m| dense_weights(m, vocabulary.len()))
+        .collect();
+    let calibration_scores = score_vectors(&evaluation, &dense, &vectors, &calibration_rows);
+    let test_scores = score_vectors(&evaluation, &dense, &vectors, &splits.test);
     let mut thresholds = Vec::new();
     let mut held_out = Vec::new();
     for l in 0..options.labels.len() {
@@ -289,7 +290,7 @@ pub fn train_examples(
 
     // The shipped model: every row, warm-started from the evaluation model.
     let all: Vec<usize> = (0..examples.len()).collect();
-    let warm: Vec<&LabelModel> = evaluation.iter().map(|(m, _)| m).collect();
+    let warm: Vec<&LabelModel> = evaluation.iter().collect();
     let fitted = fit_labels(
         &values,
         &weights,
@@ -301,7 +302,7 @@ pub fn train_examples(
         progress,
         "final model",
     )?;
-    let mut labels: Vec<LabelModel> = fitted.into_iter().map(|(m, _)| m).collect();
+    let mut labels = fitted;
     for ((label, &t), metrics) in labels.iter_mut().zip(&thresholds).zip(&held_out) {
         label.threshold = t;
         label.held_out = Some(*metrics);
@@ -407,7 +408,8 @@ fn vocabulary_and_vectors(
 
 /// Probabilities of every label for the given rows.
 fn score_vectors(
-    models: &[(LabelModel, Vec<f32>)],
+    models: &[LabelModel],
+    dense_weights: &[Vec<f32>],
     vectors: &[Vector],
     rows: &[usize],
 ) -> Vec<Vec<f32>> {
@@ -416,6 +418,7 @@ fn score_vectors(
             let (indices, values) = &vectors[i];
             models
                 .iter()
+                .zip(dense_weights)
                 .map(|(model, weights)| {
                     let dot: f32 = indices
                         .iter()
@@ -472,7 +475,6 @@ fn provenance(options: &TrainOptions, rows: usize, splits: &Splits) -> Provenanc
 }
 
 /// Fits one logistic model per label on `rows` (in parallel), optionally warm-started.
-/// Returns each label's model and its weights laid out densely over the vocabulary.
 #[allow(clippy::too_many_arguments)]
 fn fit_labels(
     values: &[&[Option<bool>]],
@@ -484,12 +486,12 @@ fn fit_labels(
     warm: Option<&[&LabelModel]>,
     progress: &dyn Progress,
     what: &str,
-) -> Result<Vec<(LabelModel, Vec<f32>)>> {
+) -> Result<Vec<LabelModel>> {
     progress.start(
         &format!("{what}: fitting {} labels", options.labels.len()),
         Some(options.labels.len() as u64),
     );
-    let fitted: Vec<Result<(LabelModel, Vec<f32>)>> = options
+    let fitted: Vec<Result<LabelModel>> = options
         .labels
         .par_iter()
         .enumerate()
@@ -504,10 +506,7 @@ fn fit_labels(
                 selected: vocabulary.selected(l),
                 options,
             };
-            let result = fit_label(&task, warm.map(|w| w[l])).map(|m| {
-                let dense = dense_weights(&m, vocabulary.len());
-                (m, dense)
-            });
+            let result = fit_label(&task, warm.map(|w| w[l]));
             progress.advance(1);
             result
         })
