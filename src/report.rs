@@ -208,19 +208,20 @@ impl LabelSet {
 
     /// Indices of the labels whose score reaches the threshold.
     pub fn flagged(&self, scores: &[f32]) -> Vec<usize> {
-        (0..self.names.len())
-            .filter(|&l| scores[l] >= self.thresholds[l])
+        self.thresholds
+            .iter()
+            .zip(scores)
+            .enumerate()
+            .filter(|(_, (threshold, score))| score >= threshold)
+            .map(|(label, _)| label)
             .collect()
     }
 
     /// Names of the labels whose score reaches the threshold.
     pub fn flags(&self, scores: &[f32]) -> Vec<&str> {
-        self.names
-            .iter()
-            .zip(&self.thresholds)
-            .zip(scores)
-            .filter(|((_, t), s)| *s >= *t)
-            .map(|((n, _), _)| n.as_str())
+        self.flagged(scores)
+            .into_iter()
+            .map(|l| self.names[l].as_str())
             .collect()
     }
 }
@@ -539,15 +540,12 @@ pub fn write_scored_table(
     let mut comments = 0;
     for scored in threads {
         let thread = &scored.thread;
-        let per_label: Vec<usize> = (0..labels.names.len())
-            .map(|l| {
-                scored
-                    .scores
-                    .iter()
-                    .filter(|s| s[l] >= labels.thresholds[l])
-                    .count()
-            })
-            .collect();
+        let mut per_label = vec![0usize; labels.names.len()];
+        for scores in &scored.scores {
+            for l in labels.flagged(scores) {
+                per_label[l] += 1;
+            }
+        }
         for (t, n) in totals.iter_mut().zip(&per_label) {
             *t += n;
         }
