@@ -22,7 +22,6 @@ use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
 use ndarray::{Array1, Array2, ShapeBuilder};
 use rayon::prelude::*;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
 /// Training settings.
@@ -162,11 +161,19 @@ pub fn read_examples(
     Ok((examples, inputs, warnings))
 }
 
-/// Which split a group falls in, by a stable hash of (seed, salt, group).
+/// Which split a group falls in, by a stable hash of (seed, salt, group): SHA-256, so the
+/// split is the same on every platform and Rust release (std's hasher promises neither).
 fn in_fraction(group: &str, seed: u64, salt: &str, fraction: f64) -> bool {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (seed, salt, group).hash(&mut hasher);
-    (hasher.finish() % 1_000_000) as f64 / 1_000_000.0 < fraction
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(seed.to_le_bytes());
+    hasher.update((salt.len() as u64).to_le_bytes());
+    hasher.update(salt.as_bytes());
+    hasher.update(group.as_bytes());
+    let digest = hasher.finalize();
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&digest[..8]);
+    (u64::from_le_bytes(first) % 1_000_000) as f64 / 1_000_000.0 < fraction
 }
 
 /// Checks every label has rows of both classes.
