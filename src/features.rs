@@ -87,6 +87,15 @@ pub struct FeatureConfig {
     pub stem: bool,
     /// Append the dense signals ([`DenseSignal`]).
     pub dense: bool,
+    /// L2-normalize the character n-grams and the word n-grams separately (as a union of
+    /// two TF-IDF vectorizers does), so the many character n-grams do not drown the words.
+    /// Files without the field predate it and normalized the two together.
+    #[serde(default)]
+    pub block_norm: bool,
+    /// Leave out of the vocabulary the word unigrams and bigrams made only of function
+    /// words ([`crate::text::FUNCTION_WORDS`]). Only selection changes, not extraction.
+    #[serde(default)]
+    pub stop_words: bool,
 }
 
 impl Default for FeatureConfig {
@@ -100,6 +109,8 @@ impl Default for FeatureConfig {
             sublinear_tf: true,
             stem: true,
             dense: true,
+            block_norm: true,
+            stop_words: true,
         }
     }
 }
@@ -1471,6 +1482,9 @@ pub struct Vocabulary {
     selected: Vec<Vec<u32>>,
     index: FeatureIndex,
     dense: [Option<u32>; DENSE_COUNT],
+    /// With `block_norm`, features below this index are character n-grams and the rest
+    /// word n-grams; without it, `u32::MAX` (one block).
+    word_start: u32,
     /// Distinguishes vocabularies for per-vocabulary caches (fresh per construction).
     id: u64,
 }
@@ -1540,7 +1554,11 @@ impl Vocabulary {
         config.validate()?;
         let n_labels = check_labels(docs.len(), labels)?;
         let stats = count_documents(docs, labels, n_labels, config);
-        let candidates = stats.candidates(config);
+        let mut candidates = stats.candidates(config);
+        if config.stop_words {
+            let stop = function_word_features(config);
+            candidates.retain(|(h, _)| !stop.contains(h));
+        }
         let picked: Vec<Vec<u64>> = (0..n_labels)
             .map(|l| stats.select(&candidates, l, config.top_k))
             .collect();
@@ -1575,6 +1593,11 @@ impl Vocabulary {
             return bad(format!("idf of feature {k} is not finite"));
         }
         let (index, dense) = build_index(&names)?;
+        let word_start = if config.block_norm {
+            char_block_end(&names)?
+        } else {
+            u32::MAX
+        };
         for (label, sel) in selected.iter_mut().enumerate() {
             sel.sort_unstable();
             sel.dedup();
@@ -1593,6 +1616,7 @@ impl Vocabulary {
             selected,
             index,
             dense,
+            word_start,
             id: NEXT_VOCABULARY_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -1663,6 +1687,13 @@ impl Vocabulary {
         self.selected.get(label).map_or(&[], Vec::as_slice)
     }
 
+    /// The normalization block of feature `index`: 0 for character n-grams (and for every
+    /// n-gram without `block_norm`), 1 for word n-grams.
+    #[inline]
+    pub fn block(&self, index: u32) -> usize {
+        usize::from(index >= self.word_start)
+    }
+
     /// Turns n-gram hits into a TF-IDF vector with the dense signals appended.
     fn vectorize(&self, hits: &mut Hits, dense: &[f32; DENSE_COUNT], out: &mut SparseVec) {
         out.clear();
@@ -1678,9 +1709,13 @@ impl Vocabulary {
                 tf * self.idf.get(index as usize).copied().unwrap_or(0.0),
             );
         });
-        let norm = out.norm();
-        if norm > 0.0 {
-            out.values.iter_mut().for_each(|v| *v /= norm);
+        let mut norm2 = [0.0f32; 2];
+        for (&i, &v) in out.indices.iter().zip(&out.values) {
+            norm2[self.block(i)] += v * v;
+        }
+        let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
+        for (&i, v) in out.indices.iter().zip(out.values.iter_mut()) {
+            *v *= scale[self.block(i)];
         }
         if self.config.dense {
             for signal in DenseSignal::ALL {
@@ -1708,6 +1743,53 @@ fn sublinear_tf(n: u32) -> f32 {
         Some(&v) => v,
         None => 1.0 + (n as f32).ln(),
     }
+}
+
+/// Hashes of the word n-grams (lengths 1 and 2, as configured) made only of function words.
+fn function_word_features(cfg: &FeatureConfig) -> FxHashSet<u64> {
+    let mut cache = crate::text::StemCache::new();
+    let stems: Vec<String> = crate::text::FUNCTION_WORDS
+        .iter()
+        .map(|w| {
+            if cfg.stem {
+                cache.stem(w).to_string()
+            } else {
+                (*w).to_string()
+            }
+        })
+        .collect();
+    let (lo, hi) = cfg.word_ngram_range;
+    let mut hashes = FxHashSet::default();
+    if lo <= 1 && 1 <= hi {
+        for s in &stems {
+            hashes.insert(feature_hash(&format!("{WORD_PREFIX}{s}")));
+        }
+    }
+    if lo <= 2 && 2 <= hi {
+        for a in &stems {
+            for b in &stems {
+                hashes.insert(feature_hash(&format!("{WORD_PREFIX}{a} {b}")));
+            }
+        }
+    }
+    hashes
+}
+
+/// How many leading names are character n-grams, checking that no later one is (a
+/// `block_norm` vocabulary keeps them first).
+fn char_block_end(names: &[String]) -> Result<u32, FeatureError> {
+    let end = names
+        .iter()
+        .position(|n| !n.starts_with(CHAR_PREFIX))
+        .unwrap_or(names.len());
+    if let Some(k) = names[end..].iter().position(|n| n.starts_with(CHAR_PREFIX)) {
+        return Err(FeatureError::Vocabulary(format!(
+            "character n-gram {:?} (feature {}) follows the word n-grams",
+            names[end + k],
+            end + k
+        )));
+    }
+    u32::try_from(end).map_err(|_| FeatureError::Vocabulary(format!("{end} features is too many")))
 }
 
 /// Builds the hash index and dense slots from feature names.
@@ -1990,7 +2072,15 @@ fn assemble(
                 .map(|&slot| (name.as_str(), h, stats.df(slot * stats.stride())))
         })
         .collect();
-    entries.sort_unstable();
+    // Character n-grams first when they are normalized as their own block.
+    entries.sort_unstable_by_key(|&(name, h, df)| {
+        (
+            cfg.block_norm && !name.starts_with(CHAR_PREFIX),
+            name,
+            h,
+            df,
+        )
+    });
     let n = stats.n_docs as f32;
     let mut position: FxHashMap<u64, u32> = FxHashMap::default();
     let mut feature_names = Vec::with_capacity(entries.len() + DENSE_COUNT);
@@ -2038,6 +2128,7 @@ mod tests {
             char_ngram_range: (0, 0),
             dense: false,
             min_df: 1,
+            stop_words: false,
             ..FeatureConfig::default()
         }
     }
@@ -2146,6 +2237,117 @@ mod tests {
         assert_eq!(v.indices, [0, 1]);
         assert!((v.values[0] - a / norm).abs() < 1e-6 && (v.values[1] - b / norm).abs() < 1e-6);
         assert!((v.norm() - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn block_norm_normalizes_chars_and_words_apart() {
+        let docs = ["you idiot clown", "idiot", "nice day", "a clown show"];
+        let labels = vec![
+            vec![Some(true)],
+            vec![Some(true)],
+            vec![Some(false)],
+            vec![None],
+        ];
+        let cfg = FeatureConfig {
+            min_df: 1,
+            dense: false,
+            ..FeatureConfig::default()
+        };
+        assert!(cfg.block_norm);
+        let (vocab, _) = match Vocabulary::build(&docs, &labels, &cfg) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        };
+        // Character n-grams come first, then words, and `block` tells them apart.
+        let first_word = vocab
+            .names()
+            .iter()
+            .position(|n| !n.starts_with(CHAR_PREFIX))
+            .unwrap_or(vocab.len());
+        assert!(first_word > 0 && first_word < vocab.len());
+        assert!(
+            vocab.names()[first_word..]
+                .iter()
+                .all(|n| !n.starts_with(CHAR_PREFIX))
+        );
+        let v = Extractor::new().extract("you idiot clown", &vocab);
+        let mut norm2 = [0.0f32; 2];
+        for (i, x) in v.iter() {
+            let is_char = vocab.name(i).is_some_and(|n| n.starts_with(CHAR_PREFIX));
+            assert_eq!(vocab.block(i), usize::from(!is_char));
+            norm2[vocab.block(i)] += x * x;
+        }
+        assert!(
+            (norm2[0] - 1.0).abs() < 1e-5 && (norm2[1] - 1.0).abs() < 1e-5,
+            "{norm2:?}"
+        );
+    }
+
+    #[test]
+    fn stop_words_leave_function_word_ngrams_out() {
+        let docs = [
+            "it was the idiot",
+            "it was the idiot again",
+            "you were the best",
+            "so it was",
+        ];
+        let labels = vec![
+            vec![Some(true)],
+            vec![Some(true)],
+            vec![Some(false)],
+            vec![Some(false)],
+        ];
+        let names = |stop_words: bool| -> Vec<String> {
+            let cfg = FeatureConfig {
+                stop_words,
+                ..words_only()
+            };
+            match Vocabulary::build(&docs, &labels, &cfg) {
+                Ok((v, _)) => v.names().to_vec(),
+                Err(e) => panic!("{e}"),
+            }
+        };
+        let (with, without) = (names(false), names(true));
+        for gone in ["w:it", "w:was", "w:the", "w:it was", "w:was the"] {
+            assert!(
+                with.iter().any(|n| n == gone),
+                "{gone} should exist without stop words"
+            );
+            assert!(
+                !without.iter().any(|n| n == gone),
+                "{gone} should be left out"
+            );
+        }
+        for kept in ["w:idiot", "w:the idiot", "w:you", "w:you were"] {
+            assert!(without.iter().any(|n| n == kept), "{kept} should be kept");
+        }
+    }
+
+    #[test]
+    fn block_norm_vocabulary_rejects_interleaved_names() {
+        let names = vec![
+            "c: id".to_string(),
+            "w:idiot".to_string(),
+            "c:ot ".to_string(),
+        ];
+        let result = Vocabulary::from_parts(
+            FeatureConfig::default(),
+            3,
+            names,
+            vec![1.0; 3],
+            vec![vec![0, 1, 2]],
+        );
+        assert!(matches!(result, Err(FeatureError::Vocabulary(m)) if m.contains("follows")));
+    }
+
+    #[test]
+    fn configs_without_block_norm_load_as_one_block() {
+        let cfg: FeatureConfig = match serde_json::from_str(r#"{"top_k": 10}"#) {
+            Ok(c) => c,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(!cfg.block_norm);
+        assert_eq!(cfg.top_k, 10);
     }
 
     #[test]
@@ -2296,6 +2498,7 @@ mod tests {
         ];
         let cfg = FeatureConfig {
             min_df: 1,
+            stop_words: false,
             ..FeatureConfig::default()
         };
         let vocab = build(&docs, &labels, &cfg);

@@ -194,25 +194,29 @@ impl Scorer<'_> {
         let Scorer {
             extractor, logits, ..
         } = self;
-        logits.iter_mut().for_each(|z| *z = 0.0);
-        let mut norm2 = 0.0f32;
-        let dense = extractor.for_each_weight(text, &model.vocabulary, |index, weight| {
-            norm2 += weight * weight;
+        // Two accumulators per label: character and word n-grams are normalized apart
+        // when the vocabulary says so (`block` is always 0 otherwise).
+        logits.clear();
+        logits.resize(2 * n_labels, 0.0);
+        let vocabulary = &model.vocabulary;
+        let mut norm2 = [0.0f32; 2];
+        let dense = extractor.for_each_weight(text, vocabulary, |index, weight| {
+            let block = vocabulary.block(index);
+            norm2[block] += weight * weight;
             let start = index as usize * n_labels;
             if let Some(row) = table.get(start..start + n_labels) {
-                for (z, w) in logits.iter_mut().zip(row) {
+                let acc = &mut logits[block * n_labels..(block + 1) * n_labels];
+                for (z, w) in acc.iter_mut().zip(row) {
                     *z += weight * w;
                 }
             }
         });
-        let scale = if norm2 > 0.0 {
-            norm2.sqrt().recip()
-        } else {
-            0.0
-        };
-        for (z, label) in logits.iter_mut().zip(&model.labels) {
-            *z = label.bias + *z * scale;
+        let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
+        let (chars, words) = logits.split_at_mut(n_labels);
+        for ((z, &w), label) in chars.iter_mut().zip(words.iter()).zip(&model.labels) {
+            *z = label.bias + *z * scale[0] + w * scale[1];
         }
+        logits.truncate(n_labels);
         for (index, value) in dense {
             let Some(index) = index.filter(|_| value != 0.0) else {
                 continue;

@@ -268,6 +268,26 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     }
 });
 
+/// Function words: articles, auxiliaries, prepositions, conjunctions, determiners and
+/// adverbs that say how a text is written rather than what it says. Word n-grams made only
+/// of them are style (and length) signals that do not transfer between corpora, so a
+/// vocabulary may leave them out ([`crate::features::FeatureConfig::stop_words`]).
+/// Personal pronouns are deliberately absent: "you" and "they" carry meaning here
+/// (address in insults, the hidden "they" of conspiracy talk).
+pub const FUNCTION_WORDS: &[&str] = &[
+    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any",
+    "are", "as", "at", "be", "been", "before", "being", "below", "between", "both", "but", "by",
+    "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else",
+    "even", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having",
+    "here", "how", "however", "if", "in", "into", "is", "it", "its", "itself", "just", "may",
+    "might", "more", "most", "much", "must", "neither", "no", "nor", "not", "now", "of", "off",
+    "on", "once", "only", "or", "other", "out", "over", "own", "per", "quite", "rather", "same",
+    "shall", "should", "since", "so", "some", "such", "than", "that", "the", "then", "there",
+    "these", "this", "those", "though", "through", "thus", "to", "too", "under", "until", "up",
+    "upon", "very", "was", "were", "what", "when", "where", "whether", "which", "while", "who",
+    "whom", "whose", "why", "will", "with", "within", "without", "would", "yet",
+];
+
 /// Whether `word` (lowercase) is in the built-in abusive/profane lexicon.
 pub fn is_abusive_word(word: &str) -> bool {
     LEXICON.abusive.contains(word)

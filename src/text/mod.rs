@@ -28,7 +28,7 @@ mod lexicon;
 mod stem;
 mod tokenizer;
 
-pub use lexicon::{ABUSIVE_WORDS, is_abusive_word};
+pub use lexicon::{ABUSIVE_WORDS, FUNCTION_WORDS, is_abusive_word};
 pub use stem::{DEFAULT_STEM_CACHE_LIMIT, StemCache};
 pub use tokenizer::{
     MENTION_PLACEHOLDER, NUMBER_PLACEHOLDER, Token, TokenKind, TokenRef, TokenSpan, Tokenizer,
