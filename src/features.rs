@@ -110,7 +110,7 @@ impl Default for FeatureConfig {
             stem: true,
             dense: true,
             block_norm: true,
-            stop_words: true,
+            stop_words: false,
         }
     }
 }
@@ -2285,6 +2285,7 @@ mod tests {
 
     #[test]
     fn stop_words_leave_function_word_ngrams_out() {
+        assert!(!FeatureConfig::default().stop_words, "off unless asked for");
         let docs = [
             "it was the idiot",
             "it was the idiot again",

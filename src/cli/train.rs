@@ -51,9 +51,21 @@ pub struct TrainArgs {
     /// Minimum number of documents a feature must appear in.
     #[arg(long, value_name = "N")]
     pub min_df: Option<usize>,
+    /// Leave word n-grams made only of function words ("it was", "of the") out of the
+    /// vocabulary.
+    #[arg(long)]
+    pub stop_words: bool,
+    /// Normalize character and word n-grams together, as older models did, instead of
+    /// as two blocks of unit norm each.
+    #[arg(long)]
+    pub no_block_norm: bool,
     /// L-BFGS iteration limit per fit.
     #[arg(long, default_value_t = 100, value_name = "N")]
     pub max_iter: u64,
+    /// L-BFGS iteration limit of the final refit on all rows (warm-started from the
+    /// evaluation model).
+    #[arg(long, default_value_t = 30, value_name = "N")]
+    pub refit_iter: u64,
     /// Seed of the held-out split.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -141,6 +153,7 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
         threshold_rule,
         balance: !args.no_balance,
         max_iterations: args.max_iter,
+        refit_iterations: args.refit_iter,
         ..train::TrainOptions::default()
     };
     for spec in &args.weight {
@@ -179,14 +192,16 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
     if let Some(range) = args.char_ngrams {
         options.features.char_ngram_range = range;
     }
-    if let Err(e) = options.features.validate() {
-        anyhow::bail!("{e}");
-    }
     if let Some(share) = args.max_df {
         options.features.max_df = share;
     }
     if let Some(n) = args.min_df {
         options.features.min_df = n;
+    }
+    options.features.stop_words = args.stop_words;
+    options.features.block_norm = !args.no_block_norm;
+    if let Err(e) = options.features.validate() {
+        anyhow::bail!("{e}");
     }
     Ok(options)
 }

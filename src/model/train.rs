@@ -41,6 +41,9 @@ pub struct TrainOptions {
     pub threshold_rule: ThresholdRule,
     /// L-BFGS iteration limit.
     pub max_iterations: u64,
+    /// L-BFGS iteration limit of the final refit on every row, which starts from the
+    /// evaluation model's weights and so needs far fewer steps.
+    pub refit_iterations: u64,
     /// L-BFGS stops when the gradient norm falls below this.
     pub gradient_tolerance: f32,
     /// Replicate the minority class to balance the classes.
@@ -65,6 +68,7 @@ impl Default for TrainOptions {
             seed: 42,
             threshold_rule: ThresholdRule::BestF1,
             max_iterations: 100,
+            refit_iterations: 30,
             gradient_tolerance: 1e-3,
             balance: true,
             weights: Vec::new(),
@@ -467,6 +471,7 @@ fn provenance(options: &TrainOptions, rows: usize, splits: &Splits) -> Provenanc
         format!("{:?}", options.threshold_rule).into(),
     );
     settings.insert("max_iterations".into(), options.max_iterations.into());
+    settings.insert("refit_iterations".into(), options.refit_iterations.into());
     settings.insert("balance".into(), options.balance.into());
     settings.insert("rows".into(), rows.into());
     settings.insert("rows_fit".into(), fit.into());
@@ -622,7 +627,11 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
     let sign: f32 = if true_is_linfa_positive { 1.0 } else { -1.0 };
     let mut params = LogisticRegression::default()
         .alpha(options.l2 as f32)
-        .max_iterations(options.max_iterations)
+        .max_iterations(if warm.is_some() {
+            options.refit_iterations
+        } else {
+            options.max_iterations
+        })
         .gradient_tolerance(options.gradient_tolerance);
     if let Some(warm) = warm {
         let mut init = Array1::<f32>::zeros(task.selected.len() + 1);
