@@ -11,7 +11,7 @@ Checks, each a non-zero exit on failure:
   3. an empty partition (a threadguard fed no lines) succeeds with checkCode=True;
   4. the binary shipped with SparkContext.addFile (as spark-submit --files does) to
      executors in their own processes (local-cluster master), run as ./threadguard,
-     gives the same lines.
+     gives the same lines, also from a DataFrame (to_json, pipe, read.json).
 """
 import argparse
 import json
@@ -75,6 +75,12 @@ def compare(name, parts_in, parts_out, expected):
           f"and in order within each of {len(sizes)} partitions (sizes {sizes})")
 
 
+def canonical(line):
+    """A JSON line as sorted keys without nulls (Spark's to_json leaves nulls out)."""
+    value = {k: v for k, v in json.loads(line).items() if v is not None}
+    return json.dumps(value, sort_keys=True)
+
+
 def session(master):
     from pyspark.sql import SparkSession
 
@@ -102,6 +108,20 @@ def check_shipped(args, inputs, expected):
     parts_out = comments.pipe(command, checkCode=True).glom().collect()
     compare(f"shipped with addFile, {args.cluster_master}, rdd.pipe({command!r})",
             parts_in, parts_out, expected)
+
+    # From a DataFrame and back, as the README shows.
+    from pyspark.sql import functions as F
+
+    df = spark.read.json(args.input)
+    lines = df.select(F.to_json(F.struct("*"))).rdd.map(lambda row: row[0])
+    scored = spark.read.json(lines.pipe(command, checkCode=True))
+    got = scored.select(F.to_json(F.struct("*"))).rdd.map(lambda row: row[0]).collect()
+    got, want = Counter(map(canonical, got)), Counter(map(canonical, expected))
+    if got != want:
+        fail(f"DataFrame round trip: {len(got)} scored rows differ from the single-process "
+             f"output ({len(want)} lines)")
+    print(f"ok: DataFrame -> to_json -> pipe -> read.json: {len(expected)} rows equal the "
+          f"single-process output (as JSON values)")
     spark.stop()
 
 
