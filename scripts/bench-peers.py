@@ -36,15 +36,20 @@ LABELS = ("abusive", "conspiratorial")
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--tg", required=True, help="threadguard release binary")
-    p.add_argument("--train", nargs="+", required=True, help="imported labels CSVs")
-    p.add_argument("--corpus", required=True, help="bench corpus CSV (id,thread_id,text)")
+    p.add_argument("--table", metavar="RESULTS_JSON",
+                   help="only print the summary of an earlier run's results")
+    p.add_argument("--tg", help="threadguard release binary")
+    p.add_argument("--train", nargs="+", help="imported labels CSVs")
+    p.add_argument("--corpus", help="bench corpus CSV (id,thread_id,text)")
     p.add_argument("--rows", type=int, default=100_000, help="comments in the scoring set")
     p.add_argument("--runs", type=int, default=3, help="scoring runs per peer")
     p.add_argument("--train-runs", type=int, default=3, help="training runs per peer")
-    p.add_argument("--work", required=True, help="directory for scratch files")
-    p.add_argument("--out", required=True, help="where to write the results as JSON")
-    return p.parse_args()
+    p.add_argument("--work", help="directory for scratch files")
+    p.add_argument("--out", help="where to write the results as JSON")
+    args = p.parse_args()
+    if not args.table and not all((args.tg, args.train, args.corpus, args.work, args.out)):
+        p.error("--tg, --train, --corpus, --work and --out are required without --table")
+    return args
 
 
 def read_labels(paths):
@@ -183,6 +188,10 @@ def median(xs):
 
 def main():
     args = parse_args()
+    if args.table:
+        with open(args.table, encoding="utf-8") as f:
+            print_table(json.load(f))
+        return
     warnings.filterwarnings("ignore")  # lbfgs convergence notes; timing is what matters
     from threadpoolctl import threadpool_limits
 
@@ -192,7 +201,8 @@ def main():
     import sklearn
 
     os.makedirs(args.work, exist_ok=True)
-    res = {"rows": args.rows, "runs": args.runs, "train_runs": args.train_runs}
+    res = {"rows": args.rows, "runs": args.runs, "train_runs": args.train_runs,
+           "cores": os.cpu_count(), "load_average_before": os.getloadavg()}
     res["versions"] = {
         "python": sys.version.split()[0],
         "scikit-learn": sklearn.__version__,
@@ -254,6 +264,7 @@ def main():
               f"threadguard -j1 {w3:.2f} s · threadguard -j{os.cpu_count()} {w4:.2f} s "
               f"(wall)", flush=True)
     res["score"] = runs
+    res["load_average_after"] = os.getloadavg()
     res["tg_startup_s"] = median(startup)
     res["tg_j1_peak_rss_mb"] = max(tg_rss)
     with open(args.out, "w", encoding="utf-8") as f:
@@ -262,49 +273,62 @@ def main():
 
 
 def print_table(res):
+    """The summary: scoring per peer, speed ratios against the targets, training."""
     n, mb = res["rows"], res["text_bytes"] / 1e6
     med = {k: (median([w for w, _ in v]), median([c for _, c in v]))
            for k, v in res["score"].items()}
+    cores = res.get("cores", os.cpu_count())
     names = {
-        "sklearn": "scikit-learn tfidf word+char_wb + LR (1 core)",
-        "apc": "alt-profanity-check predict_prob (1 core)",
+        "sklearn": "scikit-learn tfidf word+char_wb + LR",
+        "apc": "alt-profanity-check predict_prob",
         "tg_j1": "threadguard score --jobs 1",
-        "tg_jall": f"threadguard score (--jobs {os.cpu_count()})",
+        "tg_jall": f"threadguard score --jobs {cores}",
     }
     print()
-    print(f"Scoring {n} comments ({mb:.1f} MB of text), median of {res['runs']} runs")
-    print(f"{'peer':48} {'wall s':>7} {'CPU s':>7} {'comments/s':>11} {'MB/s':>6}")
+    print(f"Scoring {n} comments ({mb:.1f} MB of text), median of {res['runs']} runs; "
+          f"Python peers on 1 core")
+    print(f"{'peer':38} {'wall s':>7} {'CPU s':>6} | {'comments/s':>10} {'MB/s':>5} | "
+          f"{'per CPU-second':>16}")
     for k, name in names.items():
         w, c = med[k]
-        print(f"{name:48} {w:7.2f} {c:7.2f} {n / w:11.0f} {mb / w:6.2f}")
+        print(f"{name:38} {w:7.2f} {c:6.2f} | {n / w:10.0f} {mb / w:5.2f} | "
+              f"{n / c:9.0f} {mb / c:6.2f}")
     tg = med["tg_j1"]
     print()
-    print("threadguard --jobs 1 speed over the peer, per core (wall / CPU time):")
+    print("threadguard --jobs 1 speed over the peer (from wall / from CPU seconds):")
     for k, target in (("sklearn", 10), ("apc", 3)):
         rw, rc = med[k][0] / tg[0], med[k][1] / tg[1]
-        verdict = "met" if rw >= target else "NOT met"
-        print(f"  vs {names[k][:names[k].index(' (')]:44} {rw:5.1f}x / {rc:5.1f}x "
-              f"(target >= {target}x: {verdict})")
-    print(f"  (threadguard's times include start-up, {res['tg_startup_s']:.2f} s for one "
-          f"comment, CSV parsing and output; Python read the CSV in "
-          f"{res['python_csv_read_s']:.2f} s, not counted)")
+        verdict = "met" if min(rw, rc) >= target else "NOT met"
+        print(f"  vs {names[k]:38} {rw:5.1f}x / {rc:5.1f}x   target >= {target}x: {verdict}")
+    read = res["python_csv_read_s"]
+    print(f"  threadguard's times include start-up ({res['tg_startup_s']:.2f} s for one "
+          f"comment), CSV parsing and writing CSV; the peers' exclude reading the CSV "
+          f"({read:.2f} s in Python; with it, alt-profanity-check is "
+          f"{(med['apc'][1] + read) / tg[1]:.1f}x threadguard's CPU time)")
     tr = {k: (median([w for w, _ in v]), median([c for _, c in v]))
           for k, v in res["train"].items()}
     print()
-    print(f"Training on the imported corpora ({res['train_rows']}), median of "
-          f"{res['train_runs']} runs")
-    print(f"{'trainer':48} {'wall s':>7} {'CPU s':>7}")
-    print(f"{'scikit-learn fit (all rows, 1 core)':48} {tr['sklearn'][0]:7.1f} {tr['sklearn'][1]:7.1f}")
-    print(f"{'threadguard train --jobs 1':48} {tr['threadguard_j1'][0]:7.1f} "
-          f"{tr['threadguard_j1'][1]:7.1f}")
-    print(f"{f'threadguard train (--jobs {os.cpu_count()})':48} {tr['threadguard_jall'][0]:7.1f} "
-          f"{tr['threadguard_jall'][1]:7.1f}")
-    ok = tr["threadguard_j1"][0] <= tr["sklearn"][0]
-    print(f"  threadguard -j1 / sklearn: {tr['threadguard_j1'][0] / tr['sklearn'][0]:.2f}x the "
-          f"time (target <= 1x: {'met' if ok else 'NOT met'})")
+    print(f"Training on the imported corpora (rows per label {res['train_rows']}), median "
+          f"of {res['train_runs']} runs")
+    print(f"{'trainer':38} {'wall s':>7} {'CPU s':>6}")
+    rows = (
+        ("scikit-learn fit, all rows, 1 core", "sklearn"),
+        ("threadguard train --jobs 1", "threadguard_j1"),
+        (f"threadguard train --jobs {cores}", "threadguard_jall"),
+    )
+    for name, k in rows:
+        print(f"{name:38} {tr[k][0]:7.1f} {tr[k][1]:6.1f}")
+    rw = tr["threadguard_j1"][0] / tr["sklearn"][0]
+    rc = tr["threadguard_j1"][1] / tr["sklearn"][1]
+    verdict = "met" if max(rw, rc) <= 1 else "NOT met"
+    print(f"  threadguard --jobs 1 takes {rw:.2f}x / {rc:.2f}x (wall / CPU) sklearn's time; "
+          f"target <= 1x: {verdict}")
+    print("  (threadguard train fits twice: an evaluation model on 64% with thresholds and "
+          "held-out metrics, then the model on all rows; sklearn fits once)")
     a = res["auc"]
     print()
-    print("Held-out ROC-AUC (context; different splits): "
+    print("Held-out ROC-AUC, for context (different splits: sklearn 80/20 by id hash, "
+          "threadguard its own 20%): "
           + ", ".join(f"{l} sklearn {a['sklearn'][l]:.3f} / threadguard "
                       f"{a['threadguard'].get(l, float('nan')):.3f}" for l in LABELS))
 

@@ -24,7 +24,8 @@
 #
 # Usage: scripts/bench-peers.sh [ROWS]     (default 100000 comments; RUNS=3, TRAIN_RUNS=3,
 #                                          SHARED=path/to/shared/data to override)
-# Results: printed table, and target/peers/results.json.
+# Results: printed table, and target/peers/results.json (print its table again with
+#   target/peers-venv/bin/python scripts/bench-peers.py --table target/peers/results.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}
