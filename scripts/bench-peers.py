@@ -21,6 +21,7 @@ Runs of the peers are interleaved so that load from other jobs spreads across al
 """
 import argparse
 import csv
+import importlib.metadata
 import json
 import os
 import re
@@ -207,7 +208,7 @@ def main():
         "python": sys.version.split()[0],
         "scikit-learn": sklearn.__version__,
         "numpy": np.__version__,
-        "alt-profanity-check": "1.9.1",
+        "alt-profanity-check": importlib.metadata.version("alt-profanity-check"),
     }
 
     rows = read_labels(args.train)

@@ -50,9 +50,16 @@ fn stdout_is_only_json_lines_even_when_there_are_warnings() {
     let mut input = comments().join("\n").into_bytes();
     input.extend_from_slice(b"\n{\"id\":\"bad\",\"thread_id\":\"t9\",\"text\":\"caf\xff ok\"}\n");
     let out = score_jsonl(&input);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("warning"), "expected a warning, got {stderr:?}");
+    assert!(
+        stderr.contains("warning"),
+        "expected a warning, got {stderr:?}"
+    );
     let lines = lines(&out.stdout);
     assert_eq!(lines.len(), 9);
     let keys = [
@@ -86,7 +93,11 @@ fn an_empty_or_blank_stdin_writes_nothing_and_succeeds() {
             "input {input:?}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(out.stdout.is_empty(), "input {input:?} wrote {:?}", out.stdout);
+        assert!(
+            out.stdout.is_empty(),
+            "input {input:?} wrote {:?}",
+            out.stdout
+        );
     }
 }
 
