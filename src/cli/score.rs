@@ -137,7 +137,15 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
         pending: Vec::new(),
         pending_comments: 0,
     };
-    ingest::read_paths(&args.paths, args.input_format, &mut sink)?;
+    if args.paths.iter().all(|p| p.as_os_str() == "-") {
+        // A stdin filter given no comments writes none and succeeds, like any Unix
+        // filter: under Spark's `rdd.pipe` an empty partition is normal, not an error.
+        for path in &args.paths {
+            ingest::read_path(path, args.input_format, &mut sink)?;
+        }
+    } else {
+        ingest::read_paths(&args.paths, args.input_format, &mut sink)?;
+    }
     sink.flush()?;
     match sink.destination {
         Destination::Stream(mut writer) => writer.finish()?,

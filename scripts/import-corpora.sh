@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Imports the shared public corpora into labels CSVs, as scripts/train-default.sh does:
+# davidson.csv, psycomark.csv, toxic_spans_train.csv, toxic_spans_trial.csv in OUT_DIR.
+#
+# Usage: scripts/import-corpora.sh [SHARED_DATA_DIR] [OUT_DIR]
+#        (defaults ../shared/data and target/corpora; DAVIDSON_OFFENSIVE=drop|votes|abusive)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SHARED=${1:-../shared/data}
+OUT=${2:-target/corpora}
+mkdir -p "$OUT"
+cargo build --release --quiet
+TG=target/release/threadguard
+"$TG" import --from davidson "$SHARED/davidson/labeled_data.csv" --out "$OUT/davidson.csv" --davidson-offensive "${DAVIDSON_OFFENSIVE:-drop}"
+"$TG" import --from psycomark "$SHARED/psycomark/train.csv" --out "$OUT/psycomark.csv"
+"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_train.csv" --out "$OUT/toxic_spans_train.csv"
+"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_trial.csv" --out "$OUT/toxic_spans_trial.csv"
