@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Honest quality figures on data the evaluated model never saw: each shared corpus is
 # split 80/20 by id (scripts/split-by-id.py), a model is trained with the default
-# settings on the 80% parts plus data/own_labels.csv, and evaluated on each 20% part
+# settings on the 80% parts plus data/own_labels*.csv, and evaluated on each 20% part
 # and on the seed labels. The shipped model is trained on everything, so it must not be
 # evaluated on these splits; this script trains its own.
 #
@@ -19,17 +19,17 @@ TG=target/release/threadguard
 "$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_train.csv" --out "$WORK/toxic_spans.csv" >/dev/null
 "$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_trial.csv" --out "$WORK/toxic_spans_trial.csv" >/dev/null
 
+rm -f "$WORK"/*.train.csv "$WORK"/*.test.csv   # stale splits would join the *.train.csv glob
 for c in davidson psycomark toxic_spans toxic_spans_trial; do
     python3 scripts/split-by-id.py "$WORK/$c.csv" "$WORK/$c.train.csv" "$WORK/$c.test.csv"
 done
-cp data/own_labels.csv "$WORK/own.train.csv"
-cp data/own_labels_b.csv "$WORK/ownb.train.csv"
+for x in "" _b _c _d; do cp "data/own_labels$x.csv" "$WORK/own$x.train.csv"; done
 
 # The same recipe as scripts/train-default.sh, on the 80% parts only.
-"$TG" train "$WORK"/*.train.csv --out "$WORK/model.tgm" \
-    --weight "$WORK/own.train.csv=8" --weight "$WORK/ownb.train.csv=8" \
-    --calibrate-on "$WORK/own.train.csv" --calibrate-on "$WORK/ownb.train.csv" \
-    --top-k 20000 "$@"
+weights=()
+for x in "" _b _c _d; do weights+=(--weight "$WORK/own$x.train.csv=8" --calibrate-on "$WORK/own$x.train.csv"); done
+"$TG" train "$WORK"/*.train.csv --out "$WORK/model.tgm" "${weights[@]}" \
+    --top-k 20000 --l2 3 "$@"
 
 echo
 echo "== Davidson, held-out 20% by id (abusive)"

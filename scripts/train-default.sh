@@ -9,15 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}
 WORK=target/corpora
-mkdir -p "$WORK"
 
-cargo build --release --quiet
+scripts/import-corpora.sh "$SHARED" "$WORK"
 TG=target/release/threadguard
-
-"$TG" import --from davidson "$SHARED/davidson/labeled_data.csv" --out "$WORK/davidson.csv" --davidson-offensive "${DAVIDSON_OFFENSIVE:-drop}"
-"$TG" import --from psycomark "$SHARED/psycomark/train.csv" --out "$WORK/psycomark.csv"
-"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_train.csv" --out "$WORK/toxic_spans_train.csv"
-"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_trial.csv" --out "$WORK/toxic_spans_trial.csv"
 
 notes=()
 for f in davidson/labeled_data.csv psycomark/train.csv toxic_spans/tsd_train.csv toxic_spans/tsd_trial.csv; do
@@ -25,15 +19,16 @@ for f in davidson/labeled_data.csv psycomark/train.csv toxic_spans/tsd_train.csv
 done
 notes+=(--note "davidson offensive class: ${DAVIDSON_OFFENSIVE:-drop}")
 
-notes+=(--note "data/own_labels.csv and data/own_labels_b.csv: reader comments written and labeled by the team per docs/labeling-guidelines.md; never the seed comments")
+notes+=(--note "data/own_labels*.csv: reader comments written and labeled by the team per docs/labeling-guidelines.md; never the seed comments")
 
 # The recipe (see README, "The default model"): in-domain labels weigh 8x and set the
-# thresholds; 20k features per label.
+# thresholds; 20k features per label; L2 3.
+OWN=(data/own_labels.csv data/own_labels_b.csv data/own_labels_c.csv data/own_labels_d.csv)
+weights=()
+for f in "${OWN[@]}"; do weights+=(--weight "$f=8" --calibrate-on "$f"); done
 "$TG" train "$WORK/davidson.csv" "$WORK/psycomark.csv" "$WORK/toxic_spans_train.csv" \
-    "$WORK/toxic_spans_trial.csv" data/own_labels.csv data/own_labels_b.csv \
-    --weight data/own_labels.csv=8 --weight data/own_labels_b.csv=8 \
-    --calibrate-on data/own_labels.csv --calibrate-on data/own_labels_b.csv \
-    --top-k 20000 --out models/default.tgm "${notes[@]}" "$@"
+    "$WORK/toxic_spans_trial.csv" "${OWN[@]}" "${weights[@]}" \
+    --top-k 20000 --l2 3 --out models/default.tgm "${notes[@]}" "$@"
 
 cargo build --release --quiet
 echo
