@@ -199,3 +199,15 @@ fn saving_a_model_on_a_full_disk_fails_and_keeps_the_old_model() {
     }
     assert!(file::load(&path).is_ok());
 }
+
+#[test]
+fn a_model_with_an_intact_checksum_but_absurd_weights_is_refused() {
+    // Found while fuzzing: weights of ±3e38 overflowed to NaN probabilities (which the
+    // CSV report printed as 0.0000).
+    let path = Path::new("tests/fixtures/fuzz/model_file/huge-weights.tgm");
+    let msg = error_text(file::load(path));
+    assert!(
+        msg.contains("huge-weights.tgm: label \"abusive\" has an out-of-range weight"),
+        "{msg}"
+    );
+}
