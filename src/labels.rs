@@ -742,6 +742,9 @@ impl LabelWriter {
             let msg = format!("no more rows are written after an earlier failure ({reason})");
             return Err(Error::io(&self.path, std::io::Error::other(msg)));
         }
+        // Another session appending to the same file in the instant between this size and
+        // a failed write would lose its row to the truncation below; on a full disk its
+        // own write fails too, so this is accepted for a rollback that is otherwise exact.
         let before = self.file.size().map_err(|e| Error::io(&self.path, e))?;
         let written = self
             .file
