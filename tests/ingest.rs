@@ -313,3 +313,46 @@ fn a_fifty_megabyte_comment_in_a_csv_or_jsonl_export_is_read_whole() {
         assert!(comments[1].text == body);
     }
 }
+
+#[test]
+fn a_forum_page_with_thousands_of_replies_links_each_to_the_latest_earlier_post() {
+    let mut page = String::from("A big thread\n\nThe article.\n\n");
+    let n = 6000;
+    for i in 0..n {
+        let (hour, minute) = (i / 60 % 24, i % 60);
+        let day = 1 + i / 1440;
+        let author = format!("user{}", i % 300);
+        if i >= 300 {
+            let replied = format!("user{}", (i * 7) % 300);
+            page.push_str(&format!(
+                "{author} {replied} Sun, 08/{day:02}/2017 - {hour:02}:{minute:02} Permalink\n\
+                 Reply number {i}.\n\nIn reply to by {replied}\n\n"
+            ));
+        } else {
+            page.push_str(&format!(
+                "{author} Sun, 08/{day:02}/2017 - {hour:02}:{minute:02} Permalink\nPost {i}.\n\n"
+            ));
+        }
+    }
+    let mut collected = ingest::Collected::default();
+    ingest::read_bytes(
+        Path::new("big.txt"),
+        "big",
+        page.as_bytes(),
+        InputFormat::Forum,
+        &mut collected,
+    )
+    .unwrap();
+    let comments = &collected.threads[0].comments;
+    assert_eq!(comments.len(), n);
+    for (i, c) in comments.iter().enumerate().skip(300) {
+        // user k posts at positions k, k+300, k+600...; the latest one before i.
+        let k = (i * 7) % 300;
+        let latest = k + (i - 1 - k) / 300 * 300;
+        assert_eq!(
+            c.parent_id.as_deref(),
+            Some(comments[latest].id.as_str()),
+            "{i}"
+        );
+    }
+}
