@@ -33,7 +33,9 @@ if [ -x /usr/bin/time ]; then
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$WORK/time.txt")
     rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$WORK/time.txt")
     cpu=$(sed -n 's/.*Percent of CPU this job got: //p' "$WORK/time.txt")
-    echo "scored $(wc -l < "$WORK/scores.jsonl") comments in $wall wall clock (CPU $cpu of 2 cores' 200%), peak RSS $((rss / 1024)) MB"
+    user=$(sed -n 's/.*User time (seconds): //p' "$WORK/time.txt")
+    sys=$(sed -n 's/.*System time (seconds): //p' "$WORK/time.txt")
+    echo "scored $(wc -l < "$WORK/scores.jsonl") comments in $wall wall clock, ${user} s user + ${sys} s system CPU ($cpu of the cores), peak RSS $((rss / 1024)) MB"
 else
     start=$(date +%s.%N)
     "$BIN" score "$BIG" --format jsonl > "$WORK/scores.jsonl"
