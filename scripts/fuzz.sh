@@ -31,14 +31,14 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz --locked
 fi
 
-# Seeds: copies of the repository's own inputs, made once per corpus.
+# Seeds: copies of the repository's own inputs and of the inputs kept from earlier runs,
+# (re)made before every run (a corpus keeps whatever else it has grown).
 seed() {
     local target=$1 dir=fuzz/corpus/$1
     mkdir -p "$dir"
     if [ -d "tests/fixtures/fuzz/$target" ]; then
-        cp tests/fixtures/fuzz/"$target"/* "$dir"/ 2>/dev/null || true
+        cp tests/fixtures/fuzz/"$target"/* "$dir"/
     fi
-    [ -n "$(ls -A "$dir")" ] && return 0
     case $target in
         page_dump)
             # The first byte picks the format: 0 blog, 1 forum, 2 article, 3 auto.
