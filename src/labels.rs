@@ -35,6 +35,8 @@
 //!
 //! [`LabelWriter::append`] writes each row with one `write` and syncs it before
 //! returning, so a crash can only cut the row being written, at the end of the file.
+//! When the write or the sync fails (a full disk), the file is cut back to its length
+//! before the row, so an error leaves the file exactly as it was.
 //!
 //! - Reading: the last row is *partial* when the file does not end with a newline, when
 //!   the row has an unterminated quote, or when it has fewer fields than the header. It is
@@ -212,7 +214,13 @@ impl LabelLog {
     pub fn read(path: &Path, labels: &[String]) -> Result<Self> {
         check_labels(labels)?;
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        parse_log(path, strip_bom(&bytes), labels)
+        Self::from_bytes(path, &bytes, labels)
+    }
+
+    /// Parses the bytes of a labels file (`path` names it in errors and warnings).
+    pub fn from_bytes(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Self> {
+        check_labels(labels)?;
+        parse_log(path, strip_bom(bytes), labels)
     }
 
     /// Like [`LabelLog::read`], but a missing file is an empty log (a first session).
@@ -622,13 +630,41 @@ fn value_cell(value: Option<bool>) -> &'static str {
     }
 }
 
+/// What a [`LabelWriter`] appends to: the labels file opened for appending. A trait so
+/// that tests can put a failing writer (a full disk) between the writer and the file,
+/// through [`LabelWriter::open_with`].
+pub trait AppendTarget: Write + fmt::Debug + Send {
+    /// Makes everything written so far durable.
+    fn sync(&mut self) -> std::io::Result<()>;
+    /// The current size in bytes.
+    fn size(&self) -> std::io::Result<u64>;
+    /// Cuts the target back to `size` bytes.
+    fn truncate(&mut self, size: u64) -> std::io::Result<()>;
+}
+
+impl AppendTarget for File {
+    fn sync(&mut self) -> std::io::Result<()> {
+        self.sync_data()
+    }
+
+    fn size(&self) -> std::io::Result<u64> {
+        Ok(self.metadata()?.len())
+    }
+
+    fn truncate(&mut self, size: u64) -> std::io::Result<()> {
+        self.set_len(size)
+    }
+}
+
 /// Appends decisions to a labels file, one synced row at a time. Never rewrites a row.
 #[derive(Debug)]
 pub struct LabelWriter {
     path: PathBuf,
-    file: File,
+    file: Box<dyn AppendTarget>,
     labels: Vec<String>,
     layout: Layout,
+    /// Set when a failed append could not be rolled back: no more rows are written.
+    broken: Option<String>,
 }
 
 impl LabelWriter {
@@ -640,6 +676,16 @@ impl LabelWriter {
     /// If its last row was cut by a crash, that row is first ended (an open quote closed,
     /// a newline added) so the next row starts on a line of its own.
     pub fn open(path: &Path, labels: &[String]) -> Result<Self> {
+        Self::open_with(path, labels, |file| Box::new(file))
+    }
+
+    /// Like [`LabelWriter::open`], with every write to the file going through the target
+    /// `wrap` makes of it (tests use this to simulate a full disk).
+    pub fn open_with(
+        path: &Path,
+        labels: &[String],
+        wrap: impl FnOnce(File) -> Box<dyn AppendTarget>,
+    ) -> Result<Self> {
         check_labels(labels)?;
         let existing = match std::fs::read(path) {
             Ok(bytes) => bytes,
@@ -651,20 +697,21 @@ impl LabelWriter {
         } else {
             existing_layout(path, strip_bom(&existing), labels)?
         };
-        let mut file = OpenOptions::new()
+        let file = OpenOptions::new()
             .append(true)
             .open(path)
             .map_err(|e| Error::io(path, e))?;
-        if let Some(repair) = repair_bytes(path, strip_bom(&existing))? {
-            file.write_all(repair).map_err(|e| Error::io(path, e))?;
-            file.sync_data().map_err(|e| Error::io(path, e))?;
-        }
-        Ok(LabelWriter {
+        let mut writer = LabelWriter {
             path: path.to_path_buf(),
-            file,
+            file: wrap(file),
             labels: labels.to_vec(),
             layout,
-        })
+            broken: None,
+        };
+        if let Some(repair) = repair_bytes(path, strip_bom(&existing))? {
+            writer.write_durably(repair)?;
+        }
+        Ok(writer)
     }
 
     /// The file written.
@@ -679,14 +726,50 @@ impl LabelWriter {
 
     /// Appends one decision as one row (columns in the file's header order; columns this
     /// writer does not know stay empty), then flushes and syncs it to disk.
+    ///
+    /// When writing or syncing fails (a full disk, an I/O error), the file is cut back to
+    /// its size before this row, so the error leaves it as it was. Should even that fail,
+    /// the writer refuses every later row (the file's reader skips a cut last row).
     pub fn append(&mut self, decision: &Decision) -> Result<()> {
         self.check(decision)?;
         let row = self.row_bytes(decision)?;
-        self.file
-            .write_all(&row)
-            .map_err(|e| Error::io(&self.path, e))?;
-        self.file.flush().map_err(|e| Error::io(&self.path, e))?;
-        self.file.sync_data().map_err(|e| Error::io(&self.path, e))
+        self.write_durably(&row)
+    }
+
+    /// Writes `bytes` at the end of the file and syncs them, or leaves the file as it was.
+    fn write_durably(&mut self, bytes: &[u8]) -> Result<()> {
+        if let Some(reason) = &self.broken {
+            let msg = format!("no more rows are written after an earlier failure ({reason})");
+            return Err(Error::io(&self.path, std::io::Error::other(msg)));
+        }
+        // Another session appending to the same file in the instant between this size and
+        // a failed write would lose its row to the truncation below; on a full disk its
+        // own write fails too, so this is accepted for a rollback that is otherwise exact.
+        let before = self.file.size().map_err(|e| Error::io(&self.path, e))?;
+        let written = self
+            .file
+            .write_all(bytes)
+            .and_then(|()| self.file.flush())
+            .and_then(|()| self.file.sync());
+        let Err(failure) = written else {
+            return Ok(());
+        };
+        let rolled_back = self.file.truncate(before).and_then(|()| self.file.sync());
+        let outcome = match rolled_back {
+            Ok(()) => "the row was not saved and the file is as it was".to_string(),
+            Err(e) => {
+                self.broken = Some(failure.to_string());
+                format!(
+                    "the row was not saved, and cutting it off failed too ({e}): \
+                     it will be skipped as a cut row when the file is read"
+                )
+            }
+        };
+        let msg = format!("cannot append a row: {failure}; {outcome}");
+        Err(Error::io(
+            &self.path,
+            std::io::Error::new(failure.kind(), msg),
+        ))
     }
 
     /// Errors on a decision that does not fit this writer.

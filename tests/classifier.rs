@@ -1,6 +1,8 @@
 //! The classifier end to end: train on a small fixture, score, explain, evaluate, inspect,
 //! and every kind of bad input to train, eval and score.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
@@ -317,4 +319,77 @@ fn degenerate_feature_settings_are_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("lower --min-df"));
+}
+
+#[test]
+fn training_on_a_full_disk_fails_clearly_and_keeps_the_old_model() {
+    let Some(disk) = common::SmallDisk::mount(64) else {
+        return;
+    };
+    let model = disk.path().join("m.tgm");
+    threadguard()
+        .args(["train", LABELS, "--top-k", "40", "--out"])
+        .arg(&model)
+        .assert()
+        .success();
+    let old = std::fs::read(&model).unwrap();
+    disk.fill();
+    let files = disk.files();
+    threadguard()
+        .args(["train", LABELS, "--top-k", "60", "--out"])
+        .arg(&model)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("m.tgm").and(predicate::str::contains("No space left")));
+    assert_eq!(std::fs::read(&model).unwrap(), old);
+    assert_eq!(disk.files(), files, "no temporary file left behind");
+}
+
+#[test]
+fn a_labels_file_with_a_new_label_column_and_a_cut_last_row_still_trains() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.csv");
+    // The fixture with a `sarcastic` label column added after `conspiratorial`, and its
+    // last row cut in half by a crash.
+    let mut reader = csv::Reader::from_path(LABELS).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == "conspiratorial").unwrap() + 1;
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let widen = |record: &csv::StringRecord, extra: &str| {
+        let mut fields: Vec<String> = record.iter().map(String::from).collect();
+        fields.insert(at, extra.to_string());
+        fields
+    };
+    writer.write_record(widen(&header, "sarcastic")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    for (i, row) in rows.iter().enumerate() {
+        writer
+            .write_record(widen(row, ["1", "0", ""][i % 3]))
+            .unwrap();
+    }
+    let mut bytes = writer.into_inner().unwrap();
+    let last_row = bytes[..bytes.len() - 1]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .unwrap()
+        + 1;
+    bytes.truncate(last_row + (bytes.len() - last_row) / 2);
+    std::fs::write(&labels, &bytes).unwrap();
+    let model = dir.path().join("m.tgm");
+    threadguard()
+        .arg("train")
+        .arg(&labels)
+        .arg("--out")
+        .arg(&model)
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "labels.csv:{}: warning: skipped a partial row",
+            rows.len() + 1
+        )));
+    threadguard()
+        .args(["score", TO_SCORE, "--model"])
+        .arg(&model)
+        .assert()
+        .success();
 }

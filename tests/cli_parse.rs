@@ -232,3 +232,282 @@ fn help_has_examples() {
         .success()
         .stdout(predicate::str::contains("Examples:"));
 }
+
+// ---------- hostile and odd input ----------
+
+/// `parse --format csv` of `path` (an input file), which must succeed.
+fn parsed(path: &Path) -> Vec<csv::StringRecord> {
+    let out = threadguard()
+        .arg("parse")
+        .arg(path)
+        .args(["--format", "csv"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    csv_rows(&out.stdout)
+}
+
+/// The columns that do not depend on where the file is: comment id onwards.
+fn contents(rows: &[csv::StringRecord]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().skip(1).map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn a_file_of_only_whitespace_is_an_error_when_it_is_the_only_input() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, content) in [
+        ("blank.txt", " \t\n\n  \r\n"),
+        ("blank.csv", "\n\n"),
+        ("blank.jsonl", "  \n"),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        threadguard()
+            .arg("parse")
+            .arg(&path)
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(format!("{name}: empty file")))
+            .stderr(predicate::str::contains("error: nothing to read"));
+    }
+}
+
+/// `text` as UTF-16 with a byte order mark, little or big endian.
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mut bytes = if little_endian {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for unit in text.encode_utf16() {
+        let pair = if little_endian {
+            unit.to_le_bytes()
+        } else {
+            unit.to_be_bytes()
+        };
+        bytes.extend_from_slice(&pair);
+    }
+    bytes
+}
+
+#[test]
+fn utf16_with_a_byte_order_mark_reads_like_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    for source in [
+        "seeds/000_06244f27de9ea2b7.txt",
+        "seeds/003_6ee2c4430c52994c.txt",
+        "tests/fixtures/ingest/export.csv",
+        "tests/fixtures/ingest/export.jsonl",
+    ] {
+        let source = Path::new(source);
+        let text = std::fs::read_to_string(source).unwrap();
+        let expected = contents(&parsed(source));
+        assert!(!expected.is_empty());
+        for little_endian in [true, false] {
+            let sub = dir.path().join(if little_endian { "le" } else { "be" });
+            std::fs::create_dir_all(&sub).unwrap();
+            let path = sub.join(source.file_name().unwrap());
+            std::fs::write(&path, utf16(&text, little_endian)).unwrap();
+            assert_eq!(
+                contents(&parsed(&path)),
+                expected,
+                "{} as UTF-16 (little endian: {little_endian})",
+                source.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn crlf_line_ends_read_like_lf() {
+    let dir = tempfile::tempdir().unwrap();
+    for source in [
+        "seeds/000_06244f27de9ea2b7.txt",
+        "seeds/001_629c7064ccbf7d65.txt",
+        "seeds/003_6ee2c4430c52994c.txt",
+        "tests/fixtures/ingest/export.jsonl",
+    ] {
+        let source = Path::new(source);
+        let text = std::fs::read_to_string(source).unwrap();
+        let path = dir.path().join(source.file_name().unwrap());
+        std::fs::write(&path, text.replace('\n', "\r\n")).unwrap();
+        assert_eq!(
+            contents(&parsed(&path)),
+            contents(&parsed(source)),
+            "{}",
+            source.display()
+        );
+    }
+    // A CSV export: rows end in CRLF; a quoted field keeps its line break as written
+    // (a CSV field is data), here a CRLF.
+    let path = dir.path().join("windows.csv");
+    std::fs::write(
+        &path,
+        "id,parent_id,text\r\na1,,first\r\na2,a1,\"two\r\nlines\"\r\n\r\na3,,last\r\n",
+    )
+    .unwrap();
+    let rows = parsed(&path);
+    let texts: Vec<&str> = rows.iter().map(|r| &r[7]).collect();
+    assert_eq!(texts, ["first", "two\r\nlines", "last"]);
+    assert_eq!(&rows[1][6], "1", "a2 replies to a1");
+}
+
+#[test]
+fn nul_bytes_are_kept_as_characters_in_pages_and_csv_and_refused_raw_in_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("nul.txt");
+    std::fs::write(
+        &page,
+        "Title\n\nThe article. It has\0 a NUL.\n\n\nA comment with \0 inside.\n",
+    )
+    .unwrap();
+    let rows = parsed(&page);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][7], "A comment with \0 inside.");
+
+    let csv = dir.path().join("nul.csv");
+    std::fs::write(&csv, "id,text\nn\0x,a\0b\n").unwrap();
+    let rows = parsed(&csv);
+    assert_eq!((&rows[0][1], &rows[0][7]), ("n\0x", "a\0b"));
+
+    let jsonl = dir.path().join("nul.jsonl");
+    std::fs::write(&jsonl, "{\"text\":\"escaped \\u0000 is fine\"}\n").unwrap();
+    assert_eq!(&parsed(&jsonl)[0][7], "escaped \0 is fine");
+    std::fs::write(&jsonl, "{\"text\":\"ok\"}\n{\"text\":\"raw \0 is not\"}\n").unwrap();
+    threadguard()
+        .arg("parse")
+        .arg(&jsonl)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("nul.jsonl:2: invalid JSON"));
+}
+
+#[test]
+fn invalid_utf8_in_pages_and_jsonl_is_replaced_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("bad.txt");
+    std::fs::write(
+        &page,
+        b"Title\n\nArticle text. More.\n\n\nbad \xc3\x28 byte\n",
+    )
+    .unwrap();
+    let out = threadguard()
+        .arg("parse")
+        .arg(&page)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.txt:6: invalid UTF-8 at byte offset 33"),
+        "{stderr}"
+    );
+    assert_eq!(&csv_rows(&out.stdout)[0][7], "bad \u{fffd}( byte");
+
+    let jsonl = dir.path().join("bad.jsonl");
+    std::fs::write(&jsonl, b"{\"text\":\"ok\"}\n{\"text\":\"x\xff\"}\n").unwrap();
+    let out = threadguard()
+        .arg("parse")
+        .arg(&jsonl)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.jsonl:2: invalid UTF-8"), "{stderr}");
+    assert_eq!(&csv_rows(&out.stdout)[1][7], "x\u{fffd}");
+}
+
+#[test]
+fn an_unterminated_quote_in_a_csv_is_an_error_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("open.csv");
+    std::fs::write(
+        &path,
+        "id,text,author\n1,fine,a\n2,\"never closed,b\n3,more,c\n",
+    )
+    .unwrap();
+    threadguard()
+        .arg("parse")
+        .arg(&path)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "open.csv:3: malformed CSV row: 2 fields where the header has 3",
+        ));
+}
+
+#[test]
+fn duplicated_ids_are_both_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dups.csv");
+    std::fs::write(
+        &path,
+        "id,parent_id,text\nx,,first x\nx,,second x\ny,x,reply to x\n",
+    )
+    .unwrap();
+    let rows = parsed(&path);
+    let got: Vec<(&str, &str, &str)> = rows.iter().map(|r| (&r[1], &r[6], &r[7])).collect();
+    assert_eq!(
+        got,
+        [
+            ("x", "0", "first x"),
+            ("x", "0", "second x"),
+            ("y", "1", "reply to x")
+        ]
+    );
+    let out = threadguard()
+        .arg("score")
+        .arg(&path)
+        .args(["--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(csv_rows(&out.stdout).len(), 3, "every comment is scored");
+}
+
+#[test]
+fn a_parent_cycle_in_an_export_ends_with_finite_depths() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cycle.csv");
+    // a -> b -> c -> a, a self-reply, and a reply hanging off the cycle.
+    std::fs::write(
+        &path,
+        "id,parent_id,text\na,c,one\nb,a,two\nc,b,three\nself,self,me\nd,b,four\n",
+    )
+    .unwrap();
+    let rows = parsed(&path);
+    let depths: Vec<(&str, usize)> = rows
+        .iter()
+        .map(|r| (&r[1], r[6].parse::<usize>().unwrap()))
+        .collect();
+    assert_eq!(depths.len(), 5);
+    assert!(
+        depths.iter().all(|&(_, d)| (1..=4).contains(&d)),
+        "{depths:?}"
+    );
+    assert_eq!(depths[3], ("self", 1));
+    let jsonl = dir.path().join("cycle.jsonl");
+    std::fs::write(
+        &jsonl,
+        "{\"id\":\"p\",\"parent_id\":\"q\",\"text\":\"p\"}\n{\"id\":\"q\",\"parent_id\":\"p\",\"text\":\"q\"}\n",
+    )
+    .unwrap();
+    assert_eq!(parsed(&jsonl).len(), 2);
+    threadguard()
+        .arg("score")
+        .arg(&path)
+        .args(["--format", "table"])
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success();
+}

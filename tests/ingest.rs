@@ -239,3 +239,120 @@ fn large_export_streams_in_bounded_chunks() {
     assert_eq!(sink.1, 5000);
     assert!(sink.0 <= ingest::CHUNK_COMMENTS);
 }
+
+#[test]
+fn a_million_one_character_comments_stream_and_score() {
+    // Through the library (the test profile is unoptimized): the CSV is streamed into
+    // chunks and every comment is scored, with the small fixture model.
+    struct Scoring<'m> {
+        scorer: threadguard::model::Scorer<'m>,
+        probs: Vec<f32>,
+        comments: usize,
+        largest_chunk: usize,
+        in_range: bool,
+    }
+    impl ingest::Sink for Scoring<'_> {
+        fn thread(&mut self, t: Thread) -> threadguard::Result<()> {
+            self.largest_chunk = self.largest_chunk.max(t.comments.len());
+            for c in &t.comments {
+                self.scorer.score(&c.text, &mut self.probs);
+                self.in_range &= self.probs.iter().all(|p| (0.0..=1.0).contains(p));
+                self.comments += 1;
+            }
+            Ok(())
+        }
+        fn warning(&mut self, w: ingest::Warning) {
+            panic!("unexpected warning: {w}");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tiny.csv");
+    let letters = b"ab!?xyz. 1";
+    let mut csv = b"text\n".to_vec();
+    for i in 0..1_000_000 {
+        csv.push(letters[i % letters.len()]);
+        csv.push(b'\n');
+    }
+    std::fs::write(&path, &csv).unwrap();
+    let model = threadguard::model::file::load(Path::new("tests/fixtures/model/v1.tgm")).unwrap();
+    let mut sink = Scoring {
+        scorer: model.scorer(),
+        probs: Vec::new(),
+        comments: 0,
+        largest_chunk: 0,
+        in_range: true,
+    };
+    ingest::read_paths(&[path], InputFormat::Auto, &mut sink).unwrap();
+    // A one-character comment of a space is still a comment (an empty CSV line is not).
+    assert_eq!(sink.comments, 1_000_000);
+    assert!(sink.largest_chunk <= ingest::CHUNK_COMMENTS);
+    assert!(sink.in_range);
+}
+
+#[test]
+fn a_fifty_megabyte_comment_in_a_csv_or_jsonl_export_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "longwinded \"quoted\", ".repeat(50 * 1024 * 1024 / 22);
+    let csv = dir.path().join("big.csv");
+    let mut bytes = b"id,text\nsmall,hi\nbig,\"".to_vec();
+    bytes.extend_from_slice(body.replace('"', "\"\"").as_bytes());
+    bytes.extend_from_slice(b"\"\nafter,bye\n");
+    std::fs::write(&csv, &bytes).unwrap();
+    let jsonl = dir.path().join("big.jsonl");
+    let line = serde_json::json!({"id": "big", "text": body}).to_string();
+    std::fs::write(
+        &jsonl,
+        format!("{{\"id\":\"small\",\"text\":\"hi\"}}\n{line}\n"),
+    )
+    .unwrap();
+    for path in [&csv, &jsonl] {
+        let threads = read(path.to_str().unwrap());
+        let comments = &threads[0].comments;
+        assert_eq!(comments[1].id, "big");
+        assert_eq!(comments[1].text.len(), body.len(), "{}", path.display());
+        assert!(comments[1].text == body);
+    }
+}
+
+#[test]
+fn a_forum_page_with_thousands_of_replies_links_each_to_the_latest_earlier_post() {
+    let mut page = String::from("A big thread\n\nThe article.\n\n");
+    let n = 6000;
+    for i in 0..n {
+        let (hour, minute) = (i / 60 % 24, i % 60);
+        let day = 1 + i / 1440;
+        let author = format!("user{}", i % 300);
+        if i >= 300 {
+            let replied = format!("user{}", (i * 7) % 300);
+            page.push_str(&format!(
+                "{author} {replied} Sun, 08/{day:02}/2017 - {hour:02}:{minute:02} Permalink\n\
+                 Reply number {i}.\n\nIn reply to by {replied}\n\n"
+            ));
+        } else {
+            page.push_str(&format!(
+                "{author} Sun, 08/{day:02}/2017 - {hour:02}:{minute:02} Permalink\nPost {i}.\n\n"
+            ));
+        }
+    }
+    let mut collected = ingest::Collected::default();
+    ingest::read_bytes(
+        Path::new("big.txt"),
+        "big",
+        page.as_bytes(),
+        InputFormat::Forum,
+        &mut collected,
+    )
+    .unwrap();
+    let comments = &collected.threads[0].comments;
+    assert_eq!(comments.len(), n);
+    for (i, c) in comments.iter().enumerate().skip(300) {
+        // user k posts at positions k, k+300, k+600...; the latest one before i.
+        let k = (i * 7) % 300;
+        let latest = k + (i - 1 - k) / 300 * 300;
+        assert_eq!(
+            c.parent_id.as_deref(),
+            Some(comments[latest].id.as_str()),
+            "{i}"
+        );
+    }
+}

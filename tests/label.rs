@@ -1,6 +1,8 @@
 //! Labeling sessions: queue order, the accept/skip/undo state machine and what it writes,
 //! resume, the screen (rendered to ratatui's TestBackend) and batch mode end to end.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use ratatui::Terminal;
@@ -583,6 +585,10 @@ a3,t1,a2,carol,They staged the whole vote anyway.\n\
 b1,t2,,dora,Nice photos of the river.\n";
 
 fn batch(dir: &Path, stdin: &str) -> assert_cmd::assert::Assert {
+    batch_to(dir, &dir.join("labels.csv"), stdin)
+}
+
+fn batch_to(dir: &Path, labels: &Path, stdin: &str) -> assert_cmd::assert::Assert {
     let input = dir.join("comments.csv");
     std::fs::write(&input, INPUT).unwrap();
     Command::cargo_bin("threadguard")
@@ -590,7 +596,7 @@ fn batch(dir: &Path, stdin: &str) -> assert_cmd::assert::Assert {
         .arg("label")
         .arg(&input)
         .arg("--out")
-        .arg(dir.join("labels.csv"))
+        .arg(labels)
         .args(["--annotator", "ci", "--batch"])
         .write_stdin(stdin)
         .assert()
@@ -673,4 +679,121 @@ fn without_a_terminal_label_asks_for_batch_and_batch_refuses_stdin_input() {
         .failure()
         .stderr(predicate::str::contains("`-`"));
     assert!(!out.exists(), "nothing was written");
+}
+
+#[test]
+fn batch_mode_acknowledges_each_saved_decision_on_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = batch(dir.path(), "# header\na1,abusive\n\na2,skip\nnope,\na3,\n")
+        .failure()
+        .get_output()
+        .stdout
+        .clone();
+    let stdout = String::from_utf8(out).unwrap();
+    let acks: Vec<&str> = stdout.lines().filter(|l| l.starts_with("ok ")).collect();
+    assert_eq!(acks, ["ok 2 a1,abusive", "ok 4 a2,skip"]);
+    assert_eq!(read_log(dir.path()).rows_read, acks.len());
+}
+
+#[test]
+fn batch_mode_labels_the_first_of_duplicated_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("dups.csv");
+    std::fs::write(&input, "id,text\nx,first text\nx,second text\n").unwrap();
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("labels.csv"))
+        .args(["--annotator", "ci", "--batch"])
+        .write_stdin("x,abusive\n")
+        .assert()
+        .success();
+    let log = read_log(dir.path());
+    assert_eq!(log.rows_read, 1);
+    assert_eq!(log.latest_for_annotator("ci")["x"].text, "first text");
+}
+
+#[test]
+fn batch_mode_on_a_full_disk_fails_clearly_and_keeps_every_acknowledged_row() {
+    let Some(disk) = common::SmallDisk::mount(256) else {
+        return;
+    };
+    let input = disk.path().join("comments.csv");
+    std::fs::write(&input, INPUT).unwrap();
+    let labels = disk.path().join("labels.csv");
+    let run = |stdin: String| {
+        Command::cargo_bin("threadguard")
+            .unwrap()
+            .arg("label")
+            .arg(&input)
+            .arg("--out")
+            .arg(&labels)
+            .args(["--annotator", "ci", "--batch"])
+            .write_stdin(stdin)
+            .output()
+            .unwrap()
+    };
+    assert!(run("a1,abusive\n".to_string()).status.success());
+    let before = std::fs::read(&labels).unwrap();
+    disk.fill();
+    // Enough decisions to use up whatever room the file's last page still has.
+    let decisions: String = (0..2000)
+        .map(|i| {
+            format!(
+                "{},{}\n",
+                ["a2", "a3", "b1"][i % 3],
+                ["abusive", "", "skip"][i % 3]
+            )
+        })
+        .collect();
+    let out = run(decisions);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("labels.csv"), "{stderr}");
+    assert!(stderr.contains("No space left on device"), "{stderr}");
+    assert!(stderr.contains("the row was not saved"), "{stderr}");
+    let acks = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with("ok "))
+        .count();
+    let after = std::fs::read(&labels).unwrap();
+    assert!(after.starts_with(&before), "earlier rows changed");
+    let log = LabelLog::read(&labels, &default_labels()).unwrap();
+    assert!(log.warnings.is_empty(), "{:?}", log.warnings);
+    assert_eq!(
+        log.rows_read,
+        1 + acks,
+        "every acknowledged row, and only those"
+    );
+
+    // A new labels file cannot even get its header: nothing is left behind.
+    let files = disk.files();
+    let out = Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(disk.path().join("new.csv"))
+        .arg("--batch")
+        .write_stdin("a1,\n")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("No space left on device"));
+    assert_eq!(disk.files(), files);
+}
+
+#[test]
+fn a_labels_file_of_only_whitespace_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.csv");
+    std::fs::write(&labels, "  \n\t\n").unwrap();
+    batch_to(dir.path(), &labels, "a1,abusive\n")
+        .failure()
+        .stderr(
+            predicate::str::contains("labels.csv").and(predicate::str::contains("missing columns")),
+        );
+    assert_eq!(std::fs::read(&labels).unwrap(), b"  \n\t\n");
 }

@@ -676,3 +676,207 @@ fn agreement_on_a_file_uses_latest_decisions() {
     let short = report.render(1);
     assert!(short.contains("... and 1 more"), "{short}");
 }
+
+// ---------- a full disk, simulated with an injected writer ----------
+
+/// A file on a disk with `room` bytes left: writes fill the room (so a row can be cut
+/// part way, as on a real disk) and then fail with "no space".
+#[derive(Debug)]
+struct FullDisk {
+    file: fs::File,
+    room: usize,
+}
+
+impl Write for FullDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        }
+        let n = buf.len().min(self.room);
+        let n = self.file.write(&buf[..n])?;
+        self.room -= n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl threadguard::labels::AppendTarget for FullDisk {
+    fn sync(&mut self) -> std::io::Result<()> {
+        self.file.sync_data()
+    }
+    fn size(&self) -> std::io::Result<u64> {
+        Ok(self.file.metadata()?.len())
+    }
+    fn truncate(&mut self, size: u64) -> std::io::Result<()> {
+        self.file.set_len(size)
+    }
+}
+
+#[test]
+fn a_full_disk_fails_the_append_and_leaves_the_file_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let rows = tricky_rows();
+    write_all(&path, &rows);
+    let before = fs::read(&path).unwrap();
+    let next = decision(
+        "c4",
+        "ann",
+        "a row \"that\" does not fit,\non the disk",
+        [Y, N],
+    );
+    // Room for nothing, for part of the row, and for all but its last byte.
+    for room in [0, 1, 10, 30, 45] {
+        let mut writer = LabelWriter::open_with(&path, &default_labels(), |file| {
+            Box::new(FullDisk { file, room })
+        })
+        .unwrap();
+        let msg = error_text(writer.append(&next));
+        assert!(msg.contains("labels.csv"), "{msg}");
+        assert!(msg.contains("the row was not saved"), "{msg}");
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            before,
+            "room {room}: file changed"
+        );
+        // The writer is still usable once there is room (the truncation worked).
+        let again = error_text(writer.append(&next));
+        assert!(again.contains("the row was not saved"), "{again}");
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            before,
+            "room {room}: file changed"
+        );
+    }
+    // With room again, appending and reading work as usual.
+    write_all(&path, std::slice::from_ref(&next));
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let got: Vec<Decision> = set.items.iter().map(|i| i.decision.clone()).collect();
+    assert_eq!(got, [rows, vec![next]].concat());
+    assert!(set.warnings.is_empty());
+}
+
+/// A disk that fails writes and also refuses to truncate (the worst case).
+#[derive(Debug)]
+struct BrokenDisk(fs::File);
+
+impl Write for BrokenDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        // Half of the row reaches the file, then the device fails.
+        self.0.write_all(&buf[..buf.len() / 2])?;
+        Err(std::io::Error::other("I/O error"))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl threadguard::labels::AppendTarget for BrokenDisk {
+    fn sync(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+    fn size(&self) -> std::io::Result<u64> {
+        Ok(self.0.metadata()?.len())
+    }
+    fn truncate(&mut self, _: u64) -> std::io::Result<()> {
+        Err(std::io::Error::other("read-only file system"))
+    }
+}
+
+#[test]
+fn a_failed_append_that_cannot_be_undone_stops_the_writer_and_earlier_rows_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let rows = tricky_rows();
+    write_all(&path, &rows);
+    let mut writer =
+        LabelWriter::open_with(&path, &default_labels(), |f| Box::new(BrokenDisk(f))).unwrap();
+    let next = decision("c4", "ann", "\"quoted, and cut", [Y, N]);
+    let msg = error_text(writer.append(&next));
+    assert!(msg.contains("cutting it off failed too"), "{msg}");
+    let msg = error_text(writer.append(&next));
+    assert!(msg.contains("no more rows are written"), "{msg}");
+    // The half row is skipped with a warning; every earlier row is kept, and the next
+    // session repairs the file and appends after it.
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items.len(), rows.len());
+    assert_eq!(set.warnings.len(), 1);
+    write_all(&path, &[decision("c5", "ann", "fine", [N, N])]);
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    let ids: Vec<&str> = set.items.iter().map(|i| i.decision.id.as_str()).collect();
+    assert_eq!(ids, ["c1", "c2", "c3", "c5"]);
+}
+
+// ---------- odd bytes and later label columns ----------
+
+#[test]
+fn invalid_utf8_in_a_labels_file_is_an_error_naming_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    fs::write(
+        &path,
+        b"id,text,abusive,conspiratorial\nc1,fine,1,0\nc2,bro\xffken,0,0\n",
+    )
+    .unwrap();
+    let msg = error_text(read_labeled(&path, &default_labels()));
+    assert!(msg.contains("labels.csv:3"), "{msg}");
+    assert!(msg.contains("column `text` is not valid UTF-8"), "{msg}");
+    fs::write(&path, b"id,te\xffxt,abusive\n").unwrap();
+    let msg = error_text(read_labeled(&path, &labels(&["abusive"])));
+    assert!(
+        msg.contains("labels.csv:1: the header is not valid UTF-8"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn nul_bytes_in_a_labels_file_are_plain_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let text = "before\0after";
+    write_all(&path, &[decision("c\0x", "ann", text, [Y, N])]);
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items[0].decision.text, text);
+    assert_eq!(set.items[0].decision.id, "c\0x");
+}
+
+#[test]
+fn a_label_column_added_later_keeps_old_and_new_rows_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let rows = tricky_rows();
+    write_all(&path, &rows);
+    // A later version adds a `sarcastic` label: new sessions write three label columns
+    // into a new file, and old rows are copied in with the new cell empty.
+    let three = labels(&["abusive", "conspiratorial", "sarcastic"]);
+    let upgraded = dir.path().join("upgraded.csv");
+    let mut writer = LabelWriter::open(&upgraded, &three).unwrap();
+    for d in &rows {
+        let mut d = d.clone();
+        d.values.push(None);
+        writer.append(&d).unwrap();
+    }
+    let mut new_row = decision("c9", "ann", "oh sure, great idea", [N, N]);
+    new_row.values.push(Some(true));
+    writer.append(&new_row).unwrap();
+    drop(writer);
+    // A reader of the old two labels reads every row of the new file...
+    let old_reader = read_labeled(&upgraded, &default_labels()).unwrap();
+    assert_eq!(old_reader.items.len(), 4);
+    assert_eq!(old_reader.items[3].decision.values, [N, N]);
+    // ...a writer of the old two labels appends to it, leaving the new column empty...
+    write_all(&upgraded, &[decision("c10", "ann", "old binary", [Y, N])]);
+    let raw = fs::read_to_string(&upgraded).unwrap();
+    assert!(raw.lines().last().unwrap().contains(",1,0,,ann,"), "{raw}");
+    // ...and the new reader sees the new label where it was given.
+    let new_reader = read_labeled(&upgraded, &three).unwrap();
+    assert_eq!(new_reader.items.len(), 5);
+    assert_eq!(new_reader.items[3].decision.values, [N, N, Y]);
+    assert_eq!(new_reader.items[4].decision.values, [Y, N, E]);
+    // The old file, asked for the new label, is a clear error naming it.
+    let msg = error_text(read_labeled(&path, &three));
+    assert!(msg.contains("missing column `sarcastic`"), "{msg}");
+}

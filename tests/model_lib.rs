@@ -88,3 +88,126 @@ fn one_pass_scoring_equals_scoring_the_normalized_vector() {
         }
     }
 }
+
+// ---------- damaged, foreign and old model files ----------
+
+fn error_text(result: threadguard::Result<threadguard::model::Model>) -> String {
+    match result {
+        Ok(_) => panic!("expected the model file to be refused"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn a_model_file_cut_at_every_tenth_of_its_length_is_refused_clearly() {
+    let bytes = std::fs::read("tests/fixtures/model/v1.tgm").unwrap();
+    let path = Path::new("cut.tgm");
+    for tenth in 0..10 {
+        let cut = &bytes[..bytes.len() * tenth / 10];
+        let msg = error_text(file::from_bytes(path, cut));
+        assert!(msg.starts_with("cut.tgm: "), "{msg}");
+        assert!(
+            msg.contains("not a threadguard model file") || msg.contains("corrupt or cut short"),
+            "cut at {tenth}/10: {msg}"
+        );
+        assert!(!msg.contains('\n'), "{msg}");
+    }
+    // Only the final newline missing: the body is whole, so the file loads.
+    assert!(file::from_bytes(path, &bytes[..bytes.len() - 1]).is_ok());
+}
+
+#[test]
+fn a_changed_byte_in_the_body_fails_the_checksum() {
+    let mut bytes = std::fs::read("tests/fixtures/model/v1.tgm").unwrap();
+    let body_start = bytes.iter().position(|&b| b == b'\n').unwrap() + 1;
+    // A digit inside the body changed to another digit: still valid JSON, same length.
+    let at = body_start
+        + bytes[body_start..]
+            .iter()
+            .position(u8::is_ascii_digit)
+            .unwrap();
+    bytes[at] = if bytes[at] == b'9' {
+        b'8'
+    } else {
+        bytes[at] + 1
+    };
+    let msg = error_text(file::from_bytes(Path::new("m.tgm"), &bytes));
+    assert!(msg.contains("corrupt or cut short"), "{msg}");
+    assert!(msg.contains("checksum does not match"), "{msg}");
+}
+
+#[test]
+fn a_model_file_saved_by_format_version_1_still_loads() {
+    // tests/fixtures/model/v1.tgm was written by `threadguard train` with format version 1.
+    // A change to the body that old files cannot be read with must bump FORMAT_VERSION;
+    // this build then refuses the file with a clear message instead.
+    let loaded = file::load(Path::new("tests/fixtures/model/v1.tgm"));
+    if file::FORMAT_VERSION == 1 {
+        let model = loaded.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(model.label_names(), ["abusive", "conspiratorial"]);
+        let mut scorer = model.scorer();
+        let mut probs = Vec::new();
+        scorer.score("You are a total idiot", &mut probs);
+        assert!(probs.iter().all(|p| (0.0..=1.0).contains(p)), "{probs:?}");
+    } else {
+        let msg = error_text(loaded);
+        assert!(msg.contains("format version 1 is not supported"), "{msg}");
+    }
+}
+
+/// A writer on a disk with `room` bytes left.
+struct FullDisk<'a> {
+    inner: &'a mut dyn std::io::Write,
+    room: usize,
+}
+
+impl std::io::Write for FullDisk<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.room == 0 {
+            return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        }
+        let n = self.inner.write(&buf[..buf.len().min(self.room)])?;
+        self.room -= n;
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+#[test]
+fn saving_a_model_on_a_full_disk_fails_and_keeps_the_old_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("model.tgm");
+    std::fs::copy("tests/fixtures/model/v1.tgm", &path).unwrap();
+    let old = std::fs::read(&path).unwrap();
+    let new = file::to_bytes(&fixture_model()).unwrap();
+    // The bytes `file::save` writes, through a disk that fills up part way.
+    for tenth in 0..10 {
+        let room = new.len() * tenth / 10;
+        let result = threadguard::fsutil::write_atomic(&path, |w| {
+            std::io::Write::write_all(&mut FullDisk { inner: w, room }, &new)
+        });
+        let msg = result.expect_err("a full disk fails the save").to_string();
+        assert!(msg.contains("model.tgm"), "{msg}");
+        assert_eq!(std::fs::read(&path).unwrap(), old, "room {room}");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "temp file left"
+        );
+    }
+    assert!(file::load(&path).is_ok());
+}
+
+#[test]
+fn a_model_with_an_intact_checksum_but_absurd_weights_is_refused() {
+    // Found while fuzzing: weights of ±3e38 overflowed to NaN probabilities (which the
+    // CSV report printed as 0.0000).
+    let path = Path::new("tests/fixtures/fuzz/model_file/huge-weights.tgm");
+    let msg = error_text(file::load(path));
+    assert!(
+        msg.contains("huge-weights.tgm: label \"abusive\" has an out-of-range weight"),
+        "{msg}"
+    );
+}

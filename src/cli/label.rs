@@ -4,7 +4,7 @@
 use super::{load_model, read_inputs};
 use anyhow::bail;
 use clap::Args;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use threadguard::ingest::InputFormat;
@@ -20,6 +20,7 @@ run the same command again to resume where you left off.
 
 Batch mode (--batch) reads one decision per line from standard input:
   <comment_id>,<labels>   labels joined by `;`, empty for clean, or `skip` or `undo`
+and prints `ok <line> <decision>` for each once it is synced to disk.
 
 Examples:
   threadguard label seeds/ --out data/labels.csv
@@ -113,10 +114,32 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
     let writer = LabelWriter::open(&args.out, &args.labels)?;
     let mut recorder = Recorder::new(writer, annotator);
     let stdin = std::io::stdin();
-    let result = label::batch::run(&items, &args.labels, &mut recorder, stdin.lock(), "<stdin>");
+    let result = label::batch::run(
+        &items,
+        &args.labels,
+        &mut recorder,
+        stdin.lock(),
+        "<stdin>",
+        acknowledge,
+    );
     print_summary(&recorder.counts(), &args.out);
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints `ok <line> <decision>` once a batch decision is on disk, flushed at once so a
+/// script sees it even if the process is killed right after. A closed standard output is
+/// an error (not a quiet exit): the decisions after it would go unacknowledged.
+fn acknowledge(line: u64, decision: &str) -> threadguard::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ok {line} {decision}")
+        .and_then(|()| out.flush())
+        .map_err(|e| {
+            threadguard::Error::Usage(format!(
+                "cannot acknowledge decision on line {line} on standard output ({e}); \
+                 it is saved, the lines after it are not"
+            ))
+        })
 }
 
 /// The annotator: the flag, else `$USER`, else `annotator`.

@@ -1,5 +1,6 @@
 //! Turning raw bytes into text: BOMs, UTF-16, invalid UTF-8 (decoded lossily with a
-//! warning naming the byte offset), and CRLF line ends.
+//! warning naming the byte offset), and CRLF line ends (for page dumps: the fields of a
+//! CSV or JSONL export are data and are kept as they are).
 
 use super::{Sink, Warning};
 use crate::error::Location;
@@ -9,12 +10,22 @@ use std::path::Path;
 /// Decodes `bytes` to text with `\n` line ends. Invalid UTF-8 is replaced with U+FFFD and
 /// reported once per file with the offset of the first bad byte and the count.
 pub fn decode<'a>(path: &Path, bytes: &'a [u8], sink: &mut dyn Sink) -> Cow<'a, str> {
-    let text = match bytes {
+    unix_newlines(decode_raw(path, bytes, sink))
+}
+
+/// Decodes `bytes` to text (BOM removed, UTF-16 and invalid UTF-8 handled as in
+/// [`decode`]) and leaves line ends as they are.
+pub fn decode_raw<'a>(path: &Path, bytes: &'a [u8], sink: &mut dyn Sink) -> Cow<'a, str> {
+    match bytes {
         [0xEF, 0xBB, 0xBF, rest @ ..] => utf8_lossy(path, rest, 3, sink),
         [0xFF, 0xFE, rest @ ..] => Cow::Owned(utf16(rest, u16::from_le_bytes)),
         [0xFE, 0xFF, rest @ ..] => Cow::Owned(utf16(rest, u16::from_be_bytes)),
         _ => utf8_lossy(path, bytes, 0, sink),
-    };
+    }
+}
+
+/// Turns `\r\n` and lone `\r` line ends into `\n`.
+pub fn unix_newlines(text: Cow<'_, str>) -> Cow<'_, str> {
     if text.contains('\r') {
         Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {

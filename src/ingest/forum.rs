@@ -15,6 +15,7 @@ use crate::error::Location;
 use crate::thread::{Comment, Thread, positional_id};
 use chrono::NaiveDateTime;
 use regex::Regex;
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -160,14 +161,25 @@ fn build_comment(id: String, header: Header, body_lines: &[&str]) -> Comment {
 
 /// Links each reply to the latest earlier comment by its replied-to author, then sets depths.
 fn link_parents(comments: &mut [Comment]) {
-    for i in 0..comments.len() {
-        let Some(wanted) = comments[i].parent_author.clone() else {
-            continue;
-        };
-        let parent = (0..comments.len())
-            .filter(|&j| j != i && comments[j].author.as_deref() == Some(wanted.as_str()))
-            .filter(|&j| posted_before(&comments[j], j, &comments[i], i))
-            .max_by(|&a, &b| order_key(&comments[a], a).cmp(&order_key(&comments[b], b)));
+    // Comments by author, so a page with many comments is not scanned once per reply.
+    let mut by_author: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, c) in comments.iter().enumerate() {
+        if let Some(author) = c.author.as_deref() {
+            by_author.entry(author).or_default().push(j);
+        }
+    }
+    let parents: Vec<Option<usize>> = (0..comments.len())
+        .map(|i| {
+            let wanted = comments[i].parent_author.as_deref()?;
+            by_author
+                .get(wanted)?
+                .iter()
+                .copied()
+                .filter(|&j| j != i && posted_before(&comments[j], j, &comments[i], i))
+                .max_by(|&a, &b| order_key(&comments[a], a).cmp(&order_key(&comments[b], b)))
+        })
+        .collect();
+    for (i, parent) in parents.into_iter().enumerate() {
         comments[i].parent_id = parent.map(|j| comments[j].id.clone());
     }
     crate::thread::set_depths(comments);
@@ -181,6 +193,6 @@ fn posted_before(a: &Comment, ia: usize, b: &Comment, ib: usize) -> bool {
     }
 }
 
-fn order_key(c: &Comment, position: usize) -> (Option<String>, usize) {
-    (c.timestamp.clone(), position)
+fn order_key(c: &Comment, position: usize) -> (Option<&str>, usize) {
+    (c.timestamp.as_deref(), position)
 }

@@ -294,7 +294,7 @@ pub fn read_bytes(
     format: InputFormat,
     sink: &mut dyn Sink,
 ) -> Result<()> {
-    let text = decode::decode(path, bytes, sink);
+    let text = decode::decode_raw(path, bytes, sink);
     if text.trim().is_empty() {
         sink.warning(Warning {
             location: Location::file(path),
@@ -302,21 +302,28 @@ pub fn read_bytes(
         });
         return Ok(());
     }
+    let page = decode::unix_newlines(std::borrow::Cow::Borrowed(text.as_ref()));
     let format = match format {
-        InputFormat::Auto => detect(path, &text),
+        InputFormat::Auto => detect(path, &page),
         forced => forced,
     };
     let source = path.display().to_string();
+    // Export fields are data, kept byte for byte as the streaming readers keep them;
+    // page dumps get `\n` line ends.
+    let text = match format {
+        InputFormat::Csv | InputFormat::Jsonl => text.as_ref(),
+        _ => page.as_ref(),
+    };
     match format {
         InputFormat::Csv => tabular::read_csv(path, default_thread_id, text.as_bytes(), sink),
         InputFormat::Jsonl => tabular::read_jsonl(path, default_thread_id, text.as_bytes(), sink),
         InputFormat::Forum => {
-            let thread = forum::parse(&source, default_thread_id, &text, sink);
+            let thread = forum::parse(&source, default_thread_id, text, sink);
             sink.thread(thread)
         }
-        InputFormat::Article => sink.thread(page::parse_article(&source, default_thread_id, &text)),
+        InputFormat::Article => sink.thread(page::parse_article(&source, default_thread_id, text)),
         InputFormat::Blog | InputFormat::Auto => {
-            sink.thread(page::parse(&source, default_thread_id, &text))
+            sink.thread(page::parse(&source, default_thread_id, text))
         }
     }
 }

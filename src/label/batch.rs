@@ -15,6 +15,14 @@
 //! and lines starting with `#` are ignored. Lines are applied in order and each row is
 //! saved before the next line is read: the first bad line (unknown id or label) stops
 //! the run with an error naming its line, and everything before it stays saved.
+//!
+//! # Acknowledgements
+//!
+//! Once a line's row is written and synced to disk, `ack` is called with the line number
+//! and the line (trimmed). The CLI prints `ok <line> <line text>` to standard output for
+//! each, so a script that is interrupted (or a process that is killed) knows exactly
+//! which decisions are durable: every acknowledged line is in the file, and at most the
+//! one line after the last acknowledgement may be in the file without one.
 
 use super::{Counts, Item, Recorder};
 use crate::error::{Error, Location, Result};
@@ -55,13 +63,15 @@ pub fn parse_command(spec: &str, labels: &[String]) -> std::result::Result<Comma
 }
 
 /// Applies the decisions of `input` (named `input_name` in errors) about `items`,
-/// writing each with `recorder`. Returns the rows written.
+/// writing each with `recorder` and calling `ack` with the line number and text of each
+/// line once its row is durable. Returns the rows written.
 pub fn run(
     items: &[Item],
     labels: &[String],
     recorder: &mut Recorder,
     input: impl BufRead,
     input_name: &str,
+    mut ack: impl FnMut(u64, &str) -> Result<()>,
 ) -> Result<Counts> {
     let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
     for (index, line) in input.lines().enumerate() {
@@ -94,6 +104,7 @@ pub fn run(
             Command::Skip => recorder.skip(item)?,
             Command::Undo => recorder.undo(&item.id)?,
         }
+        ack(number, line)?;
     }
     Ok(recorder.counts())
 }

@@ -22,6 +22,11 @@ pub fn default_model() -> crate::Result<Model> {
     )
 }
 
+/// The largest magnitude a weight, bias or idf value of a loaded model may have: far
+/// beyond what training produces (single digits), and small enough that no sum of them
+/// overflows an `f32`.
+pub const MAX_PARAMETER: f32 = 1e6;
+
 /// A trained multi-label model: vocabulary, one logistic model per label, provenance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Model {
@@ -110,10 +115,26 @@ impl Model {
     }
 
     /// Validates the weights against the vocabulary and builds the scoring table.
+    ///
+    /// Weights, biases and idf values must lie within ±[`MAX_PARAMETER`]: a file that
+    /// passes its checksum can still hold values no training produces, and sums of such
+    /// values overflow to infinities and NaN probabilities.
     pub fn prepare(&mut self) -> Result<(), String> {
         let n_labels = self.labels.len();
         if n_labels == 0 {
             return Err("model has no labels".to_string());
+        }
+        let in_range = |v: f32| v.is_finite() && v.abs() <= MAX_PARAMETER;
+        if let Some(k) = self.vocabulary.idf().iter().position(|&v| !in_range(v)) {
+            return Err(format!("the idf of feature {k} is out of range"));
+        }
+        for label in &self.labels {
+            if let Some(&(feature, _)) = label.weights.iter().find(|(_, w)| !in_range(*w)) {
+                return Err(format!(
+                    "label {:?} has an out-of-range weight for feature {feature}",
+                    label.name
+                ));
+            }
         }
         let n_features = self.vocabulary.len();
         let mut table = vec![0.0f32; n_features * n_labels];
@@ -126,7 +147,7 @@ impl Model {
                     .ok_or_else(|| format!("label {:?} has a weight for feature {feature}, beyond the vocabulary of {n_features}", label.name))?;
                 table[slot] = weight;
             }
-            if !(0.0..=1.0).contains(&label.threshold) || !label.bias.is_finite() {
+            if !(0.0..=1.0).contains(&label.threshold) || !in_range(label.bias) {
                 return Err(format!(
                     "label {:?} has an invalid threshold or bias",
                     label.name

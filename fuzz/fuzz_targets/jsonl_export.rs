@@ -1,0 +1,6 @@
+//! JSON Lines exports, whole and streamed.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| threadguard_fuzz::jsonl_export(data));
