@@ -318,10 +318,44 @@ impl DenseSignal {
 /// Spans of the original text behind dense signals, filled when explaining.
 type DenseSpans = Vec<(DenseSignal, usize, usize)>;
 
-/// Computes all dense signals of `text` (already tokenized into `tokens`).
+/// A word of [`INSULT_WORDS`].
+const CLASS_INSULT: u8 = 1;
+/// The first word of a [`CONSPIRACY_FRAMES`] phrase.
+const CLASS_FRAME_START: u8 = 2;
+/// A word that can start a second-person address pattern (see [`second_person_at`]).
+const CLASS_ADDRESS_START: u8 = 4;
+
+/// The word classes the dense signals look for, as `CLASS_*` bits. Computed once per
+/// distinct word and cached while scoring.
+fn word_classes(word: &str) -> u8 {
+    let mut classes = 0;
+    if is_insult_word(word) {
+        classes |= CLASS_INSULT;
+    }
+    if FRAME_STARTS.contains(word) {
+        classes |= CLASS_FRAME_START;
+    }
+    if [YOU, YOU_ARE, YOUR, LIKE_YOU_SUBJECTS]
+        .iter()
+        .any(|list| list.contains(&word))
+    {
+        classes |= CLASS_ADDRESS_START;
+    }
+    classes
+}
+
+/// Fills `classes` with the [`word_classes`] of every token.
+fn token_classes(tokens: &Tokens, classes: &mut Vec<u8>) {
+    classes.clear();
+    classes.extend(tokens.iter().map(|t| word_classes(t.text)));
+}
+
+/// Computes all dense signals of `text` (already tokenized into `tokens`, whose
+/// [`word_classes`] are `classes`).
 fn dense_signals(
     text: &str,
     tokens: &Tokens,
+    classes: &[u8],
     mut spans: Option<&mut DenseSpans>,
 ) -> [f32; DENSE_COUNT] {
     let mut v = [0.0f32; DENSE_COUNT];
@@ -332,25 +366,28 @@ fn dense_signals(
     let mut obfuscated = 0usize;
     let mut insults = 0usize;
     let mut frames = 0usize;
-    let mut i = 0;
-    while i < tokens.len() {
-        if let Some(last) = second_person_at(tokens, i) {
+    for (i, span) in tokens.spans().iter().enumerate() {
+        let class = classes.get(i).copied().unwrap_or(0);
+        if class & CLASS_ADDRESS_START != 0
+            && let Some(last) = second_person_at(tokens, i)
+        {
             address += 1;
             push_span(&mut spans, DenseSignal::SecondPerson, tokens, i, last);
         }
-        if tokens.spans()[i].obfuscated {
+        if span.obfuscated {
             obfuscated += 1;
             push_span(&mut spans, DenseSignal::Obfuscation, tokens, i, i);
         }
-        if tokens.get(i).is_some_and(|t| is_insult_word(t.text)) {
+        if class & CLASS_INSULT != 0 {
             insults += 1;
             push_span(&mut spans, DenseSignal::InsultWords, tokens, i, i);
         }
-        if let Some(last) = conspiracy_frame_at(tokens, i) {
+        if class & CLASS_FRAME_START != 0
+            && let Some(last) = conspiracy_frame_at(tokens, i)
+        {
             frames += 1;
             push_span(&mut spans, DenseSignal::ConspiracyFrame, tokens, i, last);
         }
-        i += 1;
     }
     v[DenseSignal::SecondPerson.slot()] = (address as f32 / 3.0).min(1.0);
     v[DenseSignal::Obfuscation.slot()] = (obfuscated as f32 / 3.0).min(1.0);
@@ -958,88 +995,51 @@ fn unicode_char_ngrams<S: Sink>(
     }
 }
 
-/// Per-document term counts over vocabulary indices: a dense counter array, a bitset and a
-/// list of the indices touched. Walking the bitset yields the distinct features in index
-/// order without sorting ([`Hits::drain`]); walking the list costs only the document's
-/// size when order does not matter ([`Hits::drain_unordered`], used for scoring). Both
-/// clear everything for the next document.
+/// Per-document term counts over vocabulary indices: a dense counter array and the list
+/// of indices touched, in the order first seen. Walking the list costs only the
+/// document's size ([`Hits::drain_unordered`], used for scoring); [`Hits::drain`] sorts
+/// it first for index order. Both clear everything for the next document.
 #[derive(Debug, Default, Clone)]
 struct Hits {
     counts: Vec<u32>,
-    bits: Vec<u64>,
     touched: Vec<u32>,
 }
 
 impl Hits {
-    /// Prepares for a document over a vocabulary of `len` features. All arrays are zero
+    /// Prepares for a document over a vocabulary of `len` features. All counters are zero
     /// here: draining clears what a document set.
     fn reset(&mut self, len: usize) {
         if self.counts.len() < len {
             self.counts.resize(len, 0);
-            self.bits.resize(len.div_ceil(64), 0);
         }
     }
 
     #[inline]
     fn add(&mut self, index: u32) {
-        let i = index as usize;
-        if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.bits.get_mut(i / 64)) {
+        if let Some(c) = self.counts.get_mut(index as usize) {
             if *c == 0 {
                 self.touched.push(index);
             }
             *c += 1;
-            *word |= 1 << (i % 64);
         }
     }
 
     /// Calls `f(index, count)` for each touched feature in index order, clearing as it goes.
-    fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
-        for (w, word) in (0u32..).zip(self.bits.iter_mut()) {
-            let mut bits = std::mem::take(word);
-            while bits != 0 {
-                let index = w * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if let Some(c) = self.counts.get_mut(index as usize) {
-                    f(index, std::mem::take(c));
-                }
-            }
-        }
-        self.touched.clear();
+    fn drain(&mut self, f: impl FnMut(u32, u32)) {
+        self.touched.sort_unstable();
+        self.drain_unordered(f);
     }
 
     /// Calls `f(index, count)` for each touched feature in the order first seen, clearing
     /// as it goes.
+    #[inline]
     fn drain_unordered(&mut self, mut f: impl FnMut(u32, u32)) {
         for &index in &self.touched {
-            let i = index as usize;
-            if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.bits.get_mut(i / 64)) {
-                *word = 0;
+            if let Some(c) = self.counts.get_mut(index as usize) {
                 f(index, std::mem::take(c));
             }
         }
         self.touched.clear();
-    }
-}
-
-/// Counts the vocabulary indices of matching n-grams.
-struct HitSink<'a> {
-    vocab: &'a Vocabulary,
-    hits: &'a mut Hits,
-}
-
-impl Sink for HitSink<'_> {
-    #[inline]
-    fn word(&mut self, hash: u64, _: usize, _: usize) {
-        if let Some(i) = self.vocab.lookup_hash(hash) {
-            self.hits.add(i);
-        }
-    }
-
-    #[inline]
-    fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
-        if let Some(i) = self.vocab.lookup_hash(hash) {
-            self.hits.add(i);
-        }
     }
 }
 
@@ -1148,21 +1148,32 @@ impl Sink for CollectSink<'_> {
 /// Distinct words a [`WordCache`] holds before it starts over.
 const WORD_CACHE_LIMIT: usize = 200_000;
 
-/// What one distinct word contributes, for one vocabulary: its stem and the vocabulary
-/// indices of its character n-grams (ranges into the cache's arenas).
+/// `WordEntry::unigram` when the word's unigram is not in the vocabulary.
+const NO_FEATURE: u32 = u32::MAX;
+
+/// What one distinct token text contributes, for one vocabulary: its stem, the
+/// vocabulary indices of its character n-grams (ranges into the cache's arenas), the hash
+/// state of its word features and its unigram's index, and its [`word_classes`].
 #[derive(Debug, Clone, Copy)]
 struct WordEntry {
     stem: (usize, usize),
     grams: (usize, usize),
+    /// [`NameHash`] state after `w:` and the stem: a unigram's hash before finishing, and
+    /// where the word n-grams starting at this token continue from.
+    state: u64,
+    unigram: u32,
+    classes: u8,
 }
 
 /// Per-vocabulary cache of [`WordEntry`]s. Word frequencies are Zipfian, so almost every
-/// word of a comment costs one hash lookup instead of a stem lookup plus one lookup per
-/// character n-gram.
+/// token of a comment costs one hash lookup instead of a stem lookup, a unigram lookup
+/// and one lookup per character n-gram.
 #[derive(Debug, Default)]
 struct WordCache {
     vocab_id: u64,
     index: FxHashMap<Box<str>, WordEntry>,
+    /// Entries of placeholder tokens (`_url_`...), by [`TokenKind`].
+    placeholders: [Option<WordEntry>; 4],
     stems: String,
     grams: Vec<u32>,
 }
@@ -1172,39 +1183,110 @@ impl WordCache {
     fn prepare(&mut self, vocab_id: u64) {
         if self.vocab_id != vocab_id || self.index.len() >= WORD_CACHE_LIMIT {
             self.index.clear();
+            self.placeholders = [None; 4];
             self.stems.clear();
             self.grams.clear();
             self.vocab_id = vocab_id;
         }
     }
 
-    /// The entry of `word`, computing it on a miss.
+    /// The stem of an entry.
+    #[inline]
+    fn stem(&self, e: &WordEntry) -> &[u8] {
+        self.stems.as_bytes().get(e.stem.0..e.stem.1).unwrap_or(&[])
+    }
+
+    /// The entry of token text `word` of kind `kind`, computing it on a miss.
+    #[inline]
     fn entry(
         &mut self,
         word: &str,
+        kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> WordEntry {
+        if kind != TokenKind::Word {
+            let slot = kind as usize;
+            if let Some(e) = self.placeholders.get(slot).copied().flatten() {
+                return e;
+            }
+            let e = self.compute(word, kind, vocab, stems, scratch);
+            if let Some(p) = self.placeholders.get_mut(slot) {
+                *p = Some(e);
+            }
+            return e;
+        }
         if let Some(&e) = self.index.get(word) {
             return e;
         }
-        let cfg = vocab.config();
-        let s0 = self.stems.len();
-        self.stems
-            .push_str(if cfg.stem { stems.stem(word) } else { word });
-        let g0 = self.grams.len();
-        let mut sink = CollectSink {
-            vocab,
-            out: &mut self.grams,
-        };
-        word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
-        let e = WordEntry {
-            stem: (s0, self.stems.len()),
-            grams: (g0, self.grams.len()),
-        };
+        let e = self.compute(word, kind, vocab, stems, scratch);
         self.index.insert(word.into(), e);
         e
+    }
+
+    /// Computes an entry: a word is stemmed (when configured) and split into character
+    /// n-grams; a placeholder is its own stem and has no character n-grams.
+    fn compute(
+        &mut self,
+        word: &str,
+        kind: TokenKind,
+        vocab: &Vocabulary,
+        stems: &mut StemCache,
+        scratch: &mut CharScratch,
+    ) -> WordEntry {
+        let cfg = vocab.config();
+        let s0 = self.stems.len();
+        let stemmed = cfg.stem && kind == TokenKind::Word;
+        self.stems
+            .push_str(if stemmed { stems.stem(word) } else { word });
+        let stem = (s0, self.stems.len());
+        let g0 = self.grams.len();
+        if kind == TokenKind::Word {
+            let mut sink = CollectSink {
+                vocab,
+                out: &mut self.grams,
+            };
+            word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
+        }
+        let state = WORD_SEED.bytes(&self.stems.as_bytes()[stem.0..stem.1]);
+        WordEntry {
+            stem,
+            grams: (g0, self.grams.len()),
+            state: state.0,
+            unigram: vocab.lookup_hash(state.finish()).unwrap_or(NO_FEATURE),
+            classes: word_classes(word),
+        }
+    }
+}
+
+/// Counts the word n-grams of a document whose tokens have the cache entries `entries`,
+/// in the same order as [`word_ngrams`]: each n-gram extends the hash state of the
+/// shorter one, and unigrams come from the cache.
+fn cached_word_ngrams(
+    entries: &[WordEntry],
+    cache: &WordCache,
+    (lo, hi): (usize, usize),
+    vocab: &Vocabulary,
+    hits: &mut Hits,
+) {
+    if hi == 0 {
+        return;
+    }
+    let n = entries.len();
+    for (i, first) in entries.iter().enumerate() {
+        if lo <= 1 && first.unigram != NO_FEATURE {
+            hits.add(first.unigram);
+        }
+        let mut h = NameHash(first.state);
+        for (k, next) in entries[i + 1..i + hi.min(n - i)].iter().enumerate() {
+            h = h.byte(b' ').bytes(cache.stem(next));
+            if k + 2 >= lo
+                && let Some(index) = vocab.lookup_hash(h.finish())
+            {
+                hits.add(index);
+            }
+        }
     }
 }
 
@@ -1220,6 +1302,10 @@ pub struct Extractor {
     chars: CharScratch,
     hits: Hits,
     words: WordCache,
+    /// Cache entries of the last counted text's tokens.
+    entries: Vec<WordEntry>,
+    /// [`word_classes`] of the last tokenized text's tokens.
+    classes: Vec<u8>,
 }
 
 impl Extractor {
@@ -1246,48 +1332,41 @@ impl Extractor {
         let cfg = vocab.config();
         self.count(text, vocab);
         let dense = if cfg.dense {
-            dense_signals(text, &self.tokens, None)
+            dense_signals(text, &self.tokens, &self.classes, None)
         } else {
             [0.0; DENSE_COUNT]
         };
         vocab.vectorize(&mut self.hits, &dense, out);
     }
 
-    /// Tokenizes `text` and counts its vocabulary features into `self.hits`.
+    /// Tokenizes `text` and counts its vocabulary features into `self.hits`: character
+    /// n-grams token by token, then word n-grams (the order features are first seen in,
+    /// which scoring sums in).
     fn count(&mut self, text: &str, vocab: &Vocabulary) {
         let cfg = vocab.config();
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.hits.reset(vocab.len());
         self.words.prepare(vocab.id);
-        self.stem_buf.clear();
-        self.stem_ranges.clear();
+        self.entries.clear();
+        self.classes.clear();
         for span in self.tokens.spans() {
             let word = self.tokens.text(span);
-            let a = self.stem_buf.len();
-            if span.kind == TokenKind::Word {
-                let e = self
-                    .words
-                    .entry(word, vocab, &mut self.stems, &mut self.chars);
-                let stem = self.words.stems.get(e.stem.0..e.stem.1).unwrap_or(word);
-                self.stem_buf.push_str(stem);
-                for &g in self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]) {
-                    self.hits.add(g);
-                }
-            } else {
-                self.stem_buf.push_str(word);
+            let e = self
+                .words
+                .entry(word, span.kind, vocab, &mut self.stems, &mut self.chars);
+            for &g in self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]) {
+                self.hits.add(g);
             }
-            self.stem_ranges.push((a, self.stem_buf.len()));
+            self.entries.push(e);
+            self.classes.push(e.classes);
         }
-        let doc = Doc {
-            tokens: &self.tokens,
-            stems: &self.stem_buf,
-            ranges: &self.stem_ranges,
-        };
-        let mut sink = HitSink {
+        cached_word_ngrams(
+            &self.entries,
+            &self.words,
+            cfg.word_ngram_range,
             vocab,
-            hits: &mut self.hits,
-        };
-        word_ngrams(doc, cfg.word_ngram_range, &mut sink);
+            &mut self.hits,
+        );
     }
 
     /// Feeds the features of `text` to `f` without building a vector: `f(index, weight)`
@@ -1301,21 +1380,37 @@ impl Extractor {
         vocab: &Vocabulary,
         mut f: impl FnMut(u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
+        let idf = vocab.idf();
+        self.for_each_tf(text, vocab, |index, tf| {
+            f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
+        })
+    }
+
+    /// Like [`for_each_weight`](Self::for_each_weight), but `f(index, tf)` gets the term
+    /// frequency (sublinear when configured) without the idf, so that a caller keeping
+    /// the idf next to its own per-feature data reads one place per feature. The features
+    /// come in the same order as in `for_each_weight`.
+    #[inline]
+    pub fn for_each_tf(
+        &mut self,
+        text: &str,
+        vocab: &Vocabulary,
+        mut f: impl FnMut(u32, f32),
+    ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let cfg = vocab.config();
         self.count(text, vocab);
         let sublinear = cfg.sublinear_tf;
-        let idf = vocab.idf();
         self.hits.drain_unordered(|index, count| {
             let tf = match count {
                 1 => 1.0,
                 n if sublinear => sublinear_tf(n),
                 n => n as f32,
             };
-            f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
+            f(index, tf);
         });
         let mut dense = [(None, 0.0); DENSE_COUNT];
         if cfg.dense {
-            let values = dense_signals(text, &self.tokens, None);
+            let values = dense_signals(text, &self.tokens, &self.classes, None);
             for signal in DenseSignal::ALL {
                 dense[signal.slot()] = (vocab.dense_index(signal), values[signal.slot()]);
             }
@@ -1344,7 +1439,8 @@ impl Extractor {
         let mut occurrences = sink.occurrences;
         let mut dense_spans = DenseSpans::new();
         let dense = if cfg.dense {
-            dense_signals(text, &self.tokens, Some(&mut dense_spans))
+            token_classes(&self.tokens, &mut self.classes);
+            dense_signals(text, &self.tokens, &self.classes, Some(&mut dense_spans))
         } else {
             [0.0; DENSE_COUNT]
         };
@@ -1362,7 +1458,8 @@ impl Extractor {
     /// The dense signals of `text`, in [`DenseSignal::ALL`] order.
     pub fn dense(&mut self, text: &str) -> [f32; DENSE_COUNT] {
         self.tokenizer.tokenize_into(text, &mut self.tokens);
-        dense_signals(text, &self.tokens, None)
+        token_classes(&self.tokens, &mut self.classes);
+        dense_signals(text, &self.tokens, &self.classes, None)
     }
 
     /// Raw counts of every sparse feature of `text` by hash, sorted by hash (training path).
