@@ -995,14 +995,17 @@ fn unicode_char_ngrams<S: Sink>(
     }
 }
 
-/// Per-document term counts over vocabulary indices: a dense counter array and the list
-/// of indices touched, in the order first seen. Walking the list costs only the
-/// document's size ([`Hits::drain_unordered`], used for scoring); [`Hits::drain`] sorts
-/// it first for index order. Both clear everything for the next document.
+/// Per-document term counts over vocabulary slots (see [`Vocabulary::slot_order`]): a
+/// dense counter array and the list of slots touched, in the order first seen. Walking
+/// the list costs only the document's size. Draining clears everything for the next
+/// document.
 #[derive(Debug, Default, Clone)]
 struct Hits {
     counts: Vec<u32>,
+    /// `touched[..n]` are the slots seen, in order; one spare entry past the vocabulary
+    /// size lets [`Hits::add_all`] store without a branch.
     touched: Vec<u32>,
+    n: usize,
 }
 
 impl Hits {
@@ -1011,35 +1014,46 @@ impl Hits {
     fn reset(&mut self, len: usize) {
         if self.counts.len() < len {
             self.counts.resize(len, 0);
+            self.touched.resize(len + 1, 0);
         }
     }
 
     #[inline]
-    fn add(&mut self, index: u32) {
-        if let Some(c) = self.counts.get_mut(index as usize) {
-            if *c == 0 {
-                self.touched.push(index);
-            }
-            *c += 1;
-        }
+    fn add(&mut self, slot: u32) {
+        self.add_all(&[slot]);
     }
 
-    /// Calls `f(index, count)` for each touched feature in index order, clearing as it goes.
-    fn drain(&mut self, f: impl FnMut(u32, u32)) {
-        self.touched.sort_unstable();
-        self.drain_unordered(f);
-    }
-
-    /// Calls `f(index, count)` for each touched feature in the order first seen, clearing
-    /// as it goes.
+    /// Counts every slot of `slots`. The hot loop of feature counting: the store into
+    /// `touched` happens every time and only a first sighting advances past it, which
+    /// avoids a hard-to-predict branch.
     #[inline]
-    fn drain_unordered(&mut self, mut f: impl FnMut(u32, u32)) {
-        for &index in &self.touched {
-            if let Some(c) = self.counts.get_mut(index as usize) {
-                f(index, std::mem::take(c));
+    fn add_all(&mut self, slots: &[u32]) {
+        let mut n = self.n;
+        let (counts, touched) = (&mut self.counts[..], &mut self.touched[..]);
+        for &slot in slots {
+            if let Some(c) = counts.get_mut(slot as usize) {
+                let seen = *c;
+                *c = seen + 1;
+                if let Some(t) = touched.get_mut(n) {
+                    *t = slot;
+                }
+                n += usize::from(seen == 0);
             }
         }
-        self.touched.clear();
+        self.n = n;
+    }
+
+    /// Calls `f(slot, count)` for each touched slot in the order first seen, clearing as
+    /// it goes.
+    #[inline]
+    fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
+        let counts = &mut self.counts[..];
+        for &slot in self.touched.get(..self.n).unwrap_or(&[]) {
+            if let Some(c) = counts.get_mut(slot as usize) {
+                f(slot, std::mem::take(c));
+            }
+        }
+        self.n = 0;
     }
 }
 
@@ -1053,8 +1067,9 @@ struct ExplainSink<'a> {
 
 impl ExplainSink<'_> {
     fn hit(&mut self, hash: u64, first: usize, last: usize) {
-        if let Some(feature) = self.vocab.lookup_hash(hash) {
-            self.hits.add(feature);
+        if let Some(slot) = self.vocab.lookup_slot(hash) {
+            self.hits.add(slot);
+            let feature = self.vocab.feature_of_slot(slot);
             let (start, end) = self.doc.span(first, last);
             self.occurrences.push((feature, start, end));
         }
@@ -1128,7 +1143,7 @@ impl Sink for NamingSink<'_> {
 // Extractor
 // ---------------------------------------------------------------------------------------------
 
-/// Collects the vocabulary indices of one word's character n-grams.
+/// Collects the vocabulary slots of one word's character n-grams.
 struct CollectSink<'a> {
     vocab: &'a Vocabulary,
     out: &'a mut Vec<u32>,
@@ -1139,8 +1154,8 @@ impl Sink for CollectSink<'_> {
 
     #[inline]
     fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
-        if let Some(i) = self.vocab.lookup_hash(hash) {
-            self.out.push(i);
+        if let Some(slot) = self.vocab.lookup_slot(hash) {
+            self.out.push(slot);
         }
     }
 }
@@ -1254,7 +1269,7 @@ impl WordCache {
             stem,
             grams: (g0, self.grams.len()),
             state: state.0,
-            unigram: vocab.lookup_hash(state.finish()).unwrap_or(NO_FEATURE),
+            unigram: vocab.lookup_slot(state.finish()).unwrap_or(NO_FEATURE),
             classes: word_classes(word),
         }
     }
@@ -1282,9 +1297,9 @@ fn cached_word_ngrams(
         for (k, next) in entries[i + 1..i + hi.min(n - i)].iter().enumerate() {
             h = h.byte(b' ').bytes(cache.stem(next));
             if k + 2 >= lo
-                && let Some(index) = vocab.lookup_hash(h.finish())
+                && let Some(slot) = vocab.lookup_slot(h.finish())
             {
-                hits.add(index);
+                hits.add(slot);
             }
         }
     }
@@ -1354,9 +1369,8 @@ impl Extractor {
             let e = self
                 .words
                 .entry(word, span.kind, vocab, &mut self.stems, &mut self.chars);
-            for &g in self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]) {
-                self.hits.add(g);
-            }
+            self.hits
+                .add_all(self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]));
             self.entries.push(e);
             self.classes.push(e.classes);
         }
@@ -1381,17 +1395,19 @@ impl Extractor {
         mut f: impl FnMut(u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let idf = vocab.idf();
-        self.for_each_tf(text, vocab, |index, tf| {
+        self.for_each_slot_tf(text, vocab, |slot, tf| {
+            let index = vocab.feature_of_slot(slot);
             f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
         })
     }
 
-    /// Like [`for_each_weight`](Self::for_each_weight), but `f(index, tf)` gets the term
-    /// frequency (sublinear when configured) without the idf, so that a caller keeping
-    /// the idf next to its own per-feature data reads one place per feature. The features
-    /// come in the same order as in `for_each_weight`.
+    /// Like [`for_each_weight`](Self::for_each_weight), but `f(slot, tf)` gets each
+    /// feature's slot (see [`Vocabulary::slot_order`]) and its term frequency (sublinear
+    /// when configured) without the idf, so that a caller keeping the idf next to its own
+    /// per-feature data, laid out by slot, reads one place per feature. The features come
+    /// in the same order as in `for_each_weight`.
     #[inline]
-    pub fn for_each_tf(
+    pub fn for_each_slot_tf(
         &mut self,
         text: &str,
         vocab: &Vocabulary,
@@ -1400,13 +1416,13 @@ impl Extractor {
         let cfg = vocab.config();
         self.count(text, vocab);
         let sublinear = cfg.sublinear_tf;
-        self.hits.drain_unordered(|index, count| {
+        self.hits.drain(|slot, count| {
             let tf = match count {
                 1 => 1.0,
                 n if sublinear => sublinear_tf(n),
                 n => n as f32,
             };
-            f(index, tf);
+            f(slot, tf);
         });
         let mut dense = [(None, 0.0); DENSE_COUNT];
         if cfg.dense {
@@ -1566,7 +1582,10 @@ pub struct Vocabulary {
     names: Vec<String>,
     idf: Vec<f32>,
     selected: Vec<Vec<u32>>,
+    /// Feature hash -> slot.
     index: FeatureIndex,
+    /// `order[slot]` is the feature index of a slot (see [`Vocabulary::slot_order`]).
+    order: Vec<u32>,
     dense: [Option<u32>; DENSE_COUNT],
     /// Distinguishes vocabularies for per-vocabulary caches (fresh per construction).
     id: u64,
@@ -1671,7 +1690,13 @@ impl Vocabulary {
         if let Some(k) = idf.iter().position(|v| !v.is_finite()) {
             return bad(format!("idf of feature {k} is not finite"));
         }
-        let (index, dense) = build_index(&names)?;
+        let (mut index, dense) = build_index(&names)?;
+        let order = slot_order(&names, &idf);
+        let mut slots = vec![0u32; order.len()];
+        for (slot, &feature) in (0u32..).zip(&order) {
+            slots[feature as usize] = slot;
+        }
+        index.values_mut().for_each(|v| *v = slots[*v as usize]);
         for (label, sel) in selected.iter_mut().enumerate() {
             sel.sort_unstable();
             sel.dedup();
@@ -1689,6 +1714,7 @@ impl Vocabulary {
             idf,
             selected,
             index,
+            order,
             dense,
             id: NEXT_VOCABULARY_ID.fetch_add(1, Ordering::Relaxed),
         })
@@ -1742,7 +1768,30 @@ impl Vocabulary {
     /// The index of the sparse feature whose name hashes to `hash`.
     #[inline]
     pub fn lookup_hash(&self, hash: u64) -> Option<u32> {
+        self.lookup_slot(hash)
+            .map(|slot| self.feature_of_slot(slot))
+    }
+
+    /// The slot of the sparse feature whose name hashes to `hash`.
+    #[inline]
+    pub fn lookup_slot(&self, hash: u64) -> Option<u32> {
         self.index.get(&hash).copied()
+    }
+
+    /// The feature index of a slot.
+    #[inline]
+    pub fn feature_of_slot(&self, slot: u32) -> u32 {
+        self.order.get(slot as usize).copied().unwrap_or(slot)
+    }
+
+    /// Feature indices in slot order: `slot_order()[slot]` is the feature in `slot`.
+    ///
+    /// Counting works on slots rather than feature indices: the same features, numbered
+    /// from the most common (lowest idf) to the rarest, so that the per-feature data a
+    /// comment touches most sits together and stays in the CPU cache. Results never
+    /// depend on the numbering.
+    pub fn slot_order(&self) -> &[u32] {
+        &self.order
     }
 
     /// The index of a dense signal, if the vocabulary has it.
@@ -1764,7 +1813,10 @@ impl Vocabulary {
     fn vectorize(&self, hits: &mut Hits, dense: &[f32; DENSE_COUNT], out: &mut SparseVec) {
         out.clear();
         let sublinear = self.config.sublinear_tf;
-        hits.drain(|index, count| {
+        let mut counted: Vec<(u32, u32)> = Vec::with_capacity(hits.n);
+        hits.drain(|slot, count| counted.push((self.feature_of_slot(slot), count)));
+        counted.sort_unstable();
+        for (index, count) in counted {
             let tf = match count {
                 1 => 1.0,
                 n if sublinear => sublinear_tf(n),
@@ -1774,7 +1826,7 @@ impl Vocabulary {
                 index,
                 tf * self.idf.get(index as usize).copied().unwrap_or(0.0),
             );
-        });
+        }
         let norm = out.norm();
         if norm > 0.0 {
             out.values.iter_mut().for_each(|v| *v /= norm);
@@ -1805,6 +1857,20 @@ fn sublinear_tf(n: u32) -> f32 {
         Some(&v) => v,
         None => 1.0 + (n as f32).ln(),
     }
+}
+
+/// Slot order of a vocabulary (see [`Vocabulary::slot_order`]): sparse features by
+/// increasing idf (decreasing document frequency), ties by index, then dense features.
+fn slot_order(names: &[String], idf: &[f32]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..u32::try_from(names.len()).unwrap_or(u32::MAX)).collect();
+    let dense = |i: u32| names[i as usize].starts_with(DENSE_PREFIX);
+    order.sort_by(|&a, &b| {
+        dense(a)
+            .cmp(&dense(b))
+            .then(idf[a as usize].total_cmp(&idf[b as usize]))
+            .then(a.cmp(&b))
+    });
+    order
 }
 
 /// Builds the hash index and dense slots from feature names.

@@ -34,8 +34,9 @@ pub struct Model {
     /// Weights laid out for scoring: `table[feature * labels + label]`. Built on load.
     #[serde(skip)]
     table: Vec<f32>,
-    /// What scoring reads per feature, together: `rows[feature * (labels + 1)]` is the
-    /// feature's idf and the `labels` values after it its weights. Built on load.
+    /// What scoring reads per feature, together, by slot (see
+    /// [`Vocabulary::slot_order`]): `rows[slot * (labels + 1)]` is the feature's idf and
+    /// the `labels` values after it its weights. Built on load.
     #[serde(skip)]
     rows: Vec<f32>,
 }
@@ -140,9 +141,11 @@ impl Model {
         }
         let idf = self.vocabulary.idf();
         let mut rows = Vec::with_capacity(n_features * (n_labels + 1));
-        for (feature, weights) in table.chunks_exact(n_labels).enumerate() {
+        for &feature in self.vocabulary.slot_order() {
+            let feature = feature as usize;
             rows.push(idf.get(feature).copied().unwrap_or(0.0));
-            rows.extend_from_slice(weights);
+            let start = feature * n_labels;
+            rows.extend_from_slice(table.get(start..start + n_labels).unwrap_or(&[]));
         }
         self.table = table;
         self.rows = rows;
@@ -347,8 +350,8 @@ fn sparse_sums<const N: usize>(
     let rows = &model.rows;
     let mut z = [0.0f32; N];
     let mut norm2 = 0.0f32;
-    let dense = extractor.for_each_tf(text, &model.vocabulary, |index, tf| {
-        let start = index as usize * (N + 1);
+    let dense = extractor.for_each_slot_tf(text, &model.vocabulary, |slot, tf| {
+        let start = slot as usize * (N + 1);
         let Some(row) = rows.get(start..start + N + 1) else {
             return;
         };
@@ -375,8 +378,8 @@ fn sparse_sums_any(
     let rows = &model.rows;
     logits.iter_mut().for_each(|z| *z = 0.0);
     let mut norm2 = 0.0f32;
-    let dense = extractor.for_each_tf(text, &model.vocabulary, |index, tf| {
-        let start = index as usize * (n_labels + 1);
+    let dense = extractor.for_each_slot_tf(text, &model.vocabulary, |slot, tf| {
+        let start = slot as usize * (n_labels + 1);
         let Some(row) = rows.get(start..start + n_labels + 1) else {
             return;
         };
