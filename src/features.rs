@@ -27,6 +27,8 @@
 //! and smooth idf `ln((1 + n) / (1 + df)) + 1`, and the sparse part is L2-normalized. Dense
 //! signals, each scaled to [0, 1], are appended unnormalized at the end of the index space.
 
+mod word_table;
+
 use crate::text::{StemCache, TokenKind, Tokenizer, Tokens, is_abusive_word};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -36,6 +38,7 @@ use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use word_table::WordTable;
 
 /// Prefix of word n-gram feature names.
 pub const WORD_PREFIX: &str = "w:";
@@ -575,15 +578,21 @@ fn push_span(
 /// Share of uppercase letters among cased letters.
 fn caps_share(text: &str) -> f32 {
     let (mut upper, mut lower) = (0usize, 0usize);
-    if text.is_ascii() {
-        for b in text.bytes() {
-            upper += usize::from(b.is_ascii_uppercase());
-            lower += usize::from(b.is_ascii_lowercase());
-        }
-    } else {
-        for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII are counted a block at a time; other chars one by one.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (u, l) = ascii_case_counts(&rest.as_bytes()[..ascii]);
+        upper += u;
+        lower += l;
+        rest = rest.get(ascii..).unwrap_or("");
+        if let Some(c) = rest.chars().next() {
             upper += usize::from(c.is_uppercase());
             lower += usize::from(c.is_lowercase());
+            rest = rest.get(c.len_utf8()..).unwrap_or("");
         }
     }
     if upper + lower == 0 {
@@ -593,19 +602,38 @@ fn caps_share(text: &str) -> f32 {
     }
 }
 
-/// Length and byte offset of the longest run of `!`/`?`.
-fn longest_punct_run(text: &str) -> (usize, usize) {
-    let (mut best, mut best_at, mut run) = (0, 0, 0);
-    for (i, b) in text.bytes().enumerate() {
-        if matches!(b, b'!' | b'?') {
-            run += 1;
-            if run > best {
-                best = run;
-                best_at = i + 1 - run;
-            }
-        } else {
-            run = 0;
+/// Uppercase and lowercase letters in ASCII bytes. Counts blocks of up to 255 bytes in
+/// byte-wide counters, which the compiler turns into wide vector operations.
+fn ascii_case_counts(bytes: &[u8]) -> (usize, usize) {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for block in bytes.chunks(255) {
+        let (mut u, mut l) = (0u8, 0u8);
+        for &b in block {
+            u += u8::from(b.is_ascii_uppercase());
+            l += u8::from(b.is_ascii_lowercase());
         }
+        upper += usize::from(u);
+        lower += usize::from(l);
+    }
+    (upper, lower)
+}
+
+/// Length and byte offset of the (first) longest run of `!`/`?`.
+fn longest_punct_run(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut best, mut best_at) = (0, 0);
+    let mut i = 0;
+    while let Some(found) = memchr::memchr2(b'!', b'?', bytes.get(i..).unwrap_or(&[])) {
+        let start = i + found;
+        let run = bytes[start..]
+            .iter()
+            .take_while(|&&b| matches!(b, b'!' | b'?'))
+            .count();
+        if run > best {
+            best = run;
+            best_at = start;
+        }
+        i = start + run;
     }
     (best, best_at)
 }
@@ -1163,16 +1191,28 @@ impl Sink for CollectSink<'_> {
 /// Distinct words a [`WordCache`] holds before it starts over.
 const WORD_CACHE_LIMIT: usize = 200_000;
 
+/// Character n-gram slots a [`WordCache`] holds before it starts over: bounds its memory
+/// (about 4 bytes each) on text made of many long distinct words.
+const WORD_CACHE_GRAMS_LIMIT: usize = 4_000_000;
+
+/// Words longer than this many bytes are not cached (they are almost always junk, such
+/// as glued-together text, and would only fill the cache).
+const MAX_CACHED_WORD: usize = 64;
+
+/// Ids at and above this refer to a [`WordCache`]'s per-document entries of uncached
+/// words.
+const DOCUMENT_ENTRY: u32 = 1 << 31;
+
 /// `WordEntry::unigram` when the word's unigram is not in the vocabulary.
 const NO_FEATURE: u32 = u32::MAX;
 
-/// What one distinct token text contributes, for one vocabulary: its stem, the
-/// vocabulary indices of its character n-grams (ranges into the cache's arenas), the hash
-/// state of its word features and its unigram's index, and its [`word_classes`].
+/// What one distinct token text contributes, for one vocabulary: its stem and the slots
+/// of its character n-grams (ranges into the cache's arenas), the hash state of its word
+/// features and its unigram's slot, and its [`word_classes`].
 #[derive(Debug, Clone, Copy)]
 struct WordEntry {
-    stem: (usize, usize),
-    grams: (usize, usize),
+    stem: (u32, u32),
+    grams: (u32, u32),
     /// [`NameHash`] state after `w:` and the stem: a unigram's hash before finishing, and
     /// where the word n-grams starting at this token continue from.
     state: u64,
@@ -1180,106 +1220,182 @@ struct WordEntry {
     classes: u8,
 }
 
-/// Per-vocabulary cache of [`WordEntry`]s. Word frequencies are Zipfian, so almost every
-/// token of a comment costs one hash lookup instead of a stem lookup, a unigram lookup
-/// and one lookup per character n-gram.
+/// Per-vocabulary cache of [`WordEntry`]s by token text. Word frequencies are Zipfian, so
+/// almost every token of a comment costs one lookup instead of a stem lookup, a unigram
+/// lookup and one lookup per character n-gram.
 #[derive(Debug, Default)]
 struct WordCache {
     vocab_id: u64,
-    index: FxHashMap<Box<str>, WordEntry>,
-    /// Entries of placeholder tokens (`_url_`...), by [`TokenKind`].
-    placeholders: [Option<WordEntry>; 4],
-    stems: String,
+    /// Token text (or, for placeholders, `0xFF` and the token kind) -> id;
+    /// `entries[id]` is its entry.
+    table: WordTable,
+    entries: Vec<WordEntry>,
+    /// Entries of the current document's words too long to cache; their id is
+    /// `DOCUMENT_ENTRY + k` for `document[k]`.
+    document: Vec<WordEntry>,
+    /// Stems and gram slots of the document entries (cleared per document).
+    document_stems: Vec<u8>,
+    document_grams: Vec<u32>,
+    stems: Vec<u8>,
     grams: Vec<u32>,
 }
 
 impl WordCache {
-    /// Empties the cache if it was filled for another vocabulary or is full.
+    /// Starts a document: forgets the last one's uncached words, and empties the cache if
+    /// it was filled for another vocabulary or is full.
     fn prepare(&mut self, vocab_id: u64) {
-        if self.vocab_id != vocab_id || self.index.len() >= WORD_CACHE_LIMIT {
-            self.index.clear();
-            self.placeholders = [None; 4];
+        self.document.clear();
+        self.document_stems.clear();
+        self.document_grams.clear();
+        if self.vocab_id != vocab_id
+            || self.entries.len() >= WORD_CACHE_LIMIT
+            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
+        {
+            self.table.clear();
+            self.entries.clear();
             self.stems.clear();
             self.grams.clear();
             self.vocab_id = vocab_id;
         }
     }
 
-    /// The stem of an entry.
+    /// The entry of id `id`.
     #[inline]
-    fn stem(&self, e: &WordEntry) -> &[u8] {
-        self.stems.as_bytes().get(e.stem.0..e.stem.1).unwrap_or(&[])
+    fn entry(&self, id: u32) -> Option<&WordEntry> {
+        match id.checked_sub(DOCUMENT_ENTRY) {
+            None => self.entries.get(id as usize),
+            Some(k) => self.document.get(k as usize),
+        }
     }
 
-    /// The entry of token text `word` of kind `kind`, computing it on a miss.
+    /// The stem of id `id`.
     #[inline]
-    fn entry(
+    fn stem(&self, id: u32) -> &[u8] {
+        let (arena, e) = match id.checked_sub(DOCUMENT_ENTRY) {
+            None => (&self.stems, self.entries.get(id as usize)),
+            Some(k) => (&self.document_stems, self.document.get(k as usize)),
+        };
+        e.and_then(|e| arena.get(e.stem.0 as usize..e.stem.1 as usize))
+            .unwrap_or(&[])
+    }
+
+    /// The character n-gram slots of id `id`.
+    #[inline]
+    fn grams(&self, id: u32) -> &[u32] {
+        let (arena, e) = match id.checked_sub(DOCUMENT_ENTRY) {
+            None => (&self.grams, self.entries.get(id as usize)),
+            Some(k) => (&self.document_grams, self.document.get(k as usize)),
+        };
+        e.and_then(|e| arena.get(e.grams.0 as usize..e.grams.1 as usize))
+            .unwrap_or(&[])
+    }
+
+    /// The id of token text `word` of kind `kind`, computing its entry on a miss.
+    #[inline]
+    fn id(
         &mut self,
         word: &str,
         kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
-    ) -> WordEntry {
-        if kind != TokenKind::Word {
-            let slot = kind as usize;
-            if let Some(e) = self.placeholders.get(slot).copied().flatten() {
-                return e;
+    ) -> u32 {
+        let placeholder;
+        let key = match kind {
+            TokenKind::Word => word.as_bytes(),
+            // Not UTF-8, so no word has this key.
+            _ => {
+                placeholder = [0xFF, kind as u8];
+                &placeholder[..]
             }
-            let e = self.compute(word, kind, vocab, stems, scratch);
-            if let Some(p) = self.placeholders.get_mut(slot) {
-                *p = Some(e);
-            }
-            return e;
+        };
+        match self.table.get(key) {
+            Some(id) => id,
+            None => self.miss(key, word, kind, vocab, stems, scratch),
         }
-        if let Some(&e) = self.index.get(word) {
-            return e;
-        }
-        let e = self.compute(word, kind, vocab, stems, scratch);
-        self.index.insert(word.into(), e);
-        e
     }
 
-    /// Computes an entry: a word is stemmed (when configured) and split into character
-    /// n-grams; a placeholder is its own stem and has no character n-grams.
-    fn compute(
+    /// [`id`](Self::id) for a key not in the table: computes the entry, cached unless the
+    /// word is too long.
+    fn miss(
         &mut self,
+        key: &[u8],
         word: &str,
         kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
-    ) -> WordEntry {
-        let cfg = vocab.config();
-        let s0 = self.stems.len();
-        let stemmed = cfg.stem && kind == TokenKind::Word;
-        self.stems
-            .push_str(if stemmed { stems.stem(word) } else { word });
-        let stem = (s0, self.stems.len());
-        let g0 = self.grams.len();
-        if kind == TokenKind::Word {
-            let mut sink = CollectSink {
+    ) -> u32 {
+        // Every cached entry is in the table and the two grow together, so a new
+        // entry's id is the table's next id, `entries.len()`.
+        let id = self.entries.len() as u32;
+        if word.len() > MAX_CACHED_WORD || self.table.get_or_insert(key).is_none() {
+            let k = self.document.len() as u32;
+            let e = compute_entry(
+                word,
+                kind,
                 vocab,
-                out: &mut self.grams,
-            };
-            word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
+                stems,
+                scratch,
+                (&mut self.document_stems, &mut self.document_grams),
+            );
+            self.document.push(e);
+            return DOCUMENT_ENTRY + k;
         }
-        let state = WORD_SEED.bytes(&self.stems.as_bytes()[stem.0..stem.1]);
-        WordEntry {
-            stem,
-            grams: (g0, self.grams.len()),
-            state: state.0,
-            unigram: vocab.lookup_slot(state.finish()).unwrap_or(NO_FEATURE),
-            classes: word_classes(word),
-        }
+        let e = compute_entry(
+            word,
+            kind,
+            vocab,
+            stems,
+            scratch,
+            (&mut self.stems, &mut self.grams),
+        );
+        self.entries.push(e);
+        id
     }
 }
 
-/// Counts the word n-grams of a document whose tokens have the cache entries `entries`,
-/// in the same order as [`word_ngrams`]: each n-gram extends the hash state of the
-/// shorter one, and unigrams come from the cache.
+/// Computes the entry of a token text, appending its stem and gram slots to `arenas`: a
+/// word is stemmed (when configured) and split into character n-grams; a placeholder is
+/// its own stem and has no character n-grams.
+fn compute_entry(
+    word: &str,
+    kind: TokenKind,
+    vocab: &Vocabulary,
+    stems: &mut StemCache,
+    scratch: &mut CharScratch,
+    (stem_arena, gram_arena): (&mut Vec<u8>, &mut Vec<u32>),
+) -> WordEntry {
+    let cfg = vocab.config();
+    let s0 = stem_arena.len();
+    let stemmed = cfg.stem && kind == TokenKind::Word;
+    let stem = if stemmed { stems.stem(word) } else { word };
+    stem_arena.extend_from_slice(stem.as_bytes());
+    let g0 = gram_arena.len();
+    if kind == TokenKind::Word {
+        let mut sink = CollectSink {
+            vocab,
+            out: gram_arena,
+        };
+        word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
+    }
+    let state = WORD_SEED.bytes(stem.as_bytes());
+    // Arenas are cleared long before 4 GiB; saturating keeps ranges valid regardless.
+    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    WordEntry {
+        stem: (at(s0), at(stem_arena.len())),
+        grams: (at(g0), at(gram_arena.len())),
+        state: state.0,
+        unigram: vocab.lookup_slot(state.finish()).unwrap_or(NO_FEATURE),
+        classes: word_classes(word),
+    }
+}
+
+/// Counts the word n-grams of a document whose tokens have the cache ids `ids`, in the
+/// same order as [`word_ngrams`]: each n-gram extends the hash state of the shorter one,
+/// and unigrams come from the cache.
 fn cached_word_ngrams(
-    entries: &[WordEntry],
+    ids: &[u32],
     cache: &WordCache,
     (lo, hi): (usize, usize),
     vocab: &Vocabulary,
@@ -1288,13 +1404,16 @@ fn cached_word_ngrams(
     if hi == 0 {
         return;
     }
-    let n = entries.len();
-    for (i, first) in entries.iter().enumerate() {
+    let n = ids.len();
+    for (i, &id) in ids.iter().enumerate() {
+        let Some(first) = cache.entry(id) else {
+            continue;
+        };
         if lo <= 1 && first.unigram != NO_FEATURE {
             hits.add(first.unigram);
         }
         let mut h = NameHash(first.state);
-        for (k, next) in entries[i + 1..i + hi.min(n - i)].iter().enumerate() {
+        for (k, &next) in ids[i + 1..i + hi.min(n - i)].iter().enumerate() {
             h = h.byte(b' ').bytes(cache.stem(next));
             if k + 2 >= lo
                 && let Some(slot) = vocab.lookup_slot(h.finish())
@@ -1317,8 +1436,8 @@ pub struct Extractor {
     chars: CharScratch,
     hits: Hits,
     words: WordCache,
-    /// Cache entries of the last counted text's tokens.
-    entries: Vec<WordEntry>,
+    /// Cache ids of the last counted text's tokens.
+    ids: Vec<u32>,
     /// [`word_classes`] of the last tokenized text's tokens.
     classes: Vec<u8>,
 }
@@ -1362,20 +1481,20 @@ impl Extractor {
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.hits.reset(vocab.len());
         self.words.prepare(vocab.id);
-        self.entries.clear();
+        self.ids.clear();
         self.classes.clear();
         for span in self.tokens.spans() {
             let word = self.tokens.text(span);
-            let e = self
+            let id = self
                 .words
-                .entry(word, span.kind, vocab, &mut self.stems, &mut self.chars);
-            self.hits
-                .add_all(self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]));
-            self.entries.push(e);
-            self.classes.push(e.classes);
+                .id(word, span.kind, vocab, &mut self.stems, &mut self.chars);
+            self.hits.add_all(self.words.grams(id));
+            self.ids.push(id);
+            self.classes
+                .push(self.words.entry(id).map_or(0, |e| e.classes));
         }
         cached_word_ngrams(
-            &self.entries,
+            &self.ids,
             &self.words,
             cfg.word_ngram_range,
             vocab,
@@ -1862,15 +1981,18 @@ fn sublinear_tf(n: u32) -> f32 {
 /// Slot order of a vocabulary (see [`Vocabulary::slot_order`]): sparse features by
 /// increasing idf (decreasing document frequency), ties by index, then dense features.
 fn slot_order(names: &[String], idf: &[f32]) -> Vec<u32> {
-    let mut order: Vec<u32> = (0..u32::try_from(names.len()).unwrap_or(u32::MAX)).collect();
-    let dense = |i: u32| names[i as usize].starts_with(DENSE_PREFIX);
-    order.sort_by(|&a, &b| {
-        dense(a)
-            .cmp(&dense(b))
-            .then(idf[a as usize].total_cmp(&idf[b as usize]))
-            .then(a.cmp(&b))
-    });
-    order
+    // Sort keys computed once: (dense?, idf in total order, index).
+    let mut keys: Vec<(bool, i32, u32)> = (0u32..)
+        .zip(names.iter().zip(idf))
+        .map(|(i, (name, &v))| {
+            let bits = v.to_bits() as i32;
+            // The key `f32::total_cmp` orders by.
+            let total = bits ^ (((bits >> 31) as u32) >> 1) as i32;
+            (name.starts_with(DENSE_PREFIX), total, i)
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, i)| i).collect()
 }
 
 /// Builds the hash index and dense slots from feature names.
@@ -2275,6 +2397,121 @@ mod tests {
             .collect();
         by_name.sort_unstable();
         assert_eq!(ex.raw_counts(text, &cfg), by_name);
+    }
+
+    /// The vector of `text` computed from its n-grams by name, without any cache: the
+    /// reference the cached counting must match.
+    fn reference_vector(text: &str, vocab: &Vocabulary) -> SparseVec {
+        let cfg = vocab.config();
+        let mut entries: Vec<(u32, f32)> = Extractor::new()
+            .raw_named_counts(text, cfg)
+            .into_iter()
+            .filter_map(|(name, n)| {
+                let i = vocab.index_of(&name)?;
+                let tf = if cfg.sublinear_tf {
+                    sublinear_tf(n)
+                } else {
+                    n as f32
+                };
+                Some((i, tf * vocab.idf()[i as usize]))
+            })
+            .collect();
+        entries.sort_by_key(|e| e.0);
+        let mut v = SparseVec::new();
+        for (i, x) in entries {
+            v.push(i, x);
+        }
+        let norm = v.norm();
+        if norm > 0.0 {
+            v.values.iter_mut().for_each(|x| *x /= norm);
+        }
+        let dense = Extractor::new().dense(text);
+        for signal in DenseSignal::ALL {
+            let value = dense[signal.slot()];
+            if let Some(i) = vocab.dense_index(signal).filter(|_| value != 0.0) {
+                v.push(i, value);
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn cached_counting_matches_counting_by_name() {
+        let long = "x".repeat(70) + "yz";
+        let docs = [
+            "you are an idiot, see https://example.com and @bob_the_builder",
+            "the deep state, 2017 and 1,000 sheeple at www.example.org",
+            "thanks for the reply @alice, the report is at example.com/x",
+            "stuuupid idiots idiots idiots f**k off you clown 42",
+            &format!("{long} {long} and the {long}s again"),
+            "wake up, the media lies about the war in 2022",
+        ];
+        let labels: Vec<Vec<Option<bool>>> = (0..docs.len())
+            .map(|i| vec![Some(i % 2 == 0), Some(i % 3 == 0)])
+            .collect();
+        let cfg = FeatureConfig {
+            min_df: 1,
+            word_ngram_range: (1, 3),
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        // One warm extractor over every text, twice: cached entries (words, placeholders,
+        // long words) must give what counting by name gives.
+        let mut warm = Extractor::new();
+        for text in docs
+            .iter()
+            .chain(docs.iter())
+            .chain(["", "idiot idiot @x 7"].iter())
+        {
+            assert_eq!(
+                warm.extract(text, &vocab),
+                reference_vector(text, &vocab),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_signals_match_plain_loops_on_long_text() {
+        let text = "ABCdef!!?x ".repeat(100) + "Éé ß ǅ 😀 !!!!!";
+        assert_eq!(caps_share(&text), plain_caps_share(&text));
+        assert_eq!(longest_punct_run(&text), plain_punct_run(&text));
+    }
+
+    /// `caps_share` as one loop over chars (the reference).
+    fn plain_caps_share(text: &str) -> f32 {
+        let upper = text.chars().filter(|c| c.is_uppercase()).count();
+        let lower = text.chars().filter(|c| c.is_lowercase()).count();
+        if upper + lower == 0 {
+            0.0
+        } else {
+            upper as f32 / (upper + lower) as f32
+        }
+    }
+
+    /// `longest_punct_run` as one loop over bytes (the reference).
+    fn plain_punct_run(text: &str) -> (usize, usize) {
+        let (mut best, mut best_at, mut run) = (0, 0, 0);
+        for (i, b) in text.bytes().enumerate() {
+            if matches!(b, b'!' | b'?') {
+                run += 1;
+                if run > best {
+                    best = run;
+                    best_at = i + 1 - run;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        (best, best_at)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_signals_match_plain_loops(text in "[a-zA-Z!? .éÉßǅ😀]{0,600}") {
+            proptest::prop_assert_eq!(caps_share(&text), plain_caps_share(&text));
+            proptest::prop_assert_eq!(longest_punct_run(&text), plain_punct_run(&text));
+        }
     }
 
     #[test]

@@ -192,7 +192,11 @@ impl Column {
 
 /// A field's text, borrowed when it is valid UTF-8 (invalid sequences replaced).
 fn field_text(bytes: &[u8]) -> Cow<'_, str> {
-    String::from_utf8_lossy(bytes)
+    // `from_utf8` first: it is much faster than the lossy decoder on valid text.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
 }
 
 /// A non-empty field as an owned string.

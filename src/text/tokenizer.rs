@@ -1056,6 +1056,8 @@ mod tests {
         for text in [
             "Hello, World! It's well-known. don't it's' 'quoted' rock'n'roll",
             "end. U.S. e.g. example.com me@x.org foo-bar foo_bar a:b 10:30 3.5 1,000 2017.",
+            "see https://example.com/a?b=1, http://x.co ftp://f.org www.foo.org bar.com/x.",
+            "mail me@x.co.uk @jane_d jane@ ab_cd@x.com x-y.net 1st 2nd 9x19 g20 mp3",
             "stuuupid aaa'bbb Soooo gooood, yesss!!! wow!really sh1t f**k a$$ @ss ok`s",
             "don’t café naïve 𝐢𝐝𝐢𝐨𝐭 i d i o t word1 1st 9/11 50% $100 #tag x",
         ] {
