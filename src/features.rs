@@ -27,6 +27,8 @@
 //! and smooth idf `ln((1 + n) / (1 + df)) + 1`, and the sparse part is L2-normalized. Dense
 //! signals, each scaled to [0, 1], are appended unnormalized at the end of the index space.
 
+mod word_table;
+
 use crate::text::{StemCache, TokenKind, Tokenizer, Tokens, is_abusive_word};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -36,6 +38,7 @@ use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
+use word_table::WordTable;
 
 /// Prefix of word n-gram feature names.
 pub const WORD_PREFIX: &str = "w:";
@@ -329,10 +332,44 @@ impl DenseSignal {
 /// Spans of the original text behind dense signals, filled when explaining.
 type DenseSpans = Vec<(DenseSignal, usize, usize)>;
 
-/// Computes all dense signals of `text` (already tokenized into `tokens`).
+/// A word of [`INSULT_WORDS`].
+const CLASS_INSULT: u8 = 1;
+/// The first word of a [`CONSPIRACY_FRAMES`] phrase.
+const CLASS_FRAME_START: u8 = 2;
+/// A word that can start a second-person address pattern (see [`second_person_at`]).
+const CLASS_ADDRESS_START: u8 = 4;
+
+/// The word classes the dense signals look for, as `CLASS_*` bits. Computed once per
+/// distinct word and cached while scoring.
+fn word_classes(word: &str) -> u8 {
+    let mut classes = 0;
+    if is_insult_word(word) {
+        classes |= CLASS_INSULT;
+    }
+    if FRAME_STARTS.contains(word) {
+        classes |= CLASS_FRAME_START;
+    }
+    if [YOU, YOU_ARE, YOUR, LIKE_YOU_SUBJECTS]
+        .iter()
+        .any(|list| list.contains(&word))
+    {
+        classes |= CLASS_ADDRESS_START;
+    }
+    classes
+}
+
+/// Fills `classes` with the [`word_classes`] of every token.
+fn token_classes(tokens: &Tokens, classes: &mut Vec<u8>) {
+    classes.clear();
+    classes.extend(tokens.iter().map(|t| word_classes(t.text)));
+}
+
+/// Computes all dense signals of `text` (already tokenized into `tokens`, whose
+/// [`word_classes`] are `classes`).
 fn dense_signals(
     text: &str,
     tokens: &Tokens,
+    classes: &[u8],
     mut spans: Option<&mut DenseSpans>,
 ) -> [f32; DENSE_COUNT] {
     let mut v = [0.0f32; DENSE_COUNT];
@@ -343,25 +380,28 @@ fn dense_signals(
     let mut obfuscated = 0usize;
     let mut insults = 0usize;
     let mut frames = 0usize;
-    let mut i = 0;
-    while i < tokens.len() {
-        if let Some(last) = second_person_at(tokens, i) {
+    for (i, span) in tokens.spans().iter().enumerate() {
+        let class = classes.get(i).copied().unwrap_or(0);
+        if class & CLASS_ADDRESS_START != 0
+            && let Some(last) = second_person_at(tokens, i)
+        {
             address += 1;
             push_span(&mut spans, DenseSignal::SecondPerson, tokens, i, last);
         }
-        if tokens.spans()[i].obfuscated {
+        if span.obfuscated {
             obfuscated += 1;
             push_span(&mut spans, DenseSignal::Obfuscation, tokens, i, i);
         }
-        if tokens.get(i).is_some_and(|t| is_insult_word(t.text)) {
+        if class & CLASS_INSULT != 0 {
             insults += 1;
             push_span(&mut spans, DenseSignal::InsultWords, tokens, i, i);
         }
-        if let Some(last) = conspiracy_frame_at(tokens, i) {
+        if class & CLASS_FRAME_START != 0
+            && let Some(last) = conspiracy_frame_at(tokens, i)
+        {
             frames += 1;
             push_span(&mut spans, DenseSignal::ConspiracyFrame, tokens, i, last);
         }
-        i += 1;
     }
     v[DenseSignal::SecondPerson.slot()] = (address as f32 / 3.0).min(1.0);
     v[DenseSignal::Obfuscation.slot()] = (obfuscated as f32 / 3.0).min(1.0);
@@ -549,15 +589,21 @@ fn push_span(
 /// Share of uppercase letters among cased letters.
 fn caps_share(text: &str) -> f32 {
     let (mut upper, mut lower) = (0usize, 0usize);
-    if text.is_ascii() {
-        for b in text.bytes() {
-            upper += usize::from(b.is_ascii_uppercase());
-            lower += usize::from(b.is_ascii_lowercase());
-        }
-    } else {
-        for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Runs of ASCII are counted a block at a time; other chars one by one.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (u, l) = ascii_case_counts(&rest.as_bytes()[..ascii]);
+        upper += u;
+        lower += l;
+        rest = rest.get(ascii..).unwrap_or("");
+        if let Some(c) = rest.chars().next() {
             upper += usize::from(c.is_uppercase());
             lower += usize::from(c.is_lowercase());
+            rest = rest.get(c.len_utf8()..).unwrap_or("");
         }
     }
     if upper + lower == 0 {
@@ -567,19 +613,38 @@ fn caps_share(text: &str) -> f32 {
     }
 }
 
-/// Length and byte offset of the longest run of `!`/`?`.
-fn longest_punct_run(text: &str) -> (usize, usize) {
-    let (mut best, mut best_at, mut run) = (0, 0, 0);
-    for (i, b) in text.bytes().enumerate() {
-        if matches!(b, b'!' | b'?') {
-            run += 1;
-            if run > best {
-                best = run;
-                best_at = i + 1 - run;
-            }
-        } else {
-            run = 0;
+/// Uppercase and lowercase letters in ASCII bytes. Counts blocks of up to 255 bytes in
+/// byte-wide counters, which the compiler turns into wide vector operations.
+fn ascii_case_counts(bytes: &[u8]) -> (usize, usize) {
+    let (mut upper, mut lower) = (0usize, 0usize);
+    for block in bytes.chunks(255) {
+        let (mut u, mut l) = (0u8, 0u8);
+        for &b in block {
+            u += u8::from(b.is_ascii_uppercase());
+            l += u8::from(b.is_ascii_lowercase());
         }
+        upper += usize::from(u);
+        lower += usize::from(l);
+    }
+    (upper, lower)
+}
+
+/// Length and byte offset of the (first) longest run of `!`/`?`.
+fn longest_punct_run(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut best, mut best_at) = (0, 0);
+    let mut i = 0;
+    while let Some(found) = memchr::memchr2(b'!', b'?', bytes.get(i..).unwrap_or(&[])) {
+        let start = i + found;
+        let run = bytes[start..]
+            .iter()
+            .take_while(|&&b| matches!(b, b'!' | b'?'))
+            .count();
+        if run > best {
+            best = run;
+            best_at = start;
+        }
+        i = start + run;
     }
     (best, best_at)
 }
@@ -969,88 +1034,65 @@ fn unicode_char_ngrams<S: Sink>(
     }
 }
 
-/// Per-document term counts over vocabulary indices: a dense counter array, a bitset and a
-/// list of the indices touched. Walking the bitset yields the distinct features in index
-/// order without sorting ([`Hits::drain`]); walking the list costs only the document's
-/// size when order does not matter ([`Hits::drain_unordered`], used for scoring). Both
-/// clear everything for the next document.
+/// Per-document term counts over vocabulary slots (see [`Vocabulary::slot_order`]): a
+/// dense counter array and the list of slots touched, in the order first seen. Walking
+/// the list costs only the document's size. Draining clears everything for the next
+/// document.
 #[derive(Debug, Default, Clone)]
 struct Hits {
     counts: Vec<u32>,
-    bits: Vec<u64>,
+    /// `touched[..n]` are the slots seen, in order; one spare entry past the vocabulary
+    /// size lets [`Hits::add_all`] store without a branch.
     touched: Vec<u32>,
+    n: usize,
 }
 
 impl Hits {
-    /// Prepares for a document over a vocabulary of `len` features. All arrays are zero
+    /// Prepares for a document over a vocabulary of `len` features. All counters are zero
     /// here: draining clears what a document set.
     fn reset(&mut self, len: usize) {
         if self.counts.len() < len {
             self.counts.resize(len, 0);
-            self.bits.resize(len.div_ceil(64), 0);
+            self.touched.resize(len + 1, 0);
         }
     }
 
     #[inline]
-    fn add(&mut self, index: u32) {
-        let i = index as usize;
-        if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.bits.get_mut(i / 64)) {
-            if *c == 0 {
-                self.touched.push(index);
-            }
-            *c += 1;
-            *word |= 1 << (i % 64);
-        }
+    fn add(&mut self, slot: u32) {
+        self.add_all(&[slot]);
     }
 
-    /// Calls `f(index, count)` for each touched feature in index order, clearing as it goes.
-    fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
-        for (w, word) in (0u32..).zip(self.bits.iter_mut()) {
-            let mut bits = std::mem::take(word);
-            while bits != 0 {
-                let index = w * 64 + bits.trailing_zeros();
-                bits &= bits - 1;
-                if let Some(c) = self.counts.get_mut(index as usize) {
-                    f(index, std::mem::take(c));
+    /// Counts every slot of `slots`. The hot loop of feature counting: the store into
+    /// `touched` happens every time and only a first sighting advances past it, which
+    /// avoids a hard-to-predict branch.
+    #[inline]
+    fn add_all(&mut self, slots: &[u32]) {
+        let mut n = self.n;
+        let (counts, touched) = (&mut self.counts[..], &mut self.touched[..]);
+        for &slot in slots {
+            if let Some(c) = counts.get_mut(slot as usize) {
+                let seen = *c;
+                *c = seen + 1;
+                if let Some(t) = touched.get_mut(n) {
+                    *t = slot;
                 }
+                n += usize::from(seen == 0);
             }
         }
-        self.touched.clear();
+        self.n = n;
     }
 
-    /// Calls `f(index, count)` for each touched feature in the order first seen, clearing
-    /// as it goes.
-    fn drain_unordered(&mut self, mut f: impl FnMut(u32, u32)) {
-        for &index in &self.touched {
-            let i = index as usize;
-            if let (Some(c), Some(word)) = (self.counts.get_mut(i), self.bits.get_mut(i / 64)) {
-                *word = 0;
-                f(index, std::mem::take(c));
+    /// Calls `f(slot, count)` for each touched slot in the order first seen, clearing as
+    /// it goes.
+    #[inline]
+    fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
+        let counts = &mut self.counts[..];
+        for &slot in self.touched.get(..self.n).unwrap_or(&[]) {
+            if let Some(c) = counts.get_mut(slot as usize) {
+                f(slot, std::mem::take(c));
             }
         }
-        self.touched.clear();
-    }
-}
-
-/// Counts the vocabulary indices of matching n-grams.
-struct HitSink<'a> {
-    vocab: &'a Vocabulary,
-    hits: &'a mut Hits,
-}
-
-impl Sink for HitSink<'_> {
-    #[inline]
-    fn word(&mut self, hash: u64, _: usize, _: usize) {
-        if let Some(i) = self.vocab.lookup_hash(hash) {
-            self.hits.add(i);
-        }
-    }
-
-    #[inline]
-    fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
-        if let Some(i) = self.vocab.lookup_hash(hash) {
-            self.hits.add(i);
-        }
+        self.n = 0;
     }
 }
 
@@ -1064,8 +1106,9 @@ struct ExplainSink<'a> {
 
 impl ExplainSink<'_> {
     fn hit(&mut self, hash: u64, first: usize, last: usize) {
-        if let Some(feature) = self.vocab.lookup_hash(hash) {
-            self.hits.add(feature);
+        if let Some(slot) = self.vocab.lookup_slot(hash) {
+            self.hits.add(slot);
+            let feature = self.vocab.feature_of_slot(slot);
             let (start, end) = self.doc.span(first, last);
             self.occurrences.push((feature, start, end));
         }
@@ -1139,7 +1182,7 @@ impl Sink for NamingSink<'_> {
 // Extractor
 // ---------------------------------------------------------------------------------------------
 
-/// Collects the vocabulary indices of one word's character n-grams.
+/// Collects the vocabulary slots of one word's character n-grams.
 struct CollectSink<'a> {
     vocab: &'a Vocabulary,
     out: &'a mut Vec<u32>,
@@ -1150,8 +1193,8 @@ impl Sink for CollectSink<'_> {
 
     #[inline]
     fn char_gram(&mut self, hash: u64, _: usize, _: &[u8]) {
-        if let Some(i) = self.vocab.lookup_hash(hash) {
-            self.out.push(i);
+        if let Some(slot) = self.vocab.lookup_slot(hash) {
+            self.out.push(slot);
         }
     }
 }
@@ -1159,63 +1202,236 @@ impl Sink for CollectSink<'_> {
 /// Distinct words a [`WordCache`] holds before it starts over.
 const WORD_CACHE_LIMIT: usize = 200_000;
 
-/// What one distinct word contributes, for one vocabulary: its stem and the vocabulary
-/// indices of its character n-grams (ranges into the cache's arenas).
+/// Character n-gram slots a [`WordCache`] holds before it starts over: bounds its memory
+/// (about 4 bytes each) on text made of many long distinct words.
+const WORD_CACHE_GRAMS_LIMIT: usize = 4_000_000;
+
+/// Words longer than this many bytes are not cached (they are almost always junk, such
+/// as glued-together text, and would only fill the cache).
+const MAX_CACHED_WORD: usize = 64;
+
+/// Ids at and above this refer to a [`WordCache`]'s per-document entries of uncached
+/// words.
+const DOCUMENT_ENTRY: u32 = 1 << 31;
+
+/// `WordEntry::unigram` when the word's unigram is not in the vocabulary.
+const NO_FEATURE: u32 = u32::MAX;
+
+/// What one distinct token text contributes, for one vocabulary: its stem and the slots
+/// of its character n-grams (ranges into the cache's arenas), the hash state of its word
+/// features and its unigram's slot, and its [`word_classes`].
 #[derive(Debug, Clone, Copy)]
 struct WordEntry {
-    stem: (usize, usize),
-    grams: (usize, usize),
+    stem: (u32, u32),
+    grams: (u32, u32),
+    /// [`NameHash`] state after `w:` and the stem: a unigram's hash before finishing, and
+    /// where the word n-grams starting at this token continue from.
+    state: u64,
+    unigram: u32,
+    classes: u8,
 }
 
-/// Per-vocabulary cache of [`WordEntry`]s. Word frequencies are Zipfian, so almost every
-/// word of a comment costs one hash lookup instead of a stem lookup plus one lookup per
-/// character n-gram.
+/// Per-vocabulary cache of [`WordEntry`]s by token text. Word frequencies are Zipfian, so
+/// almost every token of a comment costs one lookup instead of a stem lookup, a unigram
+/// lookup and one lookup per character n-gram.
 #[derive(Debug, Default)]
 struct WordCache {
     vocab_id: u64,
-    index: FxHashMap<Box<str>, WordEntry>,
-    stems: String,
+    /// Token text (or, for placeholders, `0xFF` and the token kind) -> id;
+    /// `entries[id]` is its entry.
+    table: WordTable,
+    entries: Vec<WordEntry>,
+    /// Entries of the current document's words too long to cache; their id is
+    /// `DOCUMENT_ENTRY + k` for `document[k]`.
+    document: Vec<WordEntry>,
+    /// Stems and gram slots of the document entries (cleared per document).
+    document_stems: Vec<u8>,
+    document_grams: Vec<u32>,
+    stems: Vec<u8>,
     grams: Vec<u32>,
 }
 
 impl WordCache {
-    /// Empties the cache if it was filled for another vocabulary or is full.
+    /// Starts a document: forgets the last one's uncached words, and empties the cache if
+    /// it was filled for another vocabulary or is full.
     fn prepare(&mut self, vocab_id: u64) {
-        if self.vocab_id != vocab_id || self.index.len() >= WORD_CACHE_LIMIT {
-            self.index.clear();
+        self.document.clear();
+        self.document_stems.clear();
+        self.document_grams.clear();
+        if self.vocab_id != vocab_id
+            || self.entries.len() >= WORD_CACHE_LIMIT
+            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
+        {
+            self.table.clear();
+            self.entries.clear();
             self.stems.clear();
             self.grams.clear();
             self.vocab_id = vocab_id;
         }
     }
 
-    /// The entry of `word`, computing it on a miss.
-    fn entry(
+    /// The entry of id `id`.
+    #[inline]
+    fn entry(&self, id: u32) -> Option<&WordEntry> {
+        match id.checked_sub(DOCUMENT_ENTRY) {
+            None => self.entries.get(id as usize),
+            Some(k) => self.document.get(k as usize),
+        }
+    }
+
+    /// The stem of id `id`.
+    #[inline]
+    fn stem(&self, id: u32) -> &[u8] {
+        let (arena, e) = match id.checked_sub(DOCUMENT_ENTRY) {
+            None => (&self.stems, self.entries.get(id as usize)),
+            Some(k) => (&self.document_stems, self.document.get(k as usize)),
+        };
+        e.and_then(|e| arena.get(e.stem.0 as usize..e.stem.1 as usize))
+            .unwrap_or(&[])
+    }
+
+    /// The character n-gram slots of id `id`.
+    #[inline]
+    fn grams(&self, id: u32) -> &[u32] {
+        let (arena, e) = match id.checked_sub(DOCUMENT_ENTRY) {
+            None => (&self.grams, self.entries.get(id as usize)),
+            Some(k) => (&self.document_grams, self.document.get(k as usize)),
+        };
+        e.and_then(|e| arena.get(e.grams.0 as usize..e.grams.1 as usize))
+            .unwrap_or(&[])
+    }
+
+    /// The id of token text `word` of kind `kind`, computing its entry on a miss.
+    #[inline]
+    fn id(
         &mut self,
         word: &str,
+        kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
-    ) -> WordEntry {
-        if let Some(&e) = self.index.get(word) {
-            return e;
+    ) -> u32 {
+        let placeholder;
+        let key = match kind {
+            TokenKind::Word => word.as_bytes(),
+            // Not UTF-8, so no word has this key.
+            _ => {
+                placeholder = [0xFF, kind as u8];
+                &placeholder[..]
+            }
+        };
+        match self.table.get(key) {
+            Some(id) => id,
+            None => self.miss(key, word, kind, vocab, stems, scratch),
         }
-        let cfg = vocab.config();
-        let s0 = self.stems.len();
-        self.stems
-            .push_str(if cfg.stem { stems.stem(word) } else { word });
-        let g0 = self.grams.len();
+    }
+
+    /// [`id`](Self::id) for a key not in the table: computes the entry, cached unless the
+    /// word is too long.
+    fn miss(
+        &mut self,
+        key: &[u8],
+        word: &str,
+        kind: TokenKind,
+        vocab: &Vocabulary,
+        stems: &mut StemCache,
+        scratch: &mut CharScratch,
+    ) -> u32 {
+        // Every cached entry is in the table and the two grow together, so a new
+        // entry's id is the table's next id, `entries.len()`.
+        let id = self.entries.len() as u32;
+        if word.len() > MAX_CACHED_WORD || self.table.get_or_insert(key).is_none() {
+            let k = self.document.len() as u32;
+            let e = compute_entry(
+                word,
+                kind,
+                vocab,
+                stems,
+                scratch,
+                (&mut self.document_stems, &mut self.document_grams),
+            );
+            self.document.push(e);
+            return DOCUMENT_ENTRY + k;
+        }
+        let e = compute_entry(
+            word,
+            kind,
+            vocab,
+            stems,
+            scratch,
+            (&mut self.stems, &mut self.grams),
+        );
+        self.entries.push(e);
+        id
+    }
+}
+
+/// Computes the entry of a token text, appending its stem and gram slots to `arenas`: a
+/// word is stemmed (when configured) and split into character n-grams; a placeholder is
+/// its own stem and has no character n-grams.
+fn compute_entry(
+    word: &str,
+    kind: TokenKind,
+    vocab: &Vocabulary,
+    stems: &mut StemCache,
+    scratch: &mut CharScratch,
+    (stem_arena, gram_arena): (&mut Vec<u8>, &mut Vec<u32>),
+) -> WordEntry {
+    let cfg = vocab.config();
+    let s0 = stem_arena.len();
+    let stemmed = cfg.stem && kind == TokenKind::Word;
+    let stem = if stemmed { stems.stem(word) } else { word };
+    stem_arena.extend_from_slice(stem.as_bytes());
+    let g0 = gram_arena.len();
+    if kind == TokenKind::Word {
         let mut sink = CollectSink {
             vocab,
-            out: &mut self.grams,
+            out: gram_arena,
         };
         word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
-        let e = WordEntry {
-            stem: (s0, self.stems.len()),
-            grams: (g0, self.grams.len()),
+    }
+    let state = WORD_SEED.bytes(stem.as_bytes());
+    // Arenas are cleared long before 4 GiB; saturating keeps ranges valid regardless.
+    let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    WordEntry {
+        stem: (at(s0), at(stem_arena.len())),
+        grams: (at(g0), at(gram_arena.len())),
+        state: state.0,
+        unigram: vocab.lookup_slot(state.finish()).unwrap_or(NO_FEATURE),
+        classes: word_classes(word),
+    }
+}
+
+/// Counts the word n-grams of a document whose tokens have the cache ids `ids`, in the
+/// same order as [`word_ngrams`]: each n-gram extends the hash state of the shorter one,
+/// and unigrams come from the cache.
+fn cached_word_ngrams(
+    ids: &[u32],
+    cache: &WordCache,
+    (lo, hi): (usize, usize),
+    vocab: &Vocabulary,
+    hits: &mut Hits,
+) {
+    if hi == 0 {
+        return;
+    }
+    let n = ids.len();
+    for (i, &id) in ids.iter().enumerate() {
+        let Some(first) = cache.entry(id) else {
+            continue;
         };
-        self.index.insert(word.into(), e);
-        e
+        if lo <= 1 && first.unigram != NO_FEATURE {
+            hits.add(first.unigram);
+        }
+        let mut h = NameHash(first.state);
+        for (k, &next) in ids[i + 1..i + hi.min(n - i)].iter().enumerate() {
+            h = h.byte(b' ').bytes(cache.stem(next));
+            if k + 2 >= lo
+                && let Some(slot) = vocab.lookup_slot(h.finish())
+            {
+                hits.add(slot);
+            }
+        }
     }
 }
 
@@ -1231,6 +1447,10 @@ pub struct Extractor {
     chars: CharScratch,
     hits: Hits,
     words: WordCache,
+    /// Cache ids of the last counted text's tokens.
+    ids: Vec<u32>,
+    /// [`word_classes`] of the last tokenized text's tokens.
+    classes: Vec<u8>,
 }
 
 impl Extractor {
@@ -1257,48 +1477,40 @@ impl Extractor {
         let cfg = vocab.config();
         self.count(text, vocab);
         let dense = if cfg.dense {
-            dense_signals(text, &self.tokens, None)
+            dense_signals(text, &self.tokens, &self.classes, None)
         } else {
             [0.0; DENSE_COUNT]
         };
         vocab.vectorize(&mut self.hits, &dense, out);
     }
 
-    /// Tokenizes `text` and counts its vocabulary features into `self.hits`.
+    /// Tokenizes `text` and counts its vocabulary features into `self.hits`: character
+    /// n-grams token by token, then word n-grams (the order features are first seen in,
+    /// which scoring sums in).
     fn count(&mut self, text: &str, vocab: &Vocabulary) {
         let cfg = vocab.config();
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.hits.reset(vocab.len());
         self.words.prepare(vocab.id);
-        self.stem_buf.clear();
-        self.stem_ranges.clear();
+        self.ids.clear();
+        self.classes.clear();
         for span in self.tokens.spans() {
             let word = self.tokens.text(span);
-            let a = self.stem_buf.len();
-            if span.kind == TokenKind::Word {
-                let e = self
-                    .words
-                    .entry(word, vocab, &mut self.stems, &mut self.chars);
-                let stem = self.words.stems.get(e.stem.0..e.stem.1).unwrap_or(word);
-                self.stem_buf.push_str(stem);
-                for &g in self.words.grams.get(e.grams.0..e.grams.1).unwrap_or(&[]) {
-                    self.hits.add(g);
-                }
-            } else {
-                self.stem_buf.push_str(word);
-            }
-            self.stem_ranges.push((a, self.stem_buf.len()));
+            let id = self
+                .words
+                .id(word, span.kind, vocab, &mut self.stems, &mut self.chars);
+            self.hits.add_all(self.words.grams(id));
+            self.ids.push(id);
+            self.classes
+                .push(self.words.entry(id).map_or(0, |e| e.classes));
         }
-        let doc = Doc {
-            tokens: &self.tokens,
-            stems: &self.stem_buf,
-            ranges: &self.stem_ranges,
-        };
-        let mut sink = HitSink {
+        cached_word_ngrams(
+            &self.ids,
+            &self.words,
+            cfg.word_ngram_range,
             vocab,
-            hits: &mut self.hits,
-        };
-        word_ngrams(doc, cfg.word_ngram_range, &mut sink);
+            &mut self.hits,
+        );
     }
 
     /// Feeds the features of `text` to `f` without building a vector: `f(index, weight)`
@@ -1312,21 +1524,39 @@ impl Extractor {
         vocab: &Vocabulary,
         mut f: impl FnMut(u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
+        let idf = vocab.idf();
+        self.for_each_slot_tf(text, vocab, |slot, tf| {
+            let index = vocab.feature_of_slot(slot);
+            f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
+        })
+    }
+
+    /// Like [`for_each_weight`](Self::for_each_weight), but `f(slot, tf)` gets each
+    /// feature's slot (see [`Vocabulary::slot_order`]) and its term frequency (sublinear
+    /// when configured) without the idf, so that a caller keeping the idf next to its own
+    /// per-feature data, laid out by slot, reads one place per feature. The features come
+    /// in the same order as in `for_each_weight`.
+    #[inline]
+    pub fn for_each_slot_tf(
+        &mut self,
+        text: &str,
+        vocab: &Vocabulary,
+        mut f: impl FnMut(u32, f32),
+    ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let cfg = vocab.config();
         self.count(text, vocab);
         let sublinear = cfg.sublinear_tf;
-        let idf = vocab.idf();
-        self.hits.drain_unordered(|index, count| {
+        self.hits.drain(|slot, count| {
             let tf = match count {
                 1 => 1.0,
                 n if sublinear => sublinear_tf(n),
                 n => n as f32,
             };
-            f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
+            f(slot, tf);
         });
         let mut dense = [(None, 0.0); DENSE_COUNT];
         if cfg.dense {
-            let values = dense_signals(text, &self.tokens, None);
+            let values = dense_signals(text, &self.tokens, &self.classes, None);
             for signal in DenseSignal::ALL {
                 dense[signal.slot()] = (vocab.dense_index(signal), values[signal.slot()]);
             }
@@ -1355,7 +1585,8 @@ impl Extractor {
         let mut occurrences = sink.occurrences;
         let mut dense_spans = DenseSpans::new();
         let dense = if cfg.dense {
-            dense_signals(text, &self.tokens, Some(&mut dense_spans))
+            token_classes(&self.tokens, &mut self.classes);
+            dense_signals(text, &self.tokens, &self.classes, Some(&mut dense_spans))
         } else {
             [0.0; DENSE_COUNT]
         };
@@ -1373,7 +1604,8 @@ impl Extractor {
     /// The dense signals of `text`, in [`DenseSignal::ALL`] order.
     pub fn dense(&mut self, text: &str) -> [f32; DENSE_COUNT] {
         self.tokenizer.tokenize_into(text, &mut self.tokens);
-        dense_signals(text, &self.tokens, None)
+        token_classes(&self.tokens, &mut self.classes);
+        dense_signals(text, &self.tokens, &self.classes, None)
     }
 
     /// Raw counts of every sparse feature of `text` by hash, sorted by hash (training path).
@@ -1480,11 +1712,16 @@ pub struct Vocabulary {
     names: Vec<String>,
     idf: Vec<f32>,
     selected: Vec<Vec<u32>>,
+    /// Feature hash -> slot.
     index: FeatureIndex,
+    /// `order[slot]` is the feature index of a slot (see [`Vocabulary::slot_order`]).
+    order: Vec<u32>,
     dense: [Option<u32>; DENSE_COUNT],
     /// With `block_norm`, features below this index are character n-grams and the rest
     /// word n-grams; without it, `u32::MAX` (one block).
     word_start: u32,
+    /// The same boundary in slot order.
+    word_slot_start: u32,
     /// Distinguishes vocabularies for per-vocabulary caches (fresh per construction).
     id: u64,
 }
@@ -1592,12 +1829,23 @@ impl Vocabulary {
         if let Some(k) = idf.iter().position(|v| !v.is_finite()) {
             return bad(format!("idf of feature {k} is not finite"));
         }
-        let (index, dense) = build_index(&names)?;
+        let (mut index, dense) = build_index(&names)?;
         let word_start = if config.block_norm {
             char_block_end(&names)?
         } else {
             u32::MAX
         };
+        let order = slot_order(&names, &idf, word_start);
+        let mut slots = vec![0u32; order.len()];
+        for (slot, &feature) in (0u32..).zip(&order) {
+            slots[feature as usize] = slot;
+        }
+        index.values_mut().for_each(|v| *v = slots[*v as usize]);
+        // Slots keep the blocks apart too: character n-gram slots come first.
+        let word_slot_start = order
+            .iter()
+            .position(|&f| f >= word_start)
+            .map_or(u32::MAX, |p| p as u32);
         for (label, sel) in selected.iter_mut().enumerate() {
             sel.sort_unstable();
             sel.dedup();
@@ -1615,8 +1863,10 @@ impl Vocabulary {
             idf,
             selected,
             index,
+            order,
             dense,
             word_start,
+            word_slot_start,
             id: NEXT_VOCABULARY_ID.fetch_add(1, Ordering::Relaxed),
         })
     }
@@ -1669,7 +1919,30 @@ impl Vocabulary {
     /// The index of the sparse feature whose name hashes to `hash`.
     #[inline]
     pub fn lookup_hash(&self, hash: u64) -> Option<u32> {
+        self.lookup_slot(hash)
+            .map(|slot| self.feature_of_slot(slot))
+    }
+
+    /// The slot of the sparse feature whose name hashes to `hash`.
+    #[inline]
+    pub fn lookup_slot(&self, hash: u64) -> Option<u32> {
         self.index.get(&hash).copied()
+    }
+
+    /// The feature index of a slot.
+    #[inline]
+    pub fn feature_of_slot(&self, slot: u32) -> u32 {
+        self.order.get(slot as usize).copied().unwrap_or(slot)
+    }
+
+    /// Feature indices in slot order: `slot_order()[slot]` is the feature in `slot`.
+    ///
+    /// Counting works on slots rather than feature indices: the same features, numbered
+    /// from the most common (lowest idf) to the rarest, so that the per-feature data a
+    /// comment touches most sits together and stays in the CPU cache. Results never
+    /// depend on the numbering.
+    pub fn slot_order(&self) -> &[u32] {
+        &self.order
     }
 
     /// The index of a dense signal, if the vocabulary has it.
@@ -1694,11 +1967,20 @@ impl Vocabulary {
         usize::from(index >= self.word_start)
     }
 
+    /// The normalization block of a slot (see [`Vocabulary::block`]).
+    #[inline]
+    pub fn block_of_slot(&self, slot: u32) -> usize {
+        usize::from(slot >= self.word_slot_start)
+    }
+
     /// Turns n-gram hits into a TF-IDF vector with the dense signals appended.
     fn vectorize(&self, hits: &mut Hits, dense: &[f32; DENSE_COUNT], out: &mut SparseVec) {
         out.clear();
         let sublinear = self.config.sublinear_tf;
-        hits.drain(|index, count| {
+        let mut counted: Vec<(u32, u32)> = Vec::with_capacity(hits.n);
+        hits.drain(|slot, count| counted.push((self.feature_of_slot(slot), count)));
+        counted.sort_unstable();
+        for (index, count) in counted {
             let tf = match count {
                 1 => 1.0,
                 n if sublinear => sublinear_tf(n),
@@ -1708,7 +1990,7 @@ impl Vocabulary {
                 index,
                 tf * self.idf.get(index as usize).copied().unwrap_or(0.0),
             );
-        });
+        }
         let mut norm2 = [0.0f32; 2];
         for (&i, &v) in out.indices.iter().zip(&out.values) {
             norm2[self.block(i)] += v * v;
@@ -1790,6 +2072,24 @@ fn char_block_end(names: &[String]) -> Result<u32, FeatureError> {
         )));
     }
     u32::try_from(end).map_err(|_| FeatureError::Vocabulary(format!("{end} features is too many")))
+}
+
+/// Slot order of a vocabulary (see [`Vocabulary::slot_order`]): sparse features by
+/// normalization block (features from `word_start` on are the second), then increasing
+/// idf (decreasing document frequency), ties by index; then dense features.
+fn slot_order(names: &[String], idf: &[f32], word_start: u32) -> Vec<u32> {
+    // Sort keys computed once: (dense?, block, idf in total order, index).
+    let mut keys: Vec<(bool, bool, i32, u32)> = (0u32..)
+        .zip(names.iter().zip(idf))
+        .map(|(i, (name, &v))| {
+            let bits = v.to_bits() as i32;
+            // The key `f32::total_cmp` orders by.
+            let total = bits ^ (((bits >> 31) as u32) >> 1) as i32;
+            (name.starts_with(DENSE_PREFIX), i >= word_start, total, i)
+        })
+        .collect();
+    keys.sort_unstable();
+    keys.into_iter().map(|(_, _, _, i)| i).collect()
 }
 
 /// Builds the hash index and dense slots from feature names.
@@ -2203,6 +2503,122 @@ mod tests {
             .collect();
         by_name.sort_unstable();
         assert_eq!(ex.raw_counts(text, &cfg), by_name);
+    }
+
+    /// The vector of `text` computed from its n-grams by name, without any cache: the
+    /// reference the cached counting must match.
+    fn reference_vector(text: &str, vocab: &Vocabulary) -> SparseVec {
+        let cfg = vocab.config();
+        let mut entries: Vec<(u32, f32)> = Extractor::new()
+            .raw_named_counts(text, cfg)
+            .into_iter()
+            .filter_map(|(name, n)| {
+                let i = vocab.index_of(&name)?;
+                let tf = if cfg.sublinear_tf {
+                    sublinear_tf(n)
+                } else {
+                    n as f32
+                };
+                Some((i, tf * vocab.idf()[i as usize]))
+            })
+            .collect();
+        entries.sort_by_key(|e| e.0);
+        let mut norm2 = [0.0f32; 2];
+        for &(i, x) in &entries {
+            norm2[vocab.block(i)] += x * x;
+        }
+        let mut v = SparseVec::new();
+        let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
+        for (i, x) in entries {
+            v.push(i, x * scale[vocab.block(i)]);
+        }
+        let dense = Extractor::new().dense(text);
+        for signal in DenseSignal::ALL {
+            let value = dense[signal.slot()];
+            if let Some(i) = vocab.dense_index(signal).filter(|_| value != 0.0) {
+                v.push(i, value);
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn cached_counting_matches_counting_by_name() {
+        let long = "x".repeat(70) + "yz";
+        let docs = [
+            "you are an idiot, see https://example.com and @bob_the_builder",
+            "the deep state, 2017 and 1,000 sheeple at www.example.org",
+            "thanks for the reply @alice, the report is at example.com/x",
+            "stuuupid idiots idiots idiots f**k off you clown 42",
+            &format!("{long} {long} and the {long}s again"),
+            "wake up, the media lies about the war in 2022",
+        ];
+        let labels: Vec<Vec<Option<bool>>> = (0..docs.len())
+            .map(|i| vec![Some(i % 2 == 0), Some(i % 3 == 0)])
+            .collect();
+        let cfg = FeatureConfig {
+            min_df: 1,
+            word_ngram_range: (1, 3),
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        // One warm extractor over every text, twice: cached entries (words, placeholders,
+        // long words) must give what counting by name gives.
+        let mut warm = Extractor::new();
+        for text in docs
+            .iter()
+            .chain(docs.iter())
+            .chain(["", "idiot idiot @x 7"].iter())
+        {
+            assert_eq!(
+                warm.extract(text, &vocab),
+                reference_vector(text, &vocab),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn text_signals_match_plain_loops_on_long_text() {
+        let text = "ABCdef!!?x ".repeat(100) + "Éé ß ǅ 😀 !!!!!";
+        assert_eq!(caps_share(&text), plain_caps_share(&text));
+        assert_eq!(longest_punct_run(&text), plain_punct_run(&text));
+    }
+
+    /// `caps_share` as one loop over chars (the reference).
+    fn plain_caps_share(text: &str) -> f32 {
+        let upper = text.chars().filter(|c| c.is_uppercase()).count();
+        let lower = text.chars().filter(|c| c.is_lowercase()).count();
+        if upper + lower == 0 {
+            0.0
+        } else {
+            upper as f32 / (upper + lower) as f32
+        }
+    }
+
+    /// `longest_punct_run` as one loop over bytes (the reference).
+    fn plain_punct_run(text: &str) -> (usize, usize) {
+        let (mut best, mut best_at, mut run) = (0, 0, 0);
+        for (i, b) in text.bytes().enumerate() {
+            if matches!(b, b'!' | b'?') {
+                run += 1;
+                if run > best {
+                    best = run;
+                    best_at = i + 1 - run;
+                }
+            } else {
+                run = 0;
+            }
+        }
+        (best, best_at)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn text_signals_match_plain_loops(text in "[a-zA-Z!? .éÉßǅ😀]{0,600}") {
+            proptest::prop_assert_eq!(caps_share(&text), plain_caps_share(&text));
+            proptest::prop_assert_eq!(longest_punct_run(&text), plain_punct_run(&text));
+        }
     }
 
     #[test]

@@ -318,29 +318,36 @@ impl<W: Write> ScoreWriter<W> {
         flags: &[usize],
         explanation: Option<&str>,
     ) -> io::Result<()> {
-        let score_text: Vec<[u8; 6]> = scores.iter().map(|&s| four_decimals(s)).collect();
-        let flags: Vec<&str> = flags
-            .iter()
-            .map(|&l| self.labels.names[l].as_str())
-            .collect();
-        let flags = flags.join(";");
-        let mut fields: Vec<&str> = vec![
-            &thread.id,
-            &c.id,
-            c.parent_id.as_deref().unwrap_or(""),
-            c.author.as_deref().unwrap_or(""),
-        ];
-        fields.extend(
-            score_text
-                .iter()
-                .map(|t| std::str::from_utf8(t).unwrap_or("")),
-        );
-        fields.push(&flags);
-        fields.push(&c.text);
-        if self.explain {
-            fields.push(explanation.unwrap_or(""));
+        // Written field by field: this runs once per comment, so it allocates nothing.
+        let out = &mut self.out;
+        write_csv_field(out, &thread.id)?;
+        out.write_all(b",")?;
+        write_csv_field(out, &c.id)?;
+        out.write_all(b",")?;
+        write_csv_field(out, c.parent_id.as_deref().unwrap_or(""))?;
+        out.write_all(b",")?;
+        write_csv_field(out, c.author.as_deref().unwrap_or(""))?;
+        for &score in scores {
+            out.write_all(b",")?;
+            out.write_all(&four_decimals(score))?;
         }
-        write_csv_record(&mut self.out, fields.into_iter())
+        out.write_all(b",")?;
+        let names = &self.labels.names;
+        let mut flag_names = flags.iter().map(|&l| names[l].as_str());
+        let one_plain_flag = flags.len() <= 1;
+        if one_plain_flag {
+            write_csv_field(out, flag_names.next().unwrap_or(""))?;
+        } else {
+            let joined: Vec<&str> = flag_names.collect();
+            write_csv_field(out, &joined.join(";"))?;
+        }
+        out.write_all(b",")?;
+        write_csv_field(out, &c.text)?;
+        if self.explain {
+            out.write_all(b",")?;
+            write_csv_field(out, explanation.unwrap_or(""))?;
+        }
+        out.write_all(b"\n")
     }
 
     fn write_jsonl(
@@ -471,15 +478,29 @@ fn write_csv_record<'a>(
             out.write_all(b",")?;
         }
         first = false;
-        if field.contains([',', '"', '\n', '\r']) {
-            out.write_all(b"\"")?;
-            out.write_all(field.replace('"', "\"\"").as_bytes())?;
-            out.write_all(b"\"")?;
-        } else {
-            out.write_all(field.as_bytes())?;
-        }
+        write_csv_field(out, field)?;
     }
     out.write_all(b"\n")
+}
+
+/// Writes one CSV field, quoted (with inner quotes doubled) when it holds a comma, a
+/// quote or a line break.
+fn write_csv_field<W: Write + ?Sized>(out: &mut W, field: &str) -> io::Result<()> {
+    let bytes = field.as_bytes();
+    let needs_quotes = memchr::memchr3(b',', b'"', b'\n', bytes).is_some()
+        || memchr::memchr(b'\r', bytes).is_some();
+    if !needs_quotes {
+        return out.write_all(bytes);
+    }
+    out.write_all(b"\"")?;
+    let mut rest = bytes;
+    while let Some(q) = memchr::memchr(b'"', rest) {
+        out.write_all(&rest[..=q])?;
+        out.write_all(b"\"")?;
+        rest = &rest[q + 1..];
+    }
+    out.write_all(rest)?;
+    out.write_all(b"\"")
 }
 
 /// How the score table looks.

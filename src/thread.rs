@@ -57,6 +57,14 @@ pub fn positional_id(thread_id: &str, index: usize) -> String {
 /// parent is not (a dangling `parent_id`, or only a `parent_author`). A parent cycle is
 /// cut where it is found: the comment that closes it counts as a reply to a missing parent.
 pub fn set_depths(comments: &mut [Comment]) {
+    if comments
+        .iter()
+        .all(|c| c.parent_id.is_none() && c.parent_author.is_none())
+    {
+        // No replies (a flat export): everything is top-level.
+        comments.iter_mut().for_each(|c| c.depth = 0);
+        return;
+    }
     let index: std::collections::HashMap<&str, usize> = comments
         .iter()
         .enumerate()

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use threadguard::ingest::{self, InputFormat, Sink, Warning};
-use threadguard::model::ThreadScorer;
+use threadguard::model::Scorer;
 use threadguard::report::{self, LabelSet, OutputFormat, ScoreWriter, ScoredThread, TableStyle};
 use threadguard::thread::Thread;
 
@@ -51,50 +51,102 @@ enum Destination<W: Write> {
     Table(Vec<ScoredThread>),
 }
 
-/// Comments gathered before scoring a batch of chunks in parallel.
-const BATCH_COMMENTS: usize = 8192;
-
-/// Scores thread chunks as they are read, a batch at a time on every core, and hands
-/// them on in input order.
-struct ScoringSink<'m, W: Write> {
-    scorer: ThreadScorer<'m>,
-    explain: Option<usize>,
-    destination: Destination<W>,
-    pending: Vec<Thread>,
-    pending_comments: usize,
+impl<W: Write> Destination<W> {
+    /// Writes or keeps one scored thread.
+    fn take(&mut self, scored: ScoredThread) -> threadguard::Result<()> {
+        match self {
+            Destination::Stream(writer) => writer
+                .write(&scored)
+                .map_err(|e| threadguard::Error::io("<stdout>", e)),
+            Destination::Table(threads) => {
+                threads.push(scored);
+                Ok(())
+            }
+        }
+    }
 }
 
-impl<W: Write> ScoringSink<'_, W> {
-    /// Scores the pending chunks in parallel and writes or keeps them, in order.
-    fn flush(&mut self) -> threadguard::Result<()> {
-        use rayon::prelude::*;
-        let batch = std::mem::take(&mut self.pending);
-        self.pending_comments = 0;
-        let (scorer, explain) = (&self.scorer, self.explain);
-        let scored: Vec<ScoredThread> = batch
-            .into_par_iter()
-            .map(|t| scorer.score(t, explain))
-            .collect();
-        match &mut self.destination {
-            Destination::Stream(writer) => {
-                for s in &scored {
-                    writer
-                        .write(s)
-                        .map_err(|e| threadguard::Error::io("<stdout>", e))?;
-                }
-            }
-            Destination::Table(threads) => threads.extend(scored),
+/// What `score` writes, for making the destination where it is used.
+struct Output {
+    format: OutputFormat,
+    labels: LabelSet,
+    flagged_only: bool,
+    explain: bool,
+}
+
+impl Output {
+    fn destination<W: Write>(&self, out: W) -> Destination<W> {
+        match self.format {
+            OutputFormat::Table => Destination::Table(Vec::new()),
+            format => Destination::Stream(ScoreWriter::new(
+                out,
+                format,
+                self.labels.clone(),
+                self.flagged_only,
+                self.explain,
+            )),
         }
+    }
+}
+
+/// With one job: scores each thread chunk as it is read, on the reading thread.
+struct InlineSink<'m, W: Write> {
+    scorer: Scorer<'m>,
+    explain: Option<usize>,
+    destination: Destination<W>,
+}
+
+impl<W: Write> Sink for InlineSink<'_, W> {
+    fn thread(&mut self, thread: Thread) -> threadguard::Result<()> {
+        let scored = self.scorer.score_thread(thread, self.explain);
+        self.destination.take(scored)
+    }
+
+    fn warning(&mut self, warning: Warning) {
+        print_warning(&warning);
+    }
+}
+
+/// Comments per batch handed to a worker: large enough that handing over costs little,
+/// small enough that a few batches in flight per worker keep memory low.
+const BATCH_COMMENTS: usize = 2048;
+
+/// A numbered batch of thread chunks, numbered in input order.
+type Batch<T> = (u64, Vec<T>);
+
+/// With several jobs: gathers thread chunks into batches and sends them to the scoring
+/// workers. At most `permits` batches are in flight (read but not yet written), which
+/// bounds memory whatever the input size.
+struct BatchingSink {
+    batch: Vec<Thread>,
+    comments: usize,
+    next: u64,
+    work: std::sync::mpsc::SyncSender<Batch<Thread>>,
+    permits: std::sync::mpsc::Receiver<()>,
+}
+
+impl BatchingSink {
+    fn send(&mut self) -> threadguard::Result<()> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.batch);
+        self.comments = 0;
+        // Only when the writer stopped early: its own error says why, and is reported.
+        let closed = || threadguard::Error::Usage("the output stopped early".to_string());
+        self.permits.recv().map_err(|_| closed())?;
+        self.work.send((self.next, batch)).map_err(|_| closed())?;
+        self.next += 1;
         Ok(())
     }
 }
 
-impl<W: Write> Sink for ScoringSink<'_, W> {
+impl Sink for BatchingSink {
     fn thread(&mut self, thread: Thread) -> threadguard::Result<()> {
-        self.pending_comments += thread.comments.len();
-        self.pending.push(thread);
-        if self.pending_comments >= BATCH_COMMENTS {
-            self.flush()?;
+        self.comments += thread.comments.len();
+        self.batch.push(thread);
+        if self.comments >= BATCH_COMMENTS {
+            self.send()?;
         }
         Ok(())
     }
@@ -104,61 +156,188 @@ impl<W: Write> Sink for ScoringSink<'_, W> {
     }
 }
 
+/// A scored batch, or why it could not be scored.
+type Scored = (u64, Result<Vec<ScoredThread>, String>);
+
+/// Scores batches from `work` until it closes, sending the results to `done`.
+fn work_loop(
+    model: &threadguard::model::Model,
+    explain: Option<usize>,
+    work: &std::sync::Mutex<std::sync::mpsc::Receiver<Batch<Thread>>>,
+    done: std::sync::mpsc::Sender<Scored>,
+) {
+    let mut scorer = model.scorer();
+    loop {
+        let next = match work.lock() {
+            Ok(rx) => rx.recv(),
+            Err(poisoned) => poisoned.into_inner().recv(),
+        };
+        let Ok((n, batch)) = next else { return };
+        // A bug that panics here must not leave the writer waiting for this batch.
+        let scored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            batch
+                .into_iter()
+                .map(|t| scorer.score_thread(t, explain))
+                .collect()
+        }))
+        .map_err(|_| "internal error: a scoring worker failed".to_string());
+        let failed = scored.is_err();
+        if done.send((n, scored)).is_err() || failed {
+            return;
+        }
+    }
+}
+
+/// Writes scored batches in input order as they arrive, returning a permit per batch
+/// written. Returns the kept threads (for the table) or the first write error.
+fn write_loop(
+    output: &Output,
+    done: std::sync::mpsc::Receiver<Scored>,
+    permits: std::sync::mpsc::SyncSender<()>,
+) -> threadguard::Result<Vec<ScoredThread>> {
+    let stdout = std::io::stdout();
+    let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut destination = output.destination(out);
+    let mut waiting = std::collections::BTreeMap::new();
+    let mut next = 0u64;
+    for (n, batch) in done {
+        waiting.insert(n, batch.map_err(threadguard::Error::Usage)?);
+        while let Some(batch) = waiting.remove(&next) {
+            for scored in batch {
+                destination.take(scored)?;
+            }
+            next += 1;
+            // The reader may have finished and dropped its end: nothing to hand back.
+            let _ = permits.try_send(());
+        }
+    }
+    if !waiting.is_empty() {
+        return Err(threadguard::Error::Usage(
+            "internal error: scored batches went missing".to_string(),
+        ));
+    }
+    match destination {
+        Destination::Stream(mut writer) => {
+            writer
+                .finish()
+                .map_err(|e| threadguard::Error::io("<stdout>", e))?;
+            Ok(Vec::new())
+        }
+        Destination::Table(threads) => Ok(threads),
+    }
+}
+
+/// Reads every input and scores it on `jobs` worker threads: the calling thread reads,
+/// the workers score batches, a writer thread writes them back in input order.
+fn score_in_parallel(
+    args: &ScoreArgs,
+    model: &threadguard::model::Model,
+    output: &Output,
+    jobs: usize,
+) -> anyhow::Result<Vec<ScoredThread>> {
+    use std::sync::mpsc;
+    let in_flight = 2 * jobs + 2;
+    let (work_tx, work_rx) = mpsc::sync_channel::<Batch<Thread>>(in_flight);
+    let (done_tx, done_rx) = mpsc::channel::<Scored>();
+    let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        permit_tx.try_send(())?;
+    }
+    let work_rx = std::sync::Mutex::new(work_rx);
+    let explain = args.explain.then_some(args.explain_top);
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || write_loop(output, done_rx, permit_tx));
+        for _ in 0..jobs {
+            let done = done_tx.clone();
+            let work_rx = &work_rx;
+            scope.spawn(move || work_loop(model, explain, work_rx, done));
+        }
+        drop(done_tx);
+        let mut sink = BatchingSink {
+            batch: Vec::new(),
+            comments: 0,
+            next: 0,
+            work: work_tx,
+            permits: permit_rx,
+        };
+        let read = read_inputs(args, &mut sink).and_then(|()| sink.send());
+        // Closing the work queue lets the workers, then the writer, finish.
+        drop(sink);
+        let written = writer
+            .join()
+            .map_err(|_| anyhow::anyhow!("the output writer thread panicked"))?;
+        // A write error (say, a closed pipe) is what stopped the reader, if anything did.
+        let threads = written?;
+        read?;
+        Ok(threads)
+    })
+}
+
+/// Reads every input into `sink`. Only stdin given no comments writes none and succeeds,
+/// like any Unix filter: under Spark's `rdd.pipe` an empty partition is normal, not an
+/// error (named files that are all empty still are).
+fn read_inputs(args: &ScoreArgs, sink: &mut dyn ingest::Sink) -> threadguard::Result<()> {
+    if args.paths.iter().all(|p| p.as_os_str() == "-") {
+        for path in &args.paths {
+            ingest::read_path(path, args.input_format, sink)?;
+        }
+        Ok(())
+    } else {
+        ingest::read_paths(&args.paths, args.input_format, sink)
+    }
+}
+
+/// The number of worker threads: `--jobs`, or every core.
+fn jobs(requested: Option<usize>) -> anyhow::Result<usize> {
+    match requested {
+        Some(0) => anyhow::bail!("--jobs must be at least 1"),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
+    }
+}
+
 /// Runs `threadguard score`.
 pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
-    if let Some(jobs) = args.jobs {
-        super::set_jobs(jobs)?;
-    }
+    let jobs = jobs(args.jobs)?;
     let model = load_model(args.model.as_deref())?;
     let labels = LabelSet::of(&model);
-    let stdout = std::io::stdout();
-    let terminal = stdout.is_terminal();
-    let format = args
-        .format
-        .unwrap_or_else(|| OutputFormat::default_for(terminal));
-    let destination = match format {
-        OutputFormat::Table => Destination::Table(Vec::new()),
-        _ => {
-            let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            Destination::Stream(ScoreWriter::new(
-                out,
-                format,
-                labels.clone(),
-                args.flagged_only,
-                args.explain,
-            ))
-        }
+    let terminal = std::io::stdout().is_terminal();
+    let output = Output {
+        format: args
+            .format
+            .unwrap_or_else(|| OutputFormat::default_for(terminal)),
+        labels: labels.clone(),
+        flagged_only: args.flagged_only,
+        explain: args.explain,
     };
-    let explain = args.explain.then_some(args.explain_top);
-    let mut sink = ScoringSink {
-        scorer: ThreadScorer::new(&model),
-        explain,
-        destination,
-        pending: Vec::new(),
-        pending_comments: 0,
-    };
-    if args.paths.iter().all(|p| p.as_os_str() == "-") {
-        // A stdin filter given no comments writes none and succeeds, like any Unix
-        // filter: under Spark's `rdd.pipe` an empty partition is normal, not an error.
-        for path in &args.paths {
-            ingest::read_path(path, args.input_format, &mut sink)?;
+    let mut threads = if jobs == 1 {
+        let stdout = std::io::stdout();
+        let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
+        let mut sink = InlineSink {
+            scorer: model.scorer(),
+            explain: args.explain.then_some(args.explain_top),
+            destination: output.destination(out),
+        };
+        read_inputs(&args, &mut sink)?;
+        match sink.destination {
+            Destination::Stream(mut writer) => {
+                writer.finish()?;
+                Vec::new()
+            }
+            Destination::Table(threads) => threads,
         }
     } else {
-        ingest::read_paths(&args.paths, args.input_format, &mut sink)?;
-    }
-    sink.flush()?;
-    match sink.destination {
-        Destination::Stream(mut writer) => writer.finish()?,
-        Destination::Table(mut threads) => {
-            report::sort_worst_first(&mut threads, &labels);
-            let style = TableStyle {
-                width: terminal_width(),
-                color: terminal && use_color(),
-                flagged_only: args.flagged_only,
-            };
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            report::write_scored_table(&mut out, &threads, &labels, style)?;
-        }
+        score_in_parallel(&args, &model, &output, jobs)?
+    };
+    if output.format == OutputFormat::Table {
+        report::sort_worst_first(&mut threads, &labels);
+        let style = TableStyle {
+            width: terminal_width(),
+            color: terminal && use_color(),
+            flagged_only: args.flagged_only,
+        };
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        report::write_scored_table(&mut out, &threads, &labels, style)?;
     }
     Ok(ExitCode::SUCCESS)
 }

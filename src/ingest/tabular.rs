@@ -9,6 +9,7 @@
 use super::{CHUNK_COMMENTS, Sink};
 use crate::error::{Error, Location, Result};
 use crate::thread::{Comment, Thread, positional_id, set_depths};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -26,12 +27,50 @@ pub fn looks_like_csv_header(line: &str) -> bool {
 /// One row, by column name, before it becomes a comment.
 type Row = BTreeMap<String, String>;
 
+/// One row's values by role. Empty values of the named columns count as missing.
+#[derive(Debug, Default)]
+struct RowValues<'a> {
+    thread_id: Option<Cow<'a, str>>,
+    title: Option<Cow<'a, str>>,
+    id: Option<String>,
+    parent_id: Option<String>,
+    author: Option<String>,
+    parent_author: Option<String>,
+    timestamp: Option<String>,
+    text: String,
+    extra: Row,
+}
+
+impl RowValues<'static> {
+    /// Splits a row by column name into the values threadguard interprets and the rest.
+    fn from_row(mut row: Row) -> Self {
+        let thread_id = take(&mut row, "thread_id").map(Cow::Owned);
+        let title = take(&mut row, "title").map(Cow::Owned);
+        let id = take(&mut row, "id").or_else(|| take(&mut row, "comment_id"));
+        row.remove("depth");
+        RowValues {
+            thread_id,
+            title,
+            id,
+            parent_id: take(&mut row, "parent_id"),
+            author: take(&mut row, "author"),
+            parent_author: take(&mut row, "parent_author"),
+            timestamp: take(&mut row, "timestamp"),
+            text: row.remove("text").unwrap_or_default(),
+            extra: row,
+        }
+    }
+}
+
 /// Groups rows into per-thread chunks and hands them to the sink.
 struct Chunker<'a> {
     source: String,
-    default_thread_id: String,
+    default_thread_id: std::rc::Rc<str>,
     sink: &'a mut dyn Sink,
     current: Option<Thread>,
+    /// Rows read so far of the current thread (for positional ids).
+    position: usize,
+    /// Rows read so far of the other threads seen.
     positions: HashMap<String, usize>,
 }
 
@@ -39,37 +78,58 @@ impl<'a> Chunker<'a> {
     fn new(path: &Path, default_thread_id: &str, sink: &'a mut dyn Sink) -> Self {
         Self {
             source: path.display().to_string(),
-            default_thread_id: default_thread_id.to_string(),
+            default_thread_id: default_thread_id.into(),
             sink,
             current: None,
+            position: 0,
             positions: HashMap::new(),
         }
     }
 
     /// Adds one row, flushing the current chunk when the thread changes or it is full.
-    fn push(&mut self, mut row: Row) -> Result<()> {
-        let thread_id =
-            take(&mut row, "thread_id").unwrap_or_else(|| self.default_thread_id.clone());
+    fn push(&mut self, row: RowValues<'_>) -> Result<()> {
+        let default = std::rc::Rc::clone(&self.default_thread_id);
+        let thread_id = row.thread_id.as_deref().unwrap_or(&default);
         let same_thread = self.current.as_ref().is_some_and(|t| t.id == thread_id);
         let full = self
             .current
             .as_ref()
             .is_some_and(|t| t.comments.len() >= CHUNK_COMMENTS);
+        if !same_thread {
+            self.switch_positions(thread_id);
+        }
         if !same_thread || full {
             self.flush()?;
         }
-        let title = take(&mut row, "title");
         let thread = self.current.get_or_insert_with(|| Thread {
-            id: thread_id.clone(),
+            id: thread_id.to_string(),
             source: self.source.clone(),
-            title,
+            title: row.title.map(Cow::into_owned),
             ..Thread::default()
         });
-        let position = self.positions.entry(thread_id.clone()).or_insert(0);
-        let comment = comment_from_row(row, &thread_id, *position);
-        *position += 1;
-        thread.comments.push(comment);
+        let id = row
+            .id
+            .unwrap_or_else(|| positional_id(&thread.id, self.position));
+        self.position += 1;
+        thread.comments.push(Comment {
+            id,
+            parent_id: row.parent_id,
+            author: row.author,
+            parent_author: row.parent_author,
+            timestamp: row.timestamp,
+            depth: 0,
+            text: row.text,
+            extra: row.extra,
+        });
         Ok(())
+    }
+
+    /// Saves the current thread's row count and loads `thread_id`'s.
+    fn switch_positions(&mut self, thread_id: &str) {
+        if let Some(current) = &self.current {
+            self.positions.insert(current.id.clone(), self.position);
+        }
+        self.position = self.positions.get(thread_id).copied().unwrap_or(0);
     }
 
     fn flush(&mut self) -> Result<()> {
@@ -85,21 +145,98 @@ fn take(row: &mut Row, key: &str) -> Option<String> {
     row.remove(key).filter(|v| !v.is_empty())
 }
 
-fn comment_from_row(mut row: Row, thread_id: &str, position: usize) -> Comment {
-    let id = take(&mut row, "id")
-        .or_else(|| take(&mut row, "comment_id"))
-        .unwrap_or_else(|| positional_id(thread_id, position));
-    row.remove("depth");
-    Comment {
-        id,
-        parent_id: take(&mut row, "parent_id"),
-        author: take(&mut row, "author"),
-        parent_author: take(&mut row, "parent_author"),
-        timestamp: take(&mut row, "timestamp"),
-        depth: 0,
-        text: row.remove("text").unwrap_or_default(),
-        extra: row,
+/// What a CSV column holds. When a header name repeats, the last column wins (as a map
+/// by column name would have it) and the earlier ones are ignored.
+#[derive(Debug, Clone, PartialEq)]
+enum Column {
+    ThreadId,
+    Title,
+    Id,
+    CommentId,
+    ParentId,
+    Author,
+    ParentAuthor,
+    Timestamp,
+    Text,
+    Ignored,
+    Extra(String),
+}
+
+impl Column {
+    /// The role of each header, in column order.
+    fn roles(headers: &[String]) -> Vec<Column> {
+        headers
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                if headers[i + 1..].contains(h) {
+                    return Column::Ignored;
+                }
+                match h.as_str() {
+                    "thread_id" => Column::ThreadId,
+                    "title" => Column::Title,
+                    "id" => Column::Id,
+                    "comment_id" => Column::CommentId,
+                    "parent_id" => Column::ParentId,
+                    "author" => Column::Author,
+                    "parent_author" => Column::ParentAuthor,
+                    "timestamp" => Column::Timestamp,
+                    "text" => Column::Text,
+                    "depth" => Column::Ignored,
+                    other => Column::Extra(other.to_string()),
+                }
+            })
+            .collect()
     }
+}
+
+/// A field's text, borrowed when it is valid UTF-8 (invalid sequences replaced).
+fn field_text(bytes: &[u8]) -> Cow<'_, str> {
+    // `from_utf8` first: it is much faster than the lossy decoder on valid text.
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// A non-empty field as an owned string.
+fn non_empty(bytes: &[u8]) -> Option<String> {
+    (!bytes.is_empty()).then(|| field_text(bytes).into_owned())
+}
+
+/// Splits a CSV record into the values threadguard interprets and the rest, by the
+/// columns' roles; the same as [`RowValues::from_row`] on the row by column name.
+fn record_values<'r>(roles: &[Column], record: &'r csv::ByteRecord) -> RowValues<'r> {
+    let mut row = RowValues::default();
+    let mut comment_id = None;
+    for (role, v) in roles.iter().zip(record.iter()) {
+        match role {
+            Column::ThreadId => row.thread_id = (!v.is_empty()).then(|| field_text(v)),
+            Column::Title => row.title = (!v.is_empty()).then(|| field_text(v)),
+            Column::Id => row.id = non_empty(v),
+            Column::CommentId => comment_id = Some(v),
+            Column::ParentId => row.parent_id = non_empty(v),
+            Column::Author => row.author = non_empty(v),
+            Column::ParentAuthor => row.parent_author = non_empty(v),
+            Column::Timestamp => row.timestamp = non_empty(v),
+            Column::Text => row.text = field_text(v).into_owned(),
+            Column::Ignored => {}
+            Column::Extra(name) => {
+                row.extra.insert(name.clone(), field_text(v).into_owned());
+            }
+        }
+    }
+    // Like taking `id`, then `comment_id` only when `id` is missing or empty: otherwise
+    // `comment_id` is an ordinary extra column.
+    if let Some(v) = comment_id {
+        if row.id.is_none() {
+            row.id = non_empty(v);
+        } else {
+            row.extra
+                .insert("comment_id".to_string(), field_text(v).into_owned());
+        }
+    }
+    row
 }
 
 /// Decodes fields of a streamed export, replacing invalid UTF-8 and warning once per file
@@ -109,6 +246,38 @@ struct Decoder {
 }
 
 impl Decoder {
+    /// Warns (once per file) about the first field of `record` that is not valid UTF-8;
+    /// `start` is the record's byte offset.
+    fn check(
+        &mut self,
+        record: &csv::ByteRecord,
+        path: &Path,
+        line: u64,
+        start: u64,
+        sink: &mut dyn Sink,
+    ) {
+        let mut offset = start;
+        for v in record.iter() {
+            if let Err(e) = std::str::from_utf8(v) {
+                self.warn(path, line, offset + e.valid_up_to() as u64, sink);
+                return;
+            }
+            offset += v.len() as u64 + 1;
+        }
+    }
+
+    fn warn(&mut self, path: &Path, line: u64, offset: u64, sink: &mut dyn Sink) {
+        if !self.warned {
+            self.warned = true;
+            sink.warning(super::Warning {
+                location: Location::line(path, line),
+                message: format!(
+                    "invalid UTF-8 at byte offset {offset} (invalid sequences replaced with U+FFFD)"
+                ),
+            });
+        }
+    }
+
     fn field(
         &mut self,
         bytes: &[u8],
@@ -120,16 +289,7 @@ impl Decoder {
         match std::str::from_utf8(bytes) {
             Ok(text) => text.to_string(),
             Err(e) => {
-                if !self.warned {
-                    self.warned = true;
-                    sink.warning(super::Warning {
-                        location: Location::line(path, line),
-                        message: format!(
-                            "invalid UTF-8 at byte offset {} (invalid sequences replaced with U+FFFD)",
-                            offset + e.valid_up_to() as u64
-                        ),
-                    });
-                }
+                self.warn(path, line, offset + e.valid_up_to() as u64, sink);
                 String::from_utf8_lossy(bytes).into_owned()
             }
         }
@@ -159,6 +319,7 @@ pub fn read_csv(
             format!("no \"text\" column (columns: {})", headers.join(", ")),
         ));
     }
+    let roles = Column::roles(&headers);
     let mut chunker = Chunker::new(path, default_thread_id, sink);
     let mut record = csv::ByteRecord::new();
     loop {
@@ -167,15 +328,11 @@ pub fn read_csv(
             Ok(true) => {}
             Err(e) => return Err(csv_error(path, &e)),
         }
-        let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-        let mut offset = start;
-        let mut row = Row::new();
-        for (h, v) in headers.iter().zip(record.iter()) {
-            let value = decoder.field(v, path, line, offset, chunker.sink);
-            offset += v.len() as u64 + 1;
-            row.insert(h.clone(), value);
+        if !decoder.warned {
+            let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+            decoder.check(&record, path, line, start, chunker.sink);
         }
-        chunker.push(row)?;
+        chunker.push(record_values(&roles, &record))?;
     }
     chunker.flush()
 }
@@ -225,7 +382,7 @@ pub fn read_jsonl(
         }
         let row = parse_json_row(line.trim_end_matches(['\n', '\r']))
             .map_err(|m| Error::input(Location::line(path, line_number), m))?;
-        chunker.push(row)?;
+        chunker.push(RowValues::from_row(row))?;
     }
     chunker.flush()
 }

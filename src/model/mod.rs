@@ -39,6 +39,11 @@ pub struct Model {
     /// Weights laid out for scoring: `table[feature * labels + label]`. Built on load.
     #[serde(skip)]
     table: Vec<f32>,
+    /// What scoring reads per feature, together, by slot (see
+    /// [`Vocabulary::slot_order`]): `rows[slot * (labels + 1)]` is the feature's idf and
+    /// the `labels` values after it its weights. Built on load.
+    #[serde(skip)]
+    rows: Vec<f32>,
 }
 
 /// One label's logistic model.
@@ -109,6 +114,7 @@ impl Model {
             labels,
             provenance,
             table: Vec::new(),
+            rows: Vec::new(),
         };
         model.prepare()?;
         Ok(model)
@@ -154,7 +160,16 @@ impl Model {
                 ));
             }
         }
+        let idf = self.vocabulary.idf();
+        let mut rows = Vec::with_capacity(n_features * (n_labels + 1));
+        for &feature in self.vocabulary.slot_order() {
+            let feature = feature as usize;
+            rows.push(idf.get(feature).copied().unwrap_or(0.0));
+            let start = feature * n_labels;
+            rows.extend_from_slice(table.get(start..start + n_labels).unwrap_or(&[]));
+        }
         self.table = table;
+        self.rows = rows;
         Ok(())
     }
 
@@ -211,27 +226,20 @@ impl Scorer<'_> {
     pub fn score(&mut self, text: &str, probabilities: &mut Vec<f32>) {
         let model = self.model;
         let n_labels = model.labels.len();
-        let table = &model.table;
         let Scorer {
             extractor, logits, ..
         } = self;
-        // Two accumulators per label: character and word n-grams are normalized apart
-        // when the vocabulary says so (`block` is always 0 otherwise).
+        // Two sums per label: character and word n-grams are normalized apart when the
+        // vocabulary says so (every slot is in block 0 otherwise).
         logits.clear();
         logits.resize(2 * n_labels, 0.0);
-        let vocabulary = &model.vocabulary;
-        let mut norm2 = [0.0f32; 2];
-        let dense = extractor.for_each_weight(text, vocabulary, |index, weight| {
-            let block = vocabulary.block(index);
-            norm2[block] += weight * weight;
-            let start = index as usize * n_labels;
-            if let Some(row) = table.get(start..start + n_labels) {
-                let acc = &mut logits[block * n_labels..(block + 1) * n_labels];
-                for (z, w) in acc.iter_mut().zip(row) {
-                    *z += weight * w;
-                }
-            }
-        });
+        let (norm2, dense) = match n_labels {
+            1 => sparse_sums::<1>(extractor, text, model, logits),
+            2 => sparse_sums::<2>(extractor, text, model, logits),
+            3 => sparse_sums::<3>(extractor, text, model, logits),
+            _ => sparse_sums_any(extractor, text, model, logits),
+        };
+        let table = &model.table;
         let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
         let (chars, words) = logits.split_at_mut(n_labels);
         for ((z, &w), label) in chars.iter_mut().zip(words.iter()).zip(&model.labels) {
@@ -270,6 +278,54 @@ impl Scorer<'_> {
         logits.into_iter().map(sigmoid).collect()
     }
 
+    /// Scores every comment of a thread, in order; with `explain`, also lists the top
+    /// features of each label that a comment is flagged for. The sequential counterpart of
+    /// [`ThreadScorer::score`], with the same result.
+    pub fn score_thread(
+        &mut self,
+        thread: crate::thread::Thread,
+        explain: Option<usize>,
+    ) -> crate::report::ScoredThread {
+        let mut scores = Vec::with_capacity(thread.comments.len());
+        let mut explanations = Vec::new();
+        for c in &thread.comments {
+            let (probabilities, explained) = self.score_comment(&c.text, explain);
+            scores.push(probabilities);
+            if explain.is_some() {
+                explanations.push(explained);
+            }
+        }
+        crate::report::ScoredThread {
+            thread,
+            scores,
+            explanations,
+        }
+    }
+
+    /// One comment's probabilities and, with `explain`, per label the top features if the
+    /// comment is flagged for it (empty otherwise).
+    fn score_comment(
+        &mut self,
+        text: &str,
+        explain: Option<usize>,
+    ) -> (Vec<f32>, Vec<Vec<Contribution>>) {
+        let mut probabilities = Vec::with_capacity(self.model.labels.len());
+        self.score(text, &mut probabilities);
+        let explanations = match explain {
+            Some(top) => (0..self.model.labels.len())
+                .map(|l| {
+                    if probabilities[l] >= self.model.labels[l].threshold {
+                        self.explain(text, l, top)
+                    } else {
+                        Vec::new()
+                    }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        (probabilities, explanations)
+    }
+
     /// The `top` features that pushed `label`'s score up most, with the text spans they
     /// came from.
     pub fn explain(&mut self, text: &str, label: usize, top: usize) -> Vec<Contribution> {
@@ -298,10 +354,80 @@ impl Scorer<'_> {
     }
 }
 
+/// Dense per-comment signals as (feature index, value), from the extractor.
+type DenseValues = [(Option<u32>, f32); crate::features::DENSE_COUNT];
+
+/// The sparse part of scoring for a model with `N` labels: sets `logits[..N]` to each
+/// label's sum of tf-idf weight times label weight over the character n-gram block and
+/// `logits[N..2N]` over the word block (see [`Vocabulary::block_of_slot`]), and returns
+/// each block's sum of squared tf-idf weights (for the L2 normalization) and the dense
+/// signals. Each feature's idf and weights are read from one row of [`Model::rows`]; the
+/// sums are accumulated in the order the features come, with the same operations as
+/// [`sparse_sums_any`], so both give the same bits.
+///
+/// [`Vocabulary::block_of_slot`]: crate::features::Vocabulary::block_of_slot
+#[inline]
+fn sparse_sums<const N: usize>(
+    extractor: &mut Extractor,
+    text: &str,
+    model: &Model,
+    logits: &mut [f32],
+) -> ([f32; 2], DenseValues) {
+    let rows = &model.rows;
+    let vocabulary = &model.vocabulary;
+    let mut z = [[0.0f32; N]; 2];
+    let mut norm2 = [0.0f32; 2];
+    let dense = extractor.for_each_slot_tf(text, vocabulary, |slot, tf| {
+        let start = slot as usize * (N + 1);
+        let Some(row) = rows.get(start..start + N + 1) else {
+            return;
+        };
+        let block = vocabulary.block_of_slot(slot);
+        let weight = tf * row[0];
+        norm2[block] += weight * weight;
+        for (z, w) in z[block].iter_mut().zip(&row[1..]) {
+            *z += weight * w;
+        }
+    });
+    for (out, z) in logits.iter_mut().zip(z.iter().flatten()) {
+        *out = *z;
+    }
+    (norm2, dense)
+}
+
+/// [`sparse_sums`] for any number of labels.
+fn sparse_sums_any(
+    extractor: &mut Extractor,
+    text: &str,
+    model: &Model,
+    logits: &mut [f32],
+) -> ([f32; 2], DenseValues) {
+    let n_labels = model.labels.len();
+    let rows = &model.rows;
+    let vocabulary = &model.vocabulary;
+    logits.iter_mut().for_each(|z| *z = 0.0);
+    let mut norm2 = [0.0f32; 2];
+    let dense = extractor.for_each_slot_tf(text, vocabulary, |slot, tf| {
+        let start = slot as usize * (n_labels + 1);
+        let Some(row) = rows.get(start..start + n_labels + 1) else {
+            return;
+        };
+        let block = vocabulary.block_of_slot(slot);
+        let weight = tf * row[0];
+        norm2[block] += weight * weight;
+        let sums = logits
+            .get_mut(block * n_labels..(block + 1) * n_labels)
+            .unwrap_or_default();
+        for (z, w) in sums.iter_mut().zip(&row[1..]) {
+            *z += weight * w;
+        }
+    });
+    (norm2, dense)
+}
+
 /// Scores whole threads on every core, one [`Scorer`] per worker so stem caches stay warm.
 /// Output keeps the input order.
 pub struct ThreadScorer<'m> {
-    model: &'m Model,
     scorers: Vec<std::sync::Mutex<Scorer<'m>>>,
 }
 
@@ -310,7 +436,6 @@ impl<'m> ThreadScorer<'m> {
     pub fn new(model: &'m Model) -> Self {
         let workers = rayon::current_num_threads().max(1) + 1;
         ThreadScorer {
-            model,
             scorers: (0..workers)
                 .map(|_| std::sync::Mutex::new(model.scorer()))
                 .collect(),
@@ -334,30 +459,11 @@ impl<'m> ThreadScorer<'m> {
         explain: Option<usize>,
     ) -> crate::report::ScoredThread {
         use rayon::prelude::*;
-        let thresholds: Vec<f32> = self.model.labels.iter().map(|l| l.threshold).collect();
         let results: Vec<(Vec<f32>, Vec<Vec<Contribution>>)> = thread
             .comments
             .par_iter()
             .with_min_len(64)
-            .map(|c| {
-                self.with_scorer(|scorer| {
-                    let mut probabilities = Vec::new();
-                    scorer.score(&c.text, &mut probabilities);
-                    let explanations = match explain {
-                        Some(top) => (0..thresholds.len())
-                            .map(|l| {
-                                if probabilities[l] >= thresholds[l] {
-                                    scorer.explain(&c.text, l, top)
-                                } else {
-                                    Vec::new()
-                                }
-                            })
-                            .collect(),
-                        None => Vec::new(),
-                    };
-                    (probabilities, explanations)
-                })
-            })
+            .map(|c| self.with_scorer(|scorer| scorer.score_comment(&c.text, explain)))
             .collect();
         let (scores, explanations): (Vec<_>, Vec<_>) = results.into_iter().unzip();
         let explanations = if explain.is_some() {

@@ -205,6 +205,8 @@ pub struct Tokenizer {
     chars: Vec<NChar>,
     pat: Vec<Pat>,
     scratch: String,
+    /// Skip the plain-ASCII fast paths (tests compare both paths).
+    general_only: bool,
 }
 
 impl Tokenizer {
@@ -249,6 +251,40 @@ impl Tokenizer {
 
     /// Reads the token starting at `s` (a word character) and returns where scanning resumes.
     fn token_at(&mut self, text: &str, s: usize, out: &mut Tokens) -> usize {
+        let bytes = text.as_bytes();
+        let b = bytes[s];
+        if !self.general_only {
+            if b.is_ascii_alphabetic() {
+                if let Some(end) = plain_word_end(bytes, s) {
+                    self.push_plain_word(text, s, end, out);
+                    return end;
+                }
+            } else if b.is_ascii_digit()
+                && let Some(end) = plain_number_end(bytes, s)
+            {
+                out.push(s, end, TokenKind::Number, false, NUMBER_PLACEHOLDER);
+                return end;
+            }
+        }
+        self.general_token_at(text, s, out)
+    }
+
+    /// Appends the plain ASCII word `text[s..e]` (letters and inner `'`), lowercased and
+    /// with stretched letters collapsed: what the general path makes of it.
+    fn push_plain_word(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
+        let t0 = out.buf.len();
+        out.buf.push_str(text.get(s..e).unwrap_or(""));
+        if let Some(word) = out.buf.get_mut(t0..) {
+            word.make_ascii_lowercase();
+            if has_ascii_stretch(word.as_bytes()) {
+                collapse_stretched(&mut out.buf, t0, &mut self.scratch);
+            }
+        }
+        out.finish(s, e, TokenKind::Word, false, t0);
+    }
+
+    /// [`token_at`](Self::token_at) without the plain-ASCII fast paths.
+    fn general_token_at(&mut self, text: &str, s: usize, out: &mut Tokens) -> usize {
         let bytes = text.as_bytes();
         let b = bytes[s];
         if b == b'@' {
@@ -475,6 +511,64 @@ const ASCII_WORD: [bool; 128] = {
     }
     t
 };
+
+/// End of the plain word starting at the ASCII letter `bytes[s]`, when the general path
+/// would make exactly one word token of ASCII letters and inner apostrophes from it and
+/// nothing else: no link, mask, digit or non-ASCII character is involved. `None` sends
+/// the candidate down the general path.
+#[inline]
+fn plain_word_end(bytes: &[u8], s: usize) -> Option<usize> {
+    let mut j = s;
+    let mut first_run = true;
+    loop {
+        while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
+            j += 1;
+        }
+        let Some(&next) = bytes.get(j) else {
+            return Some(j);
+        };
+        match next {
+            // An inner apostrophe between letters continues the word.
+            b'\'' => match bytes.get(j + 1) {
+                Some(b) if b.is_ascii_alphabetic() => {
+                    j += 1;
+                    first_run = false;
+                }
+                Some(b) if b.is_ascii_alphanumeric() || *b >= 0x80 => return None,
+                _ => return Some(j),
+            },
+            // A sentence end: not a domain, since what follows the dot is not part of it.
+            b'.' if first_run => match bytes.get(j + 1) {
+                None => return Some(j),
+                Some(b) if b.is_ascii_whitespace() => return Some(j),
+                _ => return None,
+            },
+            // After the first letters these may start a link (`example.com`, `me@x.org`).
+            b':' | b'@' | b'-' | b'_' if first_run => return None,
+            b'.' | b':' | b'-' | b'_' => return Some(j),
+            b'`' => return None,
+            b if b >= 0x80 || ASCII_WORD[usize::from(b)] => return None,
+            _ => return Some(j),
+        }
+    }
+}
+
+/// End of the plain number starting at the ASCII digit `bytes[s]` (digits only, followed
+/// by a character that neither extends it nor makes it part of a link); `None` sends it
+/// down the general path.
+#[inline]
+fn plain_number_end(bytes: &[u8], s: usize) -> Option<usize> {
+    let mut j = s;
+    while j < bytes.len() && bytes[j].is_ascii_digit() {
+        j += 1;
+    }
+    match bytes.get(j) {
+        None => Some(j),
+        Some(&b) if b >= 0x80 || ASCII_WORD[usize::from(b)] => None,
+        Some(b'.' | b',' | b':' | b'@' | b'-' | b'_' | b'\'' | b'`') => None,
+        Some(_) => Some(j),
+    }
+}
 
 /// Whether the ASCII-or-Unicode char `c` is a word character.
 #[inline]
@@ -759,13 +853,18 @@ fn is_number(piece: &[NChar]) -> bool {
     rest.is_empty() || ["st", "nd", "rd", "th", "s"].into_iter().any(suffix)
 }
 
+/// Whether the ASCII word `b` has a run of three or more equal letters.
+#[inline]
+fn has_ascii_stretch(b: &[u8]) -> bool {
+    b.windows(3)
+        .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
+}
+
 /// Whether `word` has a run of three or more equal letters.
 fn has_stretch(word: &str) -> bool {
     let b = word.as_bytes();
     if b.is_ascii() {
-        return b
-            .windows(3)
-            .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic());
+        return has_ascii_stretch(b);
     }
     let mut run = 0;
     let mut prev = None;
@@ -856,6 +955,31 @@ fn is_single_letter(tokens: &Tokens, i: usize) -> bool {
         && chars.next().is_none()
 }
 
+/// Whether three single-letter tokens follow each other somewhere: most texts have none,
+/// and then [`merge_spaced`] has nothing to do.
+fn has_three_single_letters(tokens: &Tokens) -> bool {
+    let mut run = 0;
+    for (i, span) in tokens.spans.iter().enumerate() {
+        // A one-byte char is ASCII, and a longer one (at most 4 bytes) starts with a
+        // non-ASCII byte: cheap tests before the full one.
+        let first = tokens.buf.as_bytes().get(span.text.0).copied().unwrap_or(0);
+        let single = match span.text.1 - span.text.0 {
+            1 => span.kind == TokenKind::Word && first.is_ascii_alphabetic(),
+            2..=4 if first >= 0x80 => is_single_letter(tokens, i),
+            _ => false,
+        };
+        if single {
+            run += 1;
+            if run >= 3 {
+                return true;
+            }
+        } else {
+            run = 0;
+        }
+    }
+    false
+}
+
 /// Whether the original text between two letters is one space, dot, hyphen, underscore or
 /// mask, as in "i d i o t", "i.d.i.o.t", "f-u-c-k".
 fn spaced_gap(text: &str, a: usize, b: usize) -> bool {
@@ -865,7 +989,7 @@ fn spaced_gap(text: &str, a: usize, b: usize) -> bool {
 /// Merges runs of three or more spaced single letters into one word.
 fn merge_spaced(text: &str, out: &mut Tokens, scratch: &mut String) {
     let n = out.spans.len();
-    if n < 3 {
+    if n < 3 || !has_three_single_letters(out) {
         return;
     }
     let (mut w, mut i) = (0, 0);
@@ -910,5 +1034,43 @@ fn merged_span(out: &mut Tokens, i: usize, j: usize, scratch: &mut String) -> To
         kind: TokenKind::Word,
         obfuscated: true,
         text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Tokens of `text` with or without the plain-ASCII fast paths.
+    fn tokens(text: &str, general_only: bool) -> Vec<Token> {
+        let mut tokenizer = Tokenizer {
+            general_only,
+            ..Tokenizer::default()
+        };
+        tokenizer.tokenize(text)
+    }
+
+    #[test]
+    fn fast_paths_match_the_general_path_on_examples() {
+        for text in [
+            "Hello, World! It's well-known. don't it's' 'quoted' rock'n'roll",
+            "end. U.S. e.g. example.com me@x.org foo-bar foo_bar a:b 10:30 3.5 1,000 2017.",
+            "see https://example.com/a?b=1, http://x.co ftp://f.org www.foo.org bar.com/x.",
+            "mail me@x.co.uk @jane_d jane@ ab_cd@x.com x-y.net 1st 2nd 9x19 g20 mp3",
+            "stuuupid aaa'bbb Soooo gooood, yesss!!! wow!really sh1t f**k a$$ @ss ok`s",
+            "don’t café naïve 𝐢𝐝𝐢𝐨𝐭 i d i o t word1 1st 9/11 50% $100 #tag x",
+        ] {
+            assert_eq!(tokens(text, false), tokens(text, true), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn fast_paths_match_the_general_path(
+            text in "[a-zA-Z0-9 *#%$@!?.,:;'`’/_\\-\"()іо\u{200B}\u{0301}ｆé\n]{0,60}"
+        ) {
+            prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
     }
 }
