@@ -356,3 +356,22 @@ fn a_forum_page_with_thousands_of_replies_links_each_to_the_latest_earlier_post(
         );
     }
 }
+
+#[test]
+fn a_forum_header_naming_no_one_gives_no_author() {
+    // Found by fuzzing: the author was Some(""), which a CSV cannot tell from no author.
+    let page = "Title\n\n(not verified) Sun, 08/06/2017 - 16:44 Permalink\nWho am I?\n";
+    let mut collected = ingest::Collected::default();
+    ingest::read_bytes(
+        Path::new("anon.txt"),
+        "anon",
+        page.as_bytes(),
+        InputFormat::Forum,
+        &mut collected,
+    )
+    .unwrap();
+    let c = &collected.threads[0].comments[0];
+    assert_eq!(c.author, None);
+    assert_eq!(c.text, "Who am I?");
+    assert_eq!(c.extra.get("verified").map(String::as_str), Some("false"));
+}

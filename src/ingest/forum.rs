@@ -145,7 +145,8 @@ fn build_comment(id: String, header: Header, body_lines: &[&str]) -> Comment {
     };
     let mut comment = Comment {
         id,
-        author: Some(author),
+        // A header of only "(not verified)" names no one.
+        author: Some(author).filter(|a| !a.is_empty()),
         parent_author: replied_to,
         timestamp: header.timestamp,
         text: body.join("\n").trim().to_string(),
