@@ -1226,6 +1226,10 @@ const WORD_CACHE_LIMIT: usize = 200_000;
 /// (about 4 bytes each) on text made of many long distinct words.
 const WORD_CACHE_GRAMS_LIMIT: usize = 4_000_000;
 
+/// Words a full [`WordCache`] keeps when it starts over: the first ones it met, which in
+/// Zipfian text are the most frequent, so the cache does not have to warm up again.
+const WORD_CACHE_KEEP: usize = 50_000;
+
 /// Words longer than this many bytes are not cached (they are almost always junk, such
 /// as glued-together text, and would only fill the cache).
 const MAX_CACHED_WORD: usize = 64;
@@ -1273,14 +1277,35 @@ impl WordCache {
     fn prepare(&mut self, vocab_id: u64) {
         self.document.clear();
         self.document_grams.clear();
-        if self.vocab_id != vocab_id
-            || self.entries.len() >= WORD_CACHE_LIMIT
-            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
-        {
+        if self.vocab_id != vocab_id {
             self.table.clear();
             self.entries.clear();
             self.grams.clear();
             self.vocab_id = vocab_id;
+        } else if self.entries.len() >= WORD_CACHE_LIMIT
+            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
+        {
+            self.shrink(WORD_CACHE_KEEP);
+        }
+    }
+
+    /// Keeps the first `keep` entries, or none if they hold too many grams.
+    fn shrink(&mut self, keep: usize) {
+        // Entries add their grams in id order, so the kept ones own a prefix.
+        let keep = keep.min(self.entries.len());
+        let grams = self
+            .entries
+            .get(keep)
+            .map_or(self.grams.len(), |e| e.grams.0 as usize);
+        if grams > WORD_CACHE_GRAMS_LIMIT / 2 {
+            // The kept words hold many grams themselves (long junk words).
+            self.table.clear();
+            self.entries.clear();
+            self.grams.clear();
+        } else {
+            self.table.truncate(keep);
+            self.entries.truncate(keep);
+            self.grams.truncate(grams);
         }
     }
 
@@ -2496,6 +2521,34 @@ mod tests {
                 reference_vector(text, &vocab),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_shrunk_word_cache_counts_the_same() {
+        let docs = [
+            "you are an idiot and a clown @bob",
+            "the deep state runs the media, wake up sheeple",
+            "thanks for the thoughtful reply, see example.com",
+        ];
+        let labels = vec![vec![Some(true)], vec![Some(false)], vec![Some(false)]];
+        let cfg = FeatureConfig {
+            min_df: 1,
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let mut ex = Extractor::new();
+        for keep in [5, 0, 100] {
+            for text in docs {
+                assert_eq!(ex.extract(text, &vocab), reference_vector(text, &vocab));
+            }
+            let before = ex.words.entries.len();
+            ex.words.shrink(keep);
+            assert_eq!(ex.words.entries.len(), keep.min(before));
+            assert_eq!(ex.words.table.len(), ex.words.entries.len());
+        }
+        for text in docs {
+            assert_eq!(ex.extract(text, &vocab), reference_vector(text, &vocab));
         }
     }
 
