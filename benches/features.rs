@@ -1,5 +1,6 @@
-//! Benchmarks of the feature stage: extraction of one comment and of 100 KB of text with a
-//! vocabulary built from generated text, and vocabulary building itself.
+//! Benchmarks of the feature stage: extraction (as a vector, and as the weights scoring
+//! uses) of one comment and of 100 KB of text with a vocabulary built from generated text,
+//! and vocabulary building itself.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -194,6 +195,22 @@ fn bench_extract(c: &mut Criterion) {
             b.iter(|| {
                 extractor.extract_into(black_box(text), &vocab, &mut out);
                 black_box(out.len())
+            })
+        });
+    }
+    // The scoring path: counts and weights without building a vector.
+    for (name, text) in [
+        ("weights_comment_1k", COMMENT),
+        ("weights_text_100k", big.as_str()),
+    ] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let mut n = 0usize;
+                extractor.for_each_weight(black_box(text), &vocab, |_, w| {
+                    n += usize::from(w > 0.0);
+                });
+                black_box(n)
             })
         });
     }

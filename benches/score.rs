@@ -1,4 +1,5 @@
-//! Scoring speed with the shipped default model: one comment, and a whole seed thread.
+//! Scoring speed with the shipped default model: one comment, and the seed threads (comment
+//! by comment, and as whole threads the way `threadguard score` does).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -49,6 +50,14 @@ fn scoring(c: &mut Criterion) {
                     scorer.score(&comment.text, &mut probabilities);
                     black_box(&probabilities);
                 }
+            }
+        })
+    });
+    // What `threadguard score --jobs 1` does per thread chunk.
+    group.bench_function("seed_threads_score_thread", |b| {
+        b.iter(|| {
+            for thread in &threads {
+                black_box(scorer.score_thread(thread.clone(), None));
             }
         })
     });

@@ -15,6 +15,12 @@
 //! mixed with a per-length seed; longer (multibyte) ones fall back to FNV-1a. The vocabulary
 //! stores names for readability and rebuilds the map from them on load.
 //!
+//! Scoring looks word n-grams of two or more words up by a second key: the unigram hashes
+//! of their words chained with a multiply-xor step ([`chain_key`]). A unigram hash is
+//! cached per distinct word, so a bigram costs one step instead of hashing its bytes. That
+//! index is also derived from the names on load (split at the spaces), so it needs nothing
+//! from the model file; training and explanations keep using the name hash.
+//!
 //! Collisions: two vocabulary features with the same hash are rejected when the vocabulary
 //! is built or loaded. An out-of-vocabulary n-gram can still collide with a vocabulary hash
 //! and be counted as that feature; with 64-bit hashes, a vocabulary of `V` features and `M`
@@ -214,6 +220,31 @@ const LOW_BYTES: [u64; 9] = {
     }
     m
 };
+
+/// Chains the key of the word n-gram so far with the unigram hash of its next word (see
+/// the module documentation). Not symmetric, so `a b` and `b a` get different keys.
+#[inline]
+const fn chain_key(key: u64, next: u64) -> u64 {
+    (key ^ next.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The hash of the unigram feature of `stem` (`w:` and the stem).
+fn unigram_hash(stem: &[u8]) -> u64 {
+    WORD_SEED.bytes(stem).finish()
+}
+
+/// The chained key of the word n-gram named `name` (`w:` and stems joined by spaces), if
+/// it has two or more words.
+fn ngram_key(name: &str) -> Option<u64> {
+    let stems = name.strip_prefix(WORD_PREFIX)?;
+    if !stems.contains(' ') {
+        return None;
+    }
+    stems
+        .split(' ')
+        .map(|stem| unigram_hash(stem.as_bytes()))
+        .reduce(chain_key)
+}
 
 /// Hash of a character n-gram of `len <= 8` bytes packed little-endian into `packed`.
 #[inline]
@@ -1206,6 +1237,10 @@ const WORD_CACHE_LIMIT: usize = 200_000;
 /// (about 4 bytes each) on text made of many long distinct words.
 const WORD_CACHE_GRAMS_LIMIT: usize = 4_000_000;
 
+/// Words a full [`WordCache`] keeps when it starts over: the first ones it met, which in
+/// Zipfian text are the most frequent, so the cache does not have to warm up again.
+const WORD_CACHE_KEEP: usize = 50_000;
+
 /// Words longer than this many bytes are not cached (they are almost always junk, such
 /// as glued-together text, and would only fill the cache).
 const MAX_CACHED_WORD: usize = 64;
@@ -1217,16 +1252,14 @@ const DOCUMENT_ENTRY: u32 = 1 << 31;
 /// `WordEntry::unigram` when the word's unigram is not in the vocabulary.
 const NO_FEATURE: u32 = u32::MAX;
 
-/// What one distinct token text contributes, for one vocabulary: its stem and the slots
-/// of its character n-grams (ranges into the cache's arenas), the hash state of its word
-/// features and its unigram's slot, and its [`word_classes`].
+/// What one distinct token text contributes, for one vocabulary: the slots of its
+/// character n-grams (a range into the cache's arena), its stem's unigram hash and slot,
+/// and its [`word_classes`].
 #[derive(Debug, Clone, Copy)]
 struct WordEntry {
-    stem: (u32, u32),
     grams: (u32, u32),
-    /// [`NameHash`] state after `w:` and the stem: a unigram's hash before finishing, and
-    /// where the word n-grams starting at this token continue from.
-    state: u64,
+    /// The unigram's hash, which [`chain_key`] extends to the word n-grams starting here.
+    key: u64,
     unigram: u32,
     classes: u8,
 }
@@ -1244,10 +1277,8 @@ struct WordCache {
     /// Entries of the current document's words too long to cache; their id is
     /// `DOCUMENT_ENTRY + k` for `document[k]`.
     document: Vec<WordEntry>,
-    /// Stems and gram slots of the document entries (cleared per document).
-    document_stems: Vec<u8>,
+    /// Gram slots of the document entries (cleared per document).
     document_grams: Vec<u32>,
-    stems: Vec<u8>,
     grams: Vec<u32>,
 }
 
@@ -1256,17 +1287,36 @@ impl WordCache {
     /// it was filled for another vocabulary or is full.
     fn prepare(&mut self, vocab_id: u64) {
         self.document.clear();
-        self.document_stems.clear();
         self.document_grams.clear();
-        if self.vocab_id != vocab_id
-            || self.entries.len() >= WORD_CACHE_LIMIT
-            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
-        {
+        if self.vocab_id != vocab_id {
             self.table.clear();
             self.entries.clear();
-            self.stems.clear();
             self.grams.clear();
             self.vocab_id = vocab_id;
+        } else if self.entries.len() >= WORD_CACHE_LIMIT
+            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
+        {
+            self.shrink(WORD_CACHE_KEEP);
+        }
+    }
+
+    /// Keeps the first `keep` entries, or none if they hold too many grams.
+    fn shrink(&mut self, keep: usize) {
+        // Entries add their grams in id order, so the kept ones own a prefix.
+        let keep = keep.min(self.entries.len());
+        let grams = self
+            .entries
+            .get(keep)
+            .map_or(self.grams.len(), |e| e.grams.0 as usize);
+        if grams > WORD_CACHE_GRAMS_LIMIT / 2 {
+            // The kept words hold many grams themselves (long junk words).
+            self.table.clear();
+            self.entries.clear();
+            self.grams.clear();
+        } else {
+            self.table.truncate(keep);
+            self.entries.truncate(keep);
+            self.grams.truncate(grams);
         }
     }
 
@@ -1277,17 +1327,6 @@ impl WordCache {
             None => self.entries.get(id as usize),
             Some(k) => self.document.get(k as usize),
         }
-    }
-
-    /// The stem of id `id`.
-    #[inline]
-    fn stem(&self, id: u32) -> &[u8] {
-        let (arena, e) = match id.checked_sub(DOCUMENT_ENTRY) {
-            None => (&self.stems, self.entries.get(id as usize)),
-            Some(k) => (&self.document_stems, self.document.get(k as usize)),
-        };
-        e.and_then(|e| arena.get(e.stem.0 as usize..e.stem.1 as usize))
-            .unwrap_or(&[])
     }
 
     /// The character n-gram slots of id `id`.
@@ -1342,46 +1381,31 @@ impl WordCache {
         let id = self.entries.len() as u32;
         if word.len() > MAX_CACHED_WORD || self.table.get_or_insert(key).is_none() {
             let k = self.document.len() as u32;
-            let e = compute_entry(
-                word,
-                kind,
-                vocab,
-                stems,
-                scratch,
-                (&mut self.document_stems, &mut self.document_grams),
-            );
+            let e = compute_entry(word, kind, vocab, stems, scratch, &mut self.document_grams);
             self.document.push(e);
             return DOCUMENT_ENTRY + k;
         }
-        let e = compute_entry(
-            word,
-            kind,
-            vocab,
-            stems,
-            scratch,
-            (&mut self.stems, &mut self.grams),
-        );
+        let e = compute_entry(word, kind, vocab, stems, scratch, &mut self.grams);
         self.entries.push(e);
         id
     }
 }
 
-/// Computes the entry of a token text, appending its stem and gram slots to `arenas`: a
-/// word is stemmed (when configured) and split into character n-grams; a placeholder is
-/// its own stem and has no character n-grams.
+/// Computes the entry of a token text, appending its gram slots to `gram_arena`: a word is
+/// stemmed (when configured) and split into character n-grams; a placeholder is its own
+/// stem and has no character n-grams.
 fn compute_entry(
     word: &str,
     kind: TokenKind,
     vocab: &Vocabulary,
     stems: &mut StemCache,
     scratch: &mut CharScratch,
-    (stem_arena, gram_arena): (&mut Vec<u8>, &mut Vec<u32>),
+    gram_arena: &mut Vec<u32>,
 ) -> WordEntry {
     let cfg = vocab.config();
-    let s0 = stem_arena.len();
     let stemmed = cfg.stem && kind == TokenKind::Word;
     let stem = if stemmed { stems.stem(word) } else { word };
-    stem_arena.extend_from_slice(stem.as_bytes());
+    let key = unigram_hash(stem.as_bytes());
     let g0 = gram_arena.len();
     if kind == TokenKind::Word {
         let mut sink = CollectSink {
@@ -1390,21 +1414,19 @@ fn compute_entry(
         };
         word_char_ngrams(word, 0, cfg.char_ngram_range, scratch, &mut sink);
     }
-    let state = WORD_SEED.bytes(stem.as_bytes());
     // Arenas are cleared long before 4 GiB; saturating keeps ranges valid regardless.
     let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     WordEntry {
-        stem: (at(s0), at(stem_arena.len())),
         grams: (at(g0), at(gram_arena.len())),
-        state: state.0,
-        unigram: vocab.lookup_slot(state.finish()).unwrap_or(NO_FEATURE),
+        key,
+        unigram: vocab.lookup_slot(key).unwrap_or(NO_FEATURE),
         classes: word_classes(word),
     }
 }
 
 /// Counts the word n-grams of a document whose tokens have the cache ids `ids`, in the
-/// same order as [`word_ngrams`]: each n-gram extends the hash state of the shorter one,
-/// and unigrams come from the cache.
+/// same order as [`word_ngrams`]: unigrams come from the cache, and longer n-grams are
+/// looked up by their chained keys (see [`chain_key`]).
 fn cached_word_ngrams(
     ids: &[u32],
     cache: &WordCache,
@@ -1423,11 +1445,11 @@ fn cached_word_ngrams(
         if lo <= 1 && first.unigram != NO_FEATURE {
             hits.add(first.unigram);
         }
-        let mut h = NameHash(first.state);
+        let mut key = first.key;
         for (k, &next) in ids[i + 1..i + hi.min(n - i)].iter().enumerate() {
-            h = h.byte(b' ').bytes(cache.stem(next));
+            key = chain_key(key, cache.entry(next).map_or(0, |e| e.key));
             if k + 2 >= lo
-                && let Some(slot) = vocab.lookup_slot(h.finish())
+                && let Some(slot) = vocab.lookup_ngram(key)
             {
                 hits.add(slot);
             }
@@ -1714,6 +1736,8 @@ pub struct Vocabulary {
     selected: Vec<Vec<u32>>,
     /// Feature hash -> slot.
     index: FeatureIndex,
+    /// Chained key of word n-grams of two or more words -> slot (see [`chain_key`]).
+    ngrams: FeatureIndex,
     /// `order[slot]` is the feature index of a slot (see [`Vocabulary::slot_order`]).
     order: Vec<u32>,
     dense: [Option<u32>; DENSE_COUNT],
@@ -1846,6 +1870,7 @@ impl Vocabulary {
             .iter()
             .position(|&f| f >= word_start)
             .map_or(u32::MAX, |p| p as u32);
+        let ngrams = build_ngram_index(&names, &slots)?;
         for (label, sel) in selected.iter_mut().enumerate() {
             sel.sort_unstable();
             sel.dedup();
@@ -1863,6 +1888,7 @@ impl Vocabulary {
             idf,
             selected,
             index,
+            ngrams,
             order,
             dense,
             word_start,
@@ -1927,6 +1953,12 @@ impl Vocabulary {
     #[inline]
     pub fn lookup_slot(&self, hash: u64) -> Option<u32> {
         self.index.get(&hash).copied()
+    }
+
+    /// The slot of the word n-gram (of two or more words) with chained key `key`.
+    #[inline]
+    fn lookup_ngram(&self, key: u64) -> Option<u32> {
+        self.ngrams.get(&key).copied()
     }
 
     /// The feature index of a slot.
@@ -2090,6 +2122,27 @@ fn slot_order(names: &[String], idf: &[f32], word_start: u32) -> Vec<u32> {
         .collect();
     keys.sort_unstable();
     keys.into_iter().map(|(_, _, _, i)| i).collect()
+}
+
+/// Builds the index of word n-grams of two or more words by chained key (to slots).
+fn build_ngram_index(names: &[String], slots: &[u32]) -> Result<FeatureIndex, FeatureError> {
+    let mut index = FeatureIndex::default();
+    for (name, &slot) in names.iter().zip(slots) {
+        let Some(key) = ngram_key(name) else {
+            continue;
+        };
+        if let Some(prev) = index.insert(key, slot) {
+            let other = slots
+                .iter()
+                .position(|&s| s == prev)
+                .and_then(|i| names.get(i))
+                .map_or("", String::as_str);
+            return Err(FeatureError::Vocabulary(format!(
+                "features {other:?} and {name:?} share a hash (or are duplicates)"
+            )));
+        }
+    }
+    Ok(index)
 }
 
 /// Builds the hash index and dense slots from feature names.
@@ -2575,6 +2628,34 @@ mod tests {
                 reference_vector(text, &vocab),
                 "{text:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_shrunk_word_cache_counts_the_same() {
+        let docs = [
+            "you are an idiot and a clown @bob",
+            "the deep state runs the media, wake up sheeple",
+            "thanks for the thoughtful reply, see example.com",
+        ];
+        let labels = vec![vec![Some(true)], vec![Some(false)], vec![Some(false)]];
+        let cfg = FeatureConfig {
+            min_df: 1,
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let mut ex = Extractor::new();
+        for keep in [5, 0, 100] {
+            for text in docs {
+                assert_eq!(ex.extract(text, &vocab), reference_vector(text, &vocab));
+            }
+            let before = ex.words.entries.len();
+            ex.words.shrink(keep);
+            assert_eq!(ex.words.entries.len(), keep.min(before));
+            assert_eq!(ex.words.table.len(), ex.words.entries.len());
+        }
+        for text in docs {
+            assert_eq!(ex.extract(text, &vocab), reference_vector(text, &vocab));
         }
     }
 
