@@ -411,3 +411,99 @@ fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
         .collect();
     Ok(row)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A row's values as plain owned data, for comparing.
+    type Flat = (
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        Row,
+    );
+
+    fn flat(v: RowValues<'_>) -> Flat {
+        (
+            v.thread_id.map(Cow::into_owned),
+            v.title.map(Cow::into_owned),
+            v.id,
+            v.parent_id,
+            v.author,
+            v.parent_author,
+            v.timestamp,
+            v.text,
+            v.extra,
+        )
+    }
+
+    /// Splits one record both ways: by column roles, and through a map by column name
+    /// (later columns overwriting earlier ones of the same name), which is the reference.
+    fn both_ways(headers: &[&str], values: &[&str]) -> (Flat, Flat) {
+        let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+        let record = csv::ByteRecord::from(values.to_vec());
+        let by_role = flat(record_values(&Column::roles(&headers), &record));
+        let row: Row = headers
+            .iter()
+            .zip(values)
+            .map(|(h, v)| (h.clone(), v.to_string()))
+            .collect();
+        (by_role, flat(RowValues::from_row(row)))
+    }
+
+    #[test]
+    fn record_roles_match_the_row_map() {
+        let cases: [(&[&str], &[&str]); 5] = [
+            (&["id", "thread_id", "text"], &["c1", "t1", "hello"]),
+            (&["id", "comment_id", "text", "x"], &["", "c9", "hi", ""]),
+            (&["id", "comment_id", "text"], &["c1", "c9", "hi"]),
+            (
+                &["text", "depth", "title", "text"],
+                &["first", "3", "T", "second"],
+            ),
+            (
+                &[
+                    "author",
+                    "parent_id",
+                    "parent_author",
+                    "timestamp",
+                    "extra",
+                    "extra",
+                ],
+                &["ann", "", "bob", "2020", "a", "b"],
+            ),
+        ];
+        for (headers, values) in cases {
+            let (by_role, reference) = both_ways(headers, values);
+            assert_eq!(by_role, reference, "{headers:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn record_roles_match_the_row_map_for_any_columns(
+            columns in proptest::collection::vec(
+                (
+                    prop::sample::select(vec![
+                        "id", "comment_id", "thread_id", "title", "parent_id", "author",
+                        "parent_author", "timestamp", "text", "depth", "score", "lang",
+                    ]),
+                    prop::sample::select(vec!["", "a", "b,c", "x y"]),
+                ),
+                1..10,
+            )
+        ) {
+            let headers: Vec<&str> = columns.iter().map(|c| c.0).collect();
+            let values: Vec<&str> = columns.iter().map(|c| c.1).collect();
+            let (by_role, reference) = both_ways(&headers, &values);
+            prop_assert_eq!(by_role, reference);
+        }
+    }
+}
