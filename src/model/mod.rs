@@ -184,7 +184,7 @@ impl Model {
             model: self,
             extractor: Extractor::new(),
             features: SparseVec::new(),
-            logits: vec![0.0; self.labels.len()],
+            logits: vec![0.0; 2 * self.labels.len()],
         }
     }
 
@@ -208,6 +208,7 @@ pub struct Scorer<'m> {
     model: &'m Model,
     extractor: Extractor,
     features: SparseVec,
+    /// Per-label sums: the character-n-gram block, then the word block.
     logits: Vec<f32>,
 }
 
@@ -229,10 +230,8 @@ impl Scorer<'_> {
         let Scorer {
             extractor, logits, ..
         } = self;
-        // Two sums per label: character and word n-grams are normalized apart when the
-        // vocabulary says so (every slot is in block 0 otherwise).
-        logits.clear();
-        logits.resize(2 * n_labels, 0.0);
+        // Two sums per label (`logits` holds 2 x labels): character and word n-grams are
+        // normalized apart when the vocabulary says so (every slot is in block 0 otherwise).
         let (norm2, dense) = match n_labels {
             1 => sparse_sums::<1>(extractor, text, model, logits),
             2 => sparse_sums::<2>(extractor, text, model, logits),
@@ -241,24 +240,23 @@ impl Scorer<'_> {
         };
         let table = &model.table;
         let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
-        let (chars, words) = logits.split_at_mut(n_labels);
-        for ((z, &w), label) in chars.iter_mut().zip(words.iter()).zip(&model.labels) {
+        let (sums, words) = logits.split_at_mut(n_labels);
+        for ((z, &w), label) in sums.iter_mut().zip(words.iter()).zip(&model.labels) {
             *z = label.bias + *z * scale[0] + w * scale[1];
         }
-        logits.truncate(n_labels);
         for (index, value) in dense {
             let Some(index) = index.filter(|_| value != 0.0) else {
                 continue;
             };
             let start = index as usize * n_labels;
             if let Some(row) = table.get(start..start + n_labels) {
-                for (z, w) in logits.iter_mut().zip(row) {
+                for (z, w) in sums.iter_mut().zip(row) {
                     *z += value * w;
                 }
             }
         }
         probabilities.clear();
-        probabilities.extend(logits.iter().map(|&z| sigmoid(z)));
+        probabilities.extend(sums.iter().map(|&z| sigmoid(z)));
     }
 
     /// Probabilities through the explicit feature vector: the reference that
