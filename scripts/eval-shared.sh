@@ -10,17 +10,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}
 WORK=target/eval-shared
-mkdir -p "$WORK"
-cargo build --release --quiet
+scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
 
-"$TG" import --from davidson "$SHARED/davidson/labeled_data.csv" --out "$WORK/davidson.csv" --davidson-offensive "${DAVIDSON_OFFENSIVE:-drop}" >/dev/null
-"$TG" import --from psycomark "$SHARED/psycomark/train.csv" --out "$WORK/psycomark.csv" >/dev/null
-"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_train.csv" --out "$WORK/toxic_spans.csv" >/dev/null
-"$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_trial.csv" --out "$WORK/toxic_spans_trial.csv" >/dev/null
-
 rm -f "$WORK"/*.train.csv "$WORK"/*.test.csv   # stale splits would join the *.train.csv glob
-for c in davidson psycomark toxic_spans toxic_spans_trial; do
+for c in davidson psycomark toxic_spans_train toxic_spans_trial; do
     python3 scripts/split-by-id.py "$WORK/$c.csv" "$WORK/$c.train.csv" "$WORK/$c.test.csv"
 done
 for x in "" _b _c _d; do cp "data/own_labels$x.csv" "$WORK/own$x.train.csv"; done
@@ -39,7 +33,7 @@ echo "== PsyCoMark, held-out 20% by id (conspiratorial)"
 "$TG" eval "$WORK/psycomark.test.csv" --model "$WORK/model.tgm" --labels conspiratorial
 echo
 echo "== Toxic spans, held-out 20% (abusive; all positive, so recall is what counts)"
-"$TG" eval "$WORK/toxic_spans.test.csv" --model "$WORK/model.tgm" --labels abusive
+"$TG" eval "$WORK/toxic_spans_train.test.csv" --model "$WORK/model.tgm" --labels abusive
 echo
 echo "== Seed labels (reader comments like the users'; never trained on)"
 "$TG" eval data/seed_labels.csv --model "$WORK/model.tgm"
