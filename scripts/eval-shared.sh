@@ -17,11 +17,14 @@ rm -f "$WORK"/*.train.csv "$WORK"/*.test.csv   # stale splits would join the *.t
 for c in davidson psycomark toxic_spans_train toxic_spans_trial; do
     python3 scripts/split-by-id.py "$WORK/$c.csv" "$WORK/$c.train.csv" "$WORK/$c.test.csv"
 done
-for x in "" _b _c _d; do cp "data/own_labels$x.csv" "$WORK/own$x.train.csv"; done
-
-# The same recipe as scripts/train-default.sh, on the 80% parts only.
+# The same recipe as scripts/train-default.sh, on the 80% parts only. The project's own
+# labels are all trained on (the seeds are their unseen test).
 weights=()
-for x in "" _b _c _d; do weights+=(--weight "$WORK/own$x.train.csv=8" --calibrate-on "$WORK/own$x.train.csv"); done
+for f in data/own_labels*.csv; do
+    own="$WORK/$(basename "$f" .csv).train.csv"
+    cp "$f" "$own"
+    weights+=(--weight "$own=8" --calibrate-on "$own")
+done
 "$TG" train "$WORK"/*.train.csv --out "$WORK/model.tgm" "${weights[@]}" \
     --top-k 20000 --l2 3 "$@"
 

@@ -23,7 +23,7 @@ notes+=(--note "data/own_labels*.csv: reader comments written and labeled by the
 
 # The recipe (see README, "The default model"): in-domain labels weigh 8x and set the
 # thresholds; 20k features per label; L2 3.
-OWN=(data/own_labels.csv data/own_labels_b.csv data/own_labels_c.csv data/own_labels_d.csv)
+OWN=(data/own_labels*.csv)
 weights=()
 for f in "${OWN[@]}"; do weights+=(--weight "$f=8" --calibrate-on "$f"); done
 "$TG" train "$WORK/davidson.csv" "$WORK/psycomark.csv" "$WORK/toxic_spans_train.csv" \
