@@ -19,7 +19,7 @@ for c in davidson psycomark toxic_spans_train toxic_spans_trial; do
 done
 # The same recipe as scripts/train-default.sh, on the 80% parts only. The project's own
 # labels are all trained on (the seeds are their unseen test).
-weights=()
+weights=(--weight "$WORK/davidson.train.csv=3")
 for f in data/own_labels*.csv; do
     own="$WORK/$(basename "$f" .csv).train.csv"
     cp "$f" "$own"
