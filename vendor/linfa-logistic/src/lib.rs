@@ -26,11 +26,12 @@ use linfa::dataset::AsSingleTargets;
 use linfa::prelude::DatasetBase;
 use linfa::traits::{Fit, PredictInplace};
 use ndarray::{
-    s, Array, Array1, Array2, ArrayBase, ArrayView, ArrayView2, Axis, CowArray, Data, DataMut,
-    Dimension, IntoDimension, Ix1, Ix2, RemoveAxis, Slice, Zip,
+    s, Array, Array1, Array2, ArrayBase, ArrayView, ArrayView1, ArrayView2, Axis, CowArray, Data,
+    DataMut, Dimension, IntoDimension, Ix1, Ix2, RemoveAxis, Slice, Zip,
 };
 use ndarray_stats::QuantileExt;
 use std::default::Default;
+use std::sync::Mutex;
 
 #[cfg(feature = "serde")]
 use serde_crate::de::DeserializeOwned;
@@ -174,6 +175,7 @@ impl<F: Float, D: Dimension> LogisticRegressionValidParams<F, D> {
             x,
             target,
             alpha: self.alpha,
+            last: Mutex::new(None),
         }
     }
 
@@ -459,7 +461,8 @@ fn softmax_inplace<F: linfa::Float, A: DataMut<Elem = F>>(v: &mut ArrayBase<A, I
     v.mapv_inplace(|n| n / sum);
 }
 
-/// Computes the logistic loss assuming the training labels $y \in {-1, 1}$
+/// Computes the logistic loss assuming the training labels $y \in {-1, 1}$,
+/// and its gradient, at the same parameters `w`.
 ///
 /// Because the logistic function fullfills $\sigma(-z) = 1 - \sigma(z)$
 /// we can write $P(y=1|z) = \sigma(z) = \sigma(yz)$ and
@@ -468,44 +471,138 @@ fn softmax_inplace<F: linfa::Float, A: DataMut<Elem = F>>(v: &mut ArrayBase<A, I
 ///
 /// Thus, the log loss can be written as
 /// $$-\sum_{i=1}^{N} \log(\sigma(y_i z_i)) + \frac{\alpha}{2}\text{params}^T\text{params}$$
-fn logistic_loss<F: Float, A: Data<Elem = F>>(
+///
+/// and its gradient is $X^T r + \alpha\,\text{params}$ (and $\sum_i r_i$ for the
+/// intercept) with $r_i = (\sigma(y_i z_i) - 1) y_i$.
+///
+/// Both are computed in one call because both need $z = Xw + b$ and the solver always
+/// asks for both at the same point. The products are matrix-vector products over the
+/// memory layout of `x`; `x.dot(w_as_one_column_matrix)` would go to a general matrix
+/// multiplication which, without BLAS, copies (packs) all of `x` on every call.
+fn logistic_loss_and_grad<F: Float, A: Data<Elem = F>>(
     x: &ArrayBase<A, Ix2>,
     y: &Array1<F>,
     alpha: F,
     w: &Array1<F>,
-) -> F {
-    let n_features = x.shape()[1];
+) -> (F, Array1<F>) {
+    let n_features = x.ncols();
     let (params, intercept) = convert_params(n_features, w);
-    let yz = x.dot(&params.into_shape_with_order((params.len(), 1)).unwrap()) + intercept;
-    let len = yz.len();
-    let mut yz = yz.into_shape_with_order(len).unwrap() * y;
-    yz.mapv_inplace(log_logistic);
-    -yz.sum() + F::cast(0.5) * alpha * params.dot(&params)
+    let intercept = *intercept.view().into_scalar();
+    let mut log_lik = vec![F::zero(); y.len()];
+    let mut resid = vec![F::zero(); y.len()];
+    let mut grad = vec![F::zero(); w.len()];
+    let rows: Option<Vec<&[F]>> = x.rows().into_iter().map(|row| row.to_slice()).collect();
+    match (rows, params.to_slice(), y.as_slice()) {
+        // Contiguous rows: one pass over `x`.
+        (Some(rows), Some(p), Some(y)) => by_rows(
+            &rows,
+            y,
+            intercept,
+            p,
+            &mut log_lik,
+            &mut resid,
+            &mut grad[..n_features],
+        ),
+        _ => {
+            let z = mat_vec(x, &params);
+            for (i, (&z, &y)) in z.iter().zip(y).enumerate() {
+                (log_lik[i], resid[i]) = loss_terms(y, z + intercept);
+            }
+            // Rows of `x.t()` are the columns of `x`: ndarray takes one dot product per
+            // column, which streams a column-major `x` once.
+            let xt_r = x.t().dot(&ArrayView1::from(&resid));
+            for (g, &v) in grad.iter_mut().zip(&xt_r) {
+                *g = v;
+            }
+        }
+    }
+    let (log_lik, resid) = (ArrayView1::from(&log_lik), ArrayView1::from(&resid));
+    let mut grad = Array1::from(grad);
+    grad.slice_mut(s![..n_features]).scaled_add(alpha, &params);
+    if w.len() == n_features + 1 {
+        // Summed with ndarray's `sum`, as before, like the loss below.
+        grad[n_features] = resid.sum();
+    }
+    let loss = -log_lik.sum() + F::cast(0.5) * alpha * params.dot(&params);
+    (loss, grad)
 }
 
-/// Computes the gradient of the logistic loss function
-fn logistic_grad<F: Float, A: Data<Elem = F>>(
-    x: &ArrayBase<A, Ix2>,
-    y: &Array1<F>,
-    alpha: F,
-    w: &Array1<F>,
-) -> Array1<F> {
-    let n_features = x.shape()[1];
-    let (params, intercept) = convert_params(n_features, w);
-    let yz = x.dot(&params.into_shape_with_order((params.len(), 1)).unwrap()) + intercept;
-    let len = yz.len();
-    let mut yz = yz.into_shape_with_order(len).unwrap() * y;
-    yz.mapv_inplace(logistic);
-    yz -= F::one();
-    yz *= y;
-    if w.len() == n_features + 1 {
-        let mut grad = Array::zeros(w.len());
-        grad.slice_mut(s![..n_features])
-            .assign(&(x.t().dot(&yz) + (&params * alpha)));
-        grad[n_features] = yz.sum();
-        grad
+/// A sample's log-likelihood $\log \sigma(y z)$ and residual $(\sigma(y z) - 1) y$, the
+/// factor of its row in the gradient.
+fn loss_terms<F: Float>(y: F, z: F) -> (F, F) {
+    let yz = y * z;
+    (log_logistic(yz), (logistic(yz) - F::one()) * y)
+}
+
+/// Writes every sample's log-likelihood and residual and adds $X^T r$ to `grad`, in one
+/// pass over the rows of `x`: a row's share of the gradient is added while the row is
+/// still in cache from its dot product. Rows go two at a time so that each load of
+/// `params` and of `grad` serves both: the pass is bound by loads, and pairs made it
+/// about a fifth faster than single rows (f32, x86-64).
+fn by_rows<F: Float>(
+    rows: &[&[F]],
+    y: &[F],
+    intercept: F,
+    params: &[F],
+    log_lik: &mut [F],
+    resid: &mut [F],
+    grad: &mut [F],
+) {
+    let mut i = 0;
+    while i + 1 < rows.len() {
+        let (a, b) = (rows[i], rows[i + 1]);
+        let (za, zb) = dot2(a, b, params);
+        (log_lik[i], resid[i]) = loss_terms(y[i], za + intercept);
+        (log_lik[i + 1], resid[i + 1]) = loss_terms(y[i + 1], zb + intercept);
+        let (ra, rb) = (resid[i], resid[i + 1]);
+        for ((g, &a), &b) in grad.iter_mut().zip(a).zip(b) {
+            *g = *g + ra * a + rb * b;
+        }
+        i += 2;
+    }
+    if let Some(&a) = rows.get(i) {
+        let (z, _) = dot2(a, a, params);
+        (log_lik[i], resid[i]) = loss_terms(y[i], z + intercept);
+        let r = resid[i];
+        for (g, &a) in grad.iter_mut().zip(a) {
+            *g = *g + r * a;
+        }
+    }
+}
+
+/// The dot products of `a` and of `b` with `v` (all equally long), with eight running
+/// sums each, in a shape the compiler keeps in SIMD registers.
+fn dot2<F: Float>(a: &[F], b: &[F], v: &[F]) -> (F, F) {
+    let (mut sa, mut sb) = ([F::zero(); 8], [F::zero(); 8]);
+    let (a8, b8, v8) = (a.chunks_exact(8), b.chunks_exact(8), v.chunks_exact(8));
+    let (a_rest, b_rest, v_rest) = (a8.remainder(), b8.remainder(), v8.remainder());
+    for ((a, b), v) in a8.zip(b8).zip(v8) {
+        for k in 0..8 {
+            sa[k] = sa[k] + a[k] * v[k];
+            sb[k] = sb[k] + b[k] * v[k];
+        }
+    }
+    let total = |s: [F; 8], rest: &[F]| {
+        let sum = (s[0] + s[4]) + (s[1] + s[5]) + (s[2] + s[6]) + (s[3] + s[7]);
+        rest.iter()
+            .zip(v_rest)
+            .fold(sum, |sum, (&x, &v)| sum + x * v)
+    };
+    (total(sa, a_rest), total(sb, b_rest))
+}
+
+/// `x.dot(v)` as a matrix-vector product that reads `x` in memory order: for contiguous
+/// columns, one scaled column added per entry of `v` (ndarray's own matrix-vector
+/// product takes one dot product per row, which strides through such a matrix).
+fn mat_vec<F: Float, A: Data<Elem = F>>(x: &ArrayBase<A, Ix2>, v: &ArrayView1<'_, F>) -> Array1<F> {
+    if x.nrows() > 1 && x.strides()[0] == 1 {
+        let mut z = Array1::zeros(x.nrows());
+        for (column, &v) in x.columns().into_iter().zip(v) {
+            z.scaled_add(v, &column);
+        }
+        z
     } else {
-        x.t().dot(&yz) + (&params * alpha)
+        x.dot(v)
     }
 }
 
@@ -775,6 +872,35 @@ struct LogisticRegressionProblem<'a, F: Float, A: Data<Elem = F>, D: Dimension> 
     x: &'a ArrayBase<A, Ix2>,
     target: Array<F, D>,
     alpha: F,
+    /// The last evaluation (binary problems): L-BFGS and its line search ask for the
+    /// cost and then the gradient at the same parameters, and L-BFGS asks for the
+    /// gradient at the accepted point again, so it is computed once per point.
+    last: Mutex<Option<Evaluation<F, D>>>,
+}
+
+/// Cost and gradient at some parameters.
+struct Evaluation<F, D: Dimension> {
+    params: Array<F, D>,
+    cost: F,
+    gradient: Array<F, D>,
+}
+
+impl<F: Float, A: Data<Elem = F>> LogisticRegressionProblem1<'_, F, A> {
+    /// Cost and gradient at `w`, from the last evaluation when it was at `w`.
+    fn evaluate(&self, w: &Array1<F>) -> (F, Array1<F>) {
+        // A panic while the lock was held left nothing half-written worth refusing.
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(e) = last.as_ref().filter(|e| e.params == *w) {
+            return (e.cost, e.gradient.clone());
+        }
+        let (cost, gradient) = logistic_loss_and_grad(self.x, &self.target, self.alpha, w);
+        *last = Some(Evaluation {
+            params: w.clone(),
+            cost,
+            gradient: gradient.clone(),
+        });
+        (cost, gradient)
+    }
 }
 
 type LogisticRegressionProblem1<'a, F, A> = LogisticRegressionProblem<'a, F, A, Ix1>;
@@ -786,9 +912,7 @@ impl<F: Float, A: Data<Elem = F>> CostFunction for LogisticRegressionProblem1<'_
 
     /// Apply the cost function to a parameter `p`
     fn cost(&self, p: &Self::Param) -> std::result::Result<Self::Output, argmin::core::Error> {
-        let w = p.as_array();
-        let cost = logistic_loss(self.x, &self.target, self.alpha, w);
-        Ok(cost)
+        Ok(self.evaluate(p.as_array()).0)
     }
 }
 
@@ -798,9 +922,7 @@ impl<F: Float, A: Data<Elem = F>> Gradient for LogisticRegressionProblem1<'_, F,
 
     /// Compute the gradient at parameter `p`.
     fn gradient(&self, p: &Self::Param) -> std::result::Result<Self::Param, argmin::core::Error> {
-        let w = p.as_array();
-        let grad = ArgminParam(logistic_grad(self.x, &self.target, self.alpha, w));
-        Ok(grad)
+        Ok(ArgminParam(self.evaluate(p.as_array()).1))
     }
 }
 
@@ -848,7 +970,7 @@ mod test {
     use super::*;
     use approx::{assert_abs_diff_eq, assert_relative_eq, AbsDiffEq};
     use linfa::prelude::*;
-    use ndarray::{array, Array2, Dim, Ix};
+    use ndarray::{array, Array2, ArrayView2, Dim, Ix, ShapeBuilder};
 
     #[test]
     fn autotraits() {
@@ -915,7 +1037,7 @@ mod test {
             .flat_map(|w| alphas.iter().map(move |&alpha| (w, alpha)))
             .zip(&expecteds)
         {
-            assert_abs_diff_eq!(logistic_loss(&x, &y, alpha, w), *exp);
+            assert_abs_diff_eq!(logistic_loss_and_grad(&x, &y, alpha, w).0, *exp);
         }
     }
 
@@ -976,8 +1098,73 @@ mod test {
             .flat_map(|w| alphas.iter().map(move |&alpha| (w, alpha)))
             .zip(&expecteds)
         {
-            let actual = logistic_grad(&x, &y, alpha, w);
+            let actual = logistic_loss_and_grad(&x, &y, alpha, w).1;
             assert!(actual.abs_diff_eq(exp, 1e-8));
+        }
+    }
+
+    /// The loss and gradient do not depend on the memory layout of `x` (contiguous rows,
+    /// contiguous columns, neither) or on the parity of its row count (contiguous rows
+    /// are taken in pairs): all give what the textbook formulas give.
+    #[test]
+    fn loss_and_grad_agree_across_layouts() {
+        let x = Array2::from_shape_fn((9, 11), |(i, j)| ((i * 7 + j * 3) % 5) as f64 * 0.25 - 0.4);
+        let y = Array1::from_shape_fn(9, |i| if i % 3 == 0 { -1.0 } else { 1.0 });
+        let w = Array1::from_shape_fn(12, |j| (j as f64 - 5.0) * 0.1);
+        let alpha = 0.7;
+        let textbook = |x: ArrayView2<f64>, y: &Array1<f64>| {
+            let mut loss = 0.5 * alpha * w.slice(s![..11]).dot(&w.slice(s![..11]));
+            let mut grad = &w * alpha;
+            grad[11] = 0.0;
+            for (row, &y) in x.outer_iter().zip(y) {
+                let z: f64 = row.iter().zip(&w).map(|(a, b)| a * b).sum::<f64>() + w[11];
+                loss -= log_logistic(y * z);
+                let r = (logistic(y * z) - 1.0) * y;
+                for (j, &v) in row.iter().enumerate() {
+                    grad[j] += r * v;
+                }
+                grad[11] += r;
+            }
+            (loss, grad)
+        };
+        let column_major = {
+            let mut c = Array2::zeros(x.dim().f());
+            c.assign(&x);
+            c
+        };
+        let mut interleaved = Array2::zeros((9, 22));
+        interleaved.slice_mut(s![.., ..;2]).assign(&x);
+        let y8 = y.slice(s![..8]).to_owned();
+        let cases = [
+            (x.view(), &y),
+            (x.slice(s![..8, ..]), &y8),
+            (column_major.view(), &y),
+            (column_major.slice(s![..8, ..]), &y8),
+            (interleaved.slice(s![.., ..;2]), &y),
+        ];
+        for (x, y) in cases {
+            let (loss, grad) = logistic_loss_and_grad(&x, y, alpha, &w);
+            let (expected_loss, expected_grad) = textbook(x, y);
+            assert_abs_diff_eq!(loss, expected_loss, epsilon = 1e-12);
+            assert!(grad.abs_diff_eq(&expected_grad, 1e-12));
+        }
+    }
+
+    /// The problem's cached evaluation answers for the parameters it was made at and
+    /// for no others.
+    #[test]
+    fn problem_reuses_only_an_evaluation_at_the_same_parameters() {
+        let x = array![[1.0, 0.5], [0.0, -1.0], [2.0, 1.0]];
+        let y = array![1.0, -1.0, 1.0];
+        let params: ValidLogisticRegression<f64> = LogisticRegression::default().check().unwrap();
+        let problem = params.setup_problem(&x, y.clone());
+        let (a, b) = (array![0.1, -0.2, 0.3], array![-0.4, 0.2, 0.0]);
+        for w in [&a, &b, &a] {
+            let p = ArgminParam(w.clone());
+            let (loss, grad) = logistic_loss_and_grad(&x, &y, 1.0, w);
+            assert_eq!(problem.cost(&p).unwrap(), loss);
+            assert_eq!(problem.gradient(&p).unwrap().0, grad);
+            assert_eq!(problem.cost(&p).unwrap(), loss);
         }
     }
 
