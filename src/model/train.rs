@@ -20,7 +20,7 @@ use crate::labels;
 use crate::metrics::{LabelMetrics, ThresholdRule, choose_threshold};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2, ShapeBuilder};
+use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -599,9 +599,9 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
     let balance = class_balance(weighted(true), weighted(false), options.balance);
     let copies = |i: usize, t: bool| task.weights[i] * if t { balance.0 } else { balance.1 };
     let total: usize = rows.iter().zip(&truth).map(|(&i, &t)| copies(i, t)).sum();
-    // Column-major: linfa's gradient multiplies by the transpose, which ndarray (without
-    // BLAS) only does fast when the transpose's rows are contiguous. 5-10x faster fits.
-    let mut x = Array2::<f32>::zeros((total, task.selected.len()).f());
+    // Row-major: the vendored linfa-logistic then computes each cost and gradient in one
+    // pass over the rows (vendor/linfa-logistic/PATCHES.md); column-major takes two.
+    let mut x = Array2::<f32>::zeros((total, task.selected.len()));
     let mut y = Array1::<bool>::from_elem(total, false);
     let mut r = 0;
     for (&i, &t) in rows.iter().zip(&truth) {
