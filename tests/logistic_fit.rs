@@ -1,6 +1,7 @@
 //! The vendored, patched linfa-logistic (vendor/linfa-logistic/PATCHES.md) against a
 //! straightforward reference: Newton's method on the same L2-regularized logistic loss,
-//! in f64. Every memory layout the patch treats differently must reach the same optimum.
+//! in f64. Every memory layout the patch treats differently must reach the same optimum,
+//! and sample weights must count like copies of rows.
 
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
@@ -97,11 +98,17 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
 
 /// Fits linfa-logistic on `x` (any layout, f64) and returns (w, b) for the `true` class.
 fn fit64(x: ArrayView2<f64>, y: &[bool]) -> (Vec<f64>, f64) {
+    fit64_weighted(x, y, Array1::zeros(0))
+}
+
+/// [`fit64`] with sample weights (none when `weights` is empty).
+fn fit64_weighted(x: ArrayView2<f64>, y: &[bool], weights: Array1<f32>) -> (Vec<f64>, f64) {
+    let dataset = DatasetBase::new(x, Array1::from(y.to_vec())).with_weights(weights);
     let fitted = LogisticRegression::default()
         .alpha(ALPHA)
         .gradient_tolerance(1e-8)
         .max_iterations(500)
-        .fit(&DatasetBase::new(x, Array1::from(y.to_vec())))
+        .fit(&dataset)
         .unwrap();
     oriented(
         fitted.labels().pos.class,
@@ -205,6 +212,28 @@ fn an_even_row_count_matches_too() {
     let got = fit64(x, y);
     let difference = max_difference(&got, &expected);
     assert!(difference < 1e-5, "off by {difference}");
+}
+
+#[test]
+fn sample_weights_count_like_copies_of_rows() {
+    // threadguard weighs rows (--weight, class balance) with sample weights instead of
+    // copying them: the fit must land where the reference does on the copies.
+    let (x, y) = problem();
+    let weights: Vec<usize> = (0..x.nrows()).map(|i| [1, 3, 0, 8][i % 4]).collect();
+    let copies: Vec<usize> = (0..x.nrows())
+        .flat_map(|i| std::iter::repeat_n(i, weights[i]))
+        .collect();
+    let x_copies = x.select(ndarray::Axis(0), &copies);
+    let y_copies: Vec<bool> = copies.iter().map(|&i| y[i]).collect();
+    let expected = reference(&x_copies, &y_copies);
+    let got = fit64_weighted(x.view(), &y, weights.iter().map(|&w| w as f32).collect());
+    let difference = max_difference(&got, &expected);
+    assert!(difference < 1e-5, "off by {difference}");
+    let unweighted = max_difference(&reference(&x, &y), &expected);
+    assert!(
+        unweighted > 1e-2,
+        "the weights change nothing: {unweighted}"
+    );
 }
 
 /// f32 fits stop when the f32 cost stops changing: unpatched linfa-logistic 0.8.1 ends
