@@ -16,7 +16,7 @@
 # TRAIN_RUNS training runs, interleaved across peers.
 #
 # Training like for like: the trainers see exactly the four imported corpora, with
-# threadguard's defaults (top-k 20000 = the default recipe's). The default recipe's
+# threadguard's defaults (top-k 5000; the default recipe uses 20000). The default recipe's
 # extra in-domain files in data/ with 8x weight and --calibrate-on are left out, as
 # scikit-learn gets no counterpart. threadguard train still does more than the sklearn
 # fit: an evaluation model on 64% with thresholds and held-out metrics, then the refit

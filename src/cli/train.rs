@@ -69,7 +69,7 @@ pub struct TrainArgs {
     /// Seed of the held-out split.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Do not replicate the minority class to balance the classes.
+    /// Do not weight the minority class up to balance the classes.
     #[arg(long)]
     pub no_balance: bool,
     /// Count every row of an input file W times in fitting (repeatable), e.g. to weigh

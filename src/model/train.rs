@@ -10,8 +10,8 @@
 //!
 //! One binary `linfa-logistic` model is trained per label, on the rows labeled for it
 //! and on the features chi-squared selected for it. Class imbalance is handled by
-//! replicating the minority class up to balance (at most 10x), which is what class
-//! weights do for a loss that sums over rows.
+//! weighting the minority class up to balance (at most 10x): class weights, given to
+//! linfa-logistic as sample weights, where a weight of k counts as k copies of a row.
 
 use super::{InputFile, LabelModel, Model, Provenance};
 use crate::error::{Error, Location, Result};
@@ -20,7 +20,7 @@ use crate::labels;
 use crate::metrics::{LabelMetrics, ThresholdRule, choose_threshold};
 use linfa::prelude::*;
 use linfa_logistic::LogisticRegression;
-use ndarray::{Array1, Array2, ShapeBuilder};
+use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
@@ -48,7 +48,8 @@ pub struct TrainOptions {
     pub gradient_tolerance: f32,
     /// Replicate the minority class to balance the classes.
     pub balance: bool,
-    /// Weight (replication count) per input file index; missing files weigh 1.
+    /// Weight per input file index (each of its rows counts this many times); missing
+    /// files weigh 1.
     pub weights: Vec<(usize, usize)>,
     /// When set, thresholds are chosen on the calibration rows of these input files only
     /// (the data most like what will be scored), instead of all calibration rows.
@@ -550,8 +551,8 @@ struct LabelTask<'a> {
     options: &'a TrainOptions,
 }
 
-/// Copies of each positive and each negative row that balance the classes: the minority
-/// class is replicated up to the majority's weight (at most 10x), as class weights would.
+/// How many times each positive and each negative row counts so that the classes
+/// balance: the minority class weighs up to the majority's weight (at most 10x).
 fn class_balance(positives: usize, negatives: usize, balance: bool) -> (usize, usize) {
     if !balance || positives == 0 || negatives == 0 {
         return (1, 1);
@@ -597,32 +598,31 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
             .sum()
     };
     let balance = class_balance(weighted(true), weighted(false), options.balance);
-    let copies = |i: usize, t: bool| task.weights[i] * if t { balance.0 } else { balance.1 };
-    let total: usize = rows.iter().zip(&truth).map(|(&i, &t)| copies(i, t)).sum();
-    // Column-major: linfa's gradient multiplies by the transpose, which ndarray (without
-    // BLAS) only does fast when the transpose's rows are contiguous. 5-10x faster fits.
-    let mut x = Array2::<f32>::zeros((total, task.selected.len()).f());
-    let mut y = Array1::<bool>::from_elem(total, false);
-    let mut r = 0;
-    for (&i, &t) in rows.iter().zip(&truth) {
-        for _ in 0..copies(i, t) {
-            let (indices, vals) = &task.vectors[i];
-            for (feature, &v) in indices.iter().zip(vals) {
-                if let Some(&c) = column_of.get(feature) {
-                    x[[r, c]] = v;
-                }
+    let weight = |i: usize, t: bool| task.weights[i] * if t { balance.0 } else { balance.1 };
+    // One row per example, its weight as a sample weight (the vendored linfa-logistic
+    // honours them): copies of rows would cost memory and time in every pass. Row-major:
+    // each cost and gradient is then one pass over the rows; column-major takes two.
+    let mut x = Array2::<f32>::zeros((rows.len(), task.selected.len()));
+    for (mut row, &i) in x.rows_mut().into_iter().zip(&rows) {
+        let (indices, vals) = &task.vectors[i];
+        for (feature, &v) in indices.iter().zip(vals) {
+            if let Some(&c) = column_of.get(feature) {
+                row[c] = v;
             }
-            y[r] = t;
-            r += 1;
         }
     }
+    let sample_weights: Array1<f32> = rows
+        .iter()
+        .zip(&truth)
+        .map(|(&i, &t)| weight(i, t) as f32)
+        .collect();
     // linfa models the probability of its "positive" class, which is the more frequent
-    // class (the first seen on a tie), not `true`: orient weights accordingly.
-    let true_count = y.iter().filter(|&&t| t).count();
-    let true_is_linfa_positive = match true_count.cmp(&(total - true_count)) {
+    // class by rows, not weights (the first seen on a tie), not `true`: orient weights
+    // accordingly.
+    let true_is_linfa_positive = match positives.cmp(&negatives) {
         std::cmp::Ordering::Greater => true,
         std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => y.first().copied().unwrap_or(true),
+        std::cmp::Ordering::Equal => truth.first().copied().unwrap_or(true),
     };
     let sign: f32 = if true_is_linfa_positive { 1.0 } else { -1.0 };
     let mut params = LogisticRegression::default()
@@ -643,8 +643,9 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
         init[task.selected.len()] = sign * warm.bias;
         params = params.initial_params(init);
     }
+    let dataset = Dataset::new(x, Array1::from(truth.clone())).with_weights(sample_weights);
     let fitted = params
-        .fit(&Dataset::new(x, y))
+        .fit(&dataset)
         .map_err(|e| Error::Usage(format!("fitting label {name:?} failed: {e}")))?;
     debug_assert_eq!(fitted.labels().pos.class, true_is_linfa_positive);
     let weights = task
