@@ -373,24 +373,56 @@ fn sparse_sums<const N: usize>(
 ) -> ([f32; 2], DenseValues) {
     let rows = &model.rows;
     let vocabulary = &model.vocabulary;
-    let mut z = [[0.0f32; N]; 2];
-    let mut norm2 = [0.0f32; 2];
+    // One set of sums per block in separate locals rather than indexed by block, so that
+    // they stay in registers; features come block by block (character n-grams first), so
+    // the branch is predictable.
+    let (mut chars, mut words) = (Sums::<N>::default(), Sums::<N>::default());
     let dense = extractor.for_each_slot_tf(text, vocabulary, |slot, tf| {
         let start = slot as usize * (N + 1);
         let Some(row) = rows.get(start..start + N + 1) else {
             return;
         };
-        let block = vocabulary.block_of_slot(slot);
-        let weight = tf * row[0];
-        norm2[block] += weight * weight;
-        for (z, w) in z[block].iter_mut().zip(&row[1..]) {
-            *z += weight * w;
+        if vocabulary.block_of_slot(slot) == 0 {
+            chars.add(tf, row);
+        } else {
+            words.add(tf, row);
         }
     });
-    for (out, z) in logits.iter_mut().zip(z.iter().flatten()) {
+    for (out, z) in logits.iter_mut().zip(chars.z.iter().chain(&words.z)) {
         *out = *z;
     }
-    (norm2, dense)
+    ([chars.norm2, words.norm2], dense)
+}
+
+/// One normalization block's running sums in [`sparse_sums`].
+#[derive(Clone, Copy)]
+struct Sums<const N: usize> {
+    /// Per label, the sum of tf-idf weight times label weight.
+    z: [f32; N],
+    /// The sum of squared tf-idf weights.
+    norm2: f32,
+}
+
+impl<const N: usize> Default for Sums<N> {
+    fn default() -> Self {
+        Self {
+            z: [0.0; N],
+            norm2: 0.0,
+        }
+    }
+}
+
+impl<const N: usize> Sums<N> {
+    /// Adds a feature with term frequency `tf` and scoring row `row` (idf, then the
+    /// label weights).
+    #[inline]
+    fn add(&mut self, tf: f32, row: &[f32]) {
+        let weight = tf * row[0];
+        self.norm2 += weight * weight;
+        for (z, w) in self.z.iter_mut().zip(&row[1..]) {
+            *z += weight * w;
+        }
+    }
 }
 
 /// [`sparse_sums`] for any number of labels.
