@@ -130,6 +130,28 @@ impl Tokens {
         self.buf.get(span.text.0..span.text.1).unwrap_or("")
     }
 
+    /// The normalized text of a span and, when it is 1 to 8 bytes long, those bytes packed
+    /// little-endian into a `u64` (the rest zero): one load where the buffer holds 8 bytes
+    /// from the token's start on, which is every token but the last few.
+    #[inline]
+    pub(crate) fn text_packed(&self, span: &TokenSpan) -> (&str, Option<u64>) {
+        let text = self.text(span);
+        let len = text.len();
+        if len == 0 || len > 8 {
+            return (text, None);
+        }
+        let packed = match self
+            .buf
+            .as_bytes()
+            .get(span.text.0..)
+            .and_then(|b| b.first_chunk::<8>())
+        {
+            Some(&eight) => u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len)),
+            None => pack_bytes(text.as_bytes()),
+        };
+        (text, Some(packed))
+    }
+
     /// The `i`-th token.
     pub fn get(&self, i: usize) -> Option<TokenRef<'_>> {
         self.spans.get(i).map(|s| self.view(s))
@@ -181,6 +203,16 @@ impl Tokens {
             text,
         });
     }
+}
+
+/// Up to 8 bytes packed little-endian into a `u64` (the rest zero).
+#[inline]
+fn pack_bytes(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |v, (i, &b)| v | u64::from(b) << (8 * i))
 }
 
 /// One normalized character and the original byte span it came from.
@@ -1049,6 +1081,30 @@ mod tests {
             ..Tokenizer::default()
         };
         tokenizer.tokenize(text)
+    }
+
+    #[test]
+    fn text_packed_packs_the_bytes_of_tokens_up_to_8_bytes() {
+        let mut out = Tokens::new();
+        // Words of 1 to 10 bytes, a placeholder, and short words at the very end where
+        // fewer than 8 bytes of the buffer follow them.
+        let text = "a bc def ghij klmno pqrstu vwxyzab cdefghij klmnopqrs tuvwxyzabc 42 café x yz";
+        Tokenizer::new().tokenize_into(text, &mut out);
+        assert_eq!(out.len(), 14);
+        for span in out.spans() {
+            let (word, packed) = out.text_packed(span);
+            assert_eq!(word, out.text(span));
+            let mut expected = [0u8; 8];
+            let fits = (1..=8).contains(&word.len());
+            if fits {
+                expected[..word.len()].copy_from_slice(word.as_bytes());
+            }
+            assert_eq!(
+                packed,
+                fits.then(|| u64::from_le_bytes(expected)),
+                "{word:?}"
+            );
+        }
     }
 
     #[test]
