@@ -1702,15 +1702,8 @@ impl Extractor {
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let cfg = vocab.config();
         self.count(text, vocab);
-        let sublinear = cfg.sublinear_tf;
-        self.hits.drain(|slot, count| {
-            let tf = match count {
-                1 => 1.0,
-                n if sublinear => sublinear_tf(n),
-                n => n as f32,
-            };
-            f(slot, tf);
-        });
+        let tf = TermFrequency::new(cfg.sublinear_tf);
+        self.hits.drain(|slot, count| f(slot, tf.of(count)));
         let mut dense = [(None, 0.0); DENSE_COUNT];
         if cfg.dense {
             let values = dense_signals(text, &self.tokens, &self.classes, None);
@@ -2147,12 +2140,9 @@ impl Vocabulary {
         let mut counted: Vec<(u32, u32)> = Vec::with_capacity(hits.n);
         hits.drain(|slot, count| counted.push((self.feature_of_slot(slot), count)));
         counted.sort_unstable();
+        let term_frequency = TermFrequency::new(sublinear);
         for (index, count) in counted {
-            let tf = match count {
-                1 => 1.0,
-                n if sublinear => sublinear_tf(n),
-                n => n as f32,
-            };
+            let tf = term_frequency.of(count);
             out.push(
                 index,
                 tf * self.idf.get(index as usize).copied().unwrap_or(0.0),
@@ -2178,19 +2168,62 @@ impl Vocabulary {
     }
 }
 
+/// Term frequencies of counts below this come from a table.
+const TF_TABLE: usize = 64;
+
+/// `1 + ln(n)` for `n` below [`TF_TABLE`] (and 1 for 0, which is never looked up).
+static SUBLINEAR_TF: LazyLock<[f32; TF_TABLE]> = LazyLock::new(|| {
+    let mut t = [1.0f32; TF_TABLE];
+    for (n, v) in (0u16..).zip(t.iter_mut()).skip(1) {
+        *v = 1.0 + f32::from(n).ln();
+    }
+    t
+});
+
+/// `n` for `n` below [`TF_TABLE`].
+static LINEAR_TF: LazyLock<[f32; TF_TABLE]> = LazyLock::new(|| {
+    let mut t = [0.0f32; TF_TABLE];
+    for (n, v) in (0u16..).zip(t.iter_mut()) {
+        *v = f32::from(n);
+    }
+    t
+});
+
 /// `1 + ln(n)` for `n >= 1`, from a table for small counts.
 #[inline]
 fn sublinear_tf(n: u32) -> f32 {
-    static TABLE: LazyLock<[f32; 64]> = LazyLock::new(|| {
-        let mut t = [1.0f32; 64];
-        for (n, v) in (0u16..).zip(t.iter_mut()).skip(1) {
-            *v = 1.0 + f32::from(n).ln();
-        }
-        t
-    });
-    match TABLE.get(n as usize) {
+    match SUBLINEAR_TF.get(n as usize) {
         Some(&v) => v,
         None => 1.0 + (n as f32).ln(),
+    }
+}
+
+/// Turns counts into term frequencies, sublinear or not: one table read for the usual
+/// small counts, without a branch on the count or on the setting.
+#[derive(Clone, Copy)]
+struct TermFrequency {
+    table: &'static [f32; TF_TABLE],
+    sublinear: bool,
+}
+
+impl TermFrequency {
+    fn new(sublinear: bool) -> Self {
+        let table = if sublinear {
+            &*SUBLINEAR_TF
+        } else {
+            &*LINEAR_TF
+        };
+        TermFrequency { table, sublinear }
+    }
+
+    /// The term frequency of a feature counted `n` times (`n >= 1`).
+    #[inline]
+    fn of(self, n: u32) -> f32 {
+        match self.table.get(n as usize) {
+            Some(&v) => v,
+            None if self.sublinear => sublinear_tf(n),
+            None => n as f32,
+        }
     }
 }
 
@@ -2778,6 +2811,21 @@ mod tests {
                 format!("{}{}{}", SYLLABLES[a], SYLLABLES[b], SYLLABLES[c])
             })
             .collect()
+    }
+
+    #[test]
+    fn term_frequencies_from_the_tables_match_the_formulas() {
+        for sublinear in [true, false] {
+            let tf = TermFrequency::new(sublinear);
+            for n in 1..300u32 {
+                let expected = match n {
+                    1 => 1.0,
+                    n if sublinear => 1.0 + (n as f32).ln(),
+                    n => n as f32,
+                };
+                assert_eq!(tf.of(n).to_bits(), expected.to_bits(), "{n} {sublinear}");
+            }
+        }
     }
 
     #[test]
