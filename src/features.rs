@@ -1267,10 +1267,12 @@ struct WordEntry {
     document: bool,
 }
 
-/// log2 of the number of [`HotWord`]s: 4096 of 32 bytes, small enough to stay in the
-/// CPU's L2 cache beside the rest of the scoring data. Direct-mapped and replaced on every
-/// miss, it catches about 80% of the tokens of English comments (the frequent words keep
-/// coming back).
+/// log2 of the number of sets of two [`HotWord`]s: 4096 sets of 64 bytes (one cache
+/// line each), small enough to stay in the CPU's L2 cache beside the rest of the scoring
+/// data. A miss puts the word first in its set and moves the first one second; a hit on
+/// the second moves it first. That keeps about 90% of the short tokens of English
+/// comments (the frequent words keep coming back), against 80% for 4096 records mapped
+/// directly.
 const HOT_BITS: u32 = 12;
 
 /// A cached word of 1 to 8 bytes with what counting needs of it, keyed by the word itself
@@ -1312,7 +1314,12 @@ impl HotWord {
     }
 }
 
-/// The [`HotWord`] position of a packed key.
+/// Two [`HotWord`]s, the more recently used first, in one cache line.
+#[derive(Debug, Clone, Copy, Default)]
+#[repr(align(64))]
+struct HotSet([HotWord; 2]);
+
+/// The [`HotSet`] position of a packed key.
 #[inline]
 fn hot_index(packed: u64) -> usize {
     (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - HOT_BITS)) as usize
@@ -1342,8 +1349,8 @@ struct WordCache {
     document_grams: Vec<u32>,
     grams: Vec<u32>,
     /// The recently met short words (see [`HotWord`]), in front of `table`; empty until
-    /// the first document, then `1 << HOT_BITS` records.
-    hot: Vec<HotWord>,
+    /// the first document, then `1 << HOT_BITS` sets of two records.
+    hot: Vec<HotSet>,
 }
 
 impl WordCache {
@@ -1353,7 +1360,7 @@ impl WordCache {
         self.document.clear();
         self.document_grams.clear();
         if self.hot.is_empty() {
-            self.hot = vec![HotWord::default(); 1 << HOT_BITS];
+            self.hot = vec![HotSet::default(); 1 << HOT_BITS];
         }
         if self.vocab_id != vocab_id {
             self.table.clear();
@@ -1370,7 +1377,7 @@ impl WordCache {
 
     /// Empties the hot records (their gram ranges point into an arena about to change).
     fn forget_hot(&mut self) {
-        self.hot.iter_mut().for_each(|h| *h = HotWord::default());
+        self.hot.iter_mut().for_each(|h| *h = HotSet::default());
     }
 
     /// Keeps the first `keep` entries, or none if they hold too many grams.
@@ -1438,18 +1445,24 @@ impl WordCache {
         let Some(packed) = packed else {
             return self.lookup_in_table(word, kind, vocab, stems, scratch);
         };
-        let at = hot_index(packed);
-        if let Some(h) = self.hot.get(at)
-            && h.packed == packed
-            && usize::from(h.len) == len
-        {
-            return h.entry();
+        let Some(set) = self.hot.get_mut(hot_index(packed)) else {
+            return self.lookup_in_table(word, kind, vocab, stems, scratch);
+        };
+        let [first, second] = &mut set.0;
+        let is = |h: &HotWord| h.packed == packed && usize::from(h.len) == len;
+        if is(first) {
+            return first.entry();
+        }
+        if is(second) {
+            std::mem::swap(first, second);
+            return first.entry();
         }
         let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
-        if let Some(h) = self.hot.get_mut(at)
-            && !e.document
+        if !e.document
+            && let Some(HotSet([first, second])) = self.hot.get_mut(hot_index(packed))
         {
-            *h = HotWord::new(packed, len, &e);
+            *second = *first;
+            *first = HotWord::new(packed, len, &e);
         }
         e
     }
@@ -2859,7 +2872,7 @@ mod tests {
                 );
             }
         }
-        assert!(warm.words.hot.iter().any(|h| h.len > 0));
+        assert!(warm.words.hot.iter().any(|h| h.0[1].len > 0));
     }
 
     #[test]
