@@ -1275,13 +1275,37 @@ struct WordEntry {
 /// directly.
 const HOT_BITS: u32 = 12;
 
-/// A cached word of 1 to 8 bytes with what counting needs of it, keyed by the word itself
-/// (packed into a `u64`), so that a hit reads one small record: no probing of the
-/// [`WordTable`], no key comparison against its key buffer, no second read of the entry.
+/// log2 of the number of [`HotSet`]s for words of 9 to 16 bytes (rarer than short ones).
+const HOT_LONG_BITS: u32 = 10;
+
+/// A word's bytes packed little-endian into whole `u64`s (the rest zero): the key of a
+/// [`HotWord`], unique for words of the same length.
+trait Packed: Copy + Default + PartialEq {
+    /// The position of the key's [`HotSet`] among `1 << bits`.
+    fn set_index(self, bits: u32) -> usize;
+}
+
+impl Packed for u64 {
+    #[inline]
+    fn set_index(self, bits: u32) -> usize {
+        (self.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
+    }
+}
+
+impl Packed for [u64; 2] {
+    #[inline]
+    fn set_index(self, bits: u32) -> usize {
+        (self[0] ^ self[1].rotate_left(29)).set_index(bits)
+    }
+}
+
+/// A cached word, keyed by its bytes packed into one or two `u64`s, with what counting
+/// needs of it, so that a hit reads one small record: no probing of the [`WordTable`], no
+/// key comparison against its key buffer, no second read of the entry.
 #[derive(Debug, Clone, Copy, Default)]
-struct HotWord {
-    /// The key's bytes, little-endian, the rest zero.
-    packed: u64,
+struct HotWord<P> {
+    /// The key's bytes (see [`Packed`]).
+    packed: P,
     key: u64,
     grams: (u32, u32),
     unigram: u32,
@@ -1290,9 +1314,9 @@ struct HotWord {
     classes: u8,
 }
 
-impl HotWord {
+impl<P: Packed> HotWord<P> {
     /// The record of key `packed` of `len` bytes whose entry (a cached one) is `e`.
-    fn new(packed: u64, len: usize, e: &WordEntry) -> Self {
+    fn new(packed: P, len: usize, e: &WordEntry) -> Self {
         HotWord {
             packed,
             key: e.key,
@@ -1314,15 +1338,54 @@ impl HotWord {
     }
 }
 
-/// Two [`HotWord`]s, the more recently used first, in one cache line.
+/// Two [`HotWord`]s, the more recently used first (for short words, in one cache line).
 #[derive(Debug, Clone, Copy, Default)]
 #[repr(align(64))]
-struct HotSet([HotWord; 2]);
+struct HotSet<P>([HotWord<P>; 2]);
 
-/// The [`HotSet`] position of a packed key.
-#[inline]
-fn hot_index(packed: u64) -> usize {
-    (packed.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - HOT_BITS)) as usize
+/// Recently met words of one key size, in `1 << bits` sets (empty until first used).
+#[derive(Debug, Default)]
+struct HotWords<P> {
+    sets: Vec<HotSet<P>>,
+}
+
+impl<P: Packed> HotWords<P> {
+    /// Allocates the sets on first use.
+    fn prepare(&mut self, bits: u32) {
+        if self.sets.is_empty() {
+            self.sets = vec![HotSet::default(); 1 << bits];
+        }
+    }
+
+    /// Empties every record.
+    fn forget(&mut self) {
+        self.sets.iter_mut().for_each(|s| *s = HotSet::default());
+    }
+
+    /// The entry of the word with key `packed` of `len` bytes, if a record holds it; a hit
+    /// on a set's second record moves it first.
+    #[inline]
+    fn find(&mut self, packed: P, len: usize, bits: u32) -> Option<WordEntry> {
+        let HotSet([first, second]) = self.sets.get_mut(packed.set_index(bits))?;
+        let is = |h: &HotWord<P>| h.packed == packed && usize::from(h.len) == len;
+        if is(first) {
+            return Some(first.entry());
+        }
+        if is(second) {
+            std::mem::swap(first, second);
+            return Some(first.entry());
+        }
+        None
+    }
+
+    /// Records the word with key `packed` of `len` bytes and cached entry `e` first in
+    /// its set, moving the first record second.
+    fn put(&mut self, packed: P, len: usize, e: &WordEntry, bits: u32) {
+        if let Some(HotSet([first, second])) = self.sets.get_mut(packed.set_index(bits)) {
+            *second = *first;
+            *first = HotWord::new(packed, len, e);
+        }
+    }
 }
 
 /// The packed key of a placeholder token: `0xFF` (not UTF-8, so no word has it) and the
@@ -1348,9 +1411,10 @@ struct WordCache {
     /// Gram slots of the document entries (cleared per document).
     document_grams: Vec<u32>,
     grams: Vec<u32>,
-    /// The recently met short words (see [`HotWord`]), in front of `table`; empty until
-    /// the first document, then `1 << HOT_BITS` sets of two records.
-    hot: Vec<HotSet>,
+    /// The recently met words of 1 to 8 bytes (see [`HotWord`]), in front of `table`.
+    hot: HotWords<u64>,
+    /// The same for words of 9 to 16 bytes.
+    hot_long: HotWords<[u64; 2]>,
 }
 
 impl WordCache {
@@ -1359,9 +1423,8 @@ impl WordCache {
     fn prepare(&mut self, vocab_id: u64) {
         self.document.clear();
         self.document_grams.clear();
-        if self.hot.is_empty() {
-            self.hot = vec![HotSet::default(); 1 << HOT_BITS];
-        }
+        self.hot.prepare(HOT_BITS);
+        self.hot_long.prepare(HOT_LONG_BITS);
         if self.vocab_id != vocab_id {
             self.table.clear();
             self.entries.clear();
@@ -1377,7 +1440,8 @@ impl WordCache {
 
     /// Empties the hot records (their gram ranges point into an arena about to change).
     fn forget_hot(&mut self) {
-        self.hot.iter_mut().for_each(|h| *h = HotSet::default());
+        self.hot.forget();
+        self.hot_long.forget();
     }
 
     /// Keeps the first `keep` entries, or none if they hold too many grams.
@@ -1424,12 +1488,15 @@ impl WordCache {
     }
 
     /// The entry of token text `word` of kind `kind`, computing it on a miss. `packed` is
-    /// the word's bytes packed by [`Tokens::text_packed`] when it has 1 to 8 of them.
+    /// the word's bytes packed by [`Tokens::text_packed`] when it has 1 to 8 of them,
+    /// `long` by [`Tokens::text_packed_long`] when it has 9 to 16.
     #[inline]
+    #[allow(clippy::too_many_arguments)]
     fn lookup(
         &mut self,
         word: &str,
         packed: Option<u64>,
+        long: Option<[u64; 2]>,
         kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
@@ -1442,29 +1509,27 @@ impl WordCache {
                 2,
             ),
         };
-        let Some(packed) = packed else {
-            return self.lookup_in_table(word, kind, vocab, stems, scratch);
-        };
-        let Some(set) = self.hot.get_mut(hot_index(packed)) else {
-            return self.lookup_in_table(word, kind, vocab, stems, scratch);
-        };
-        let [first, second] = &mut set.0;
-        let is = |h: &HotWord| h.packed == packed && usize::from(h.len) == len;
-        if is(first) {
-            return first.entry();
+        if let Some(packed) = packed {
+            if let Some(e) = self.hot.find(packed, len, HOT_BITS) {
+                return e;
+            }
+            let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
+            if !e.document {
+                self.hot.put(packed, len, &e, HOT_BITS);
+            }
+            return e;
         }
-        if is(second) {
-            std::mem::swap(first, second);
-            return first.entry();
+        if let (TokenKind::Word, Some(long)) = (kind, long) {
+            if let Some(e) = self.hot_long.find(long, len, HOT_LONG_BITS) {
+                return e;
+            }
+            let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
+            if !e.document {
+                self.hot_long.put(long, len, &e, HOT_LONG_BITS);
+            }
+            return e;
         }
-        let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
-        if !e.document
-            && let Some(HotSet([first, second])) = self.hot.get_mut(hot_index(packed))
-        {
-            *second = *first;
-            *first = HotWord::new(packed, len, &e);
-        }
-        e
+        self.lookup_in_table(word, kind, vocab, stems, scratch)
     }
 
     /// [`lookup`](Self::lookup) without the hot records.
@@ -1663,9 +1728,14 @@ impl Extractor {
         self.classes.clear();
         for span in self.tokens.spans() {
             let (word, packed) = self.tokens.text_packed(span);
+            let long = match packed {
+                None => self.tokens.text_packed_long(span),
+                Some(_) => None,
+            };
             let e = self.words.lookup(
                 word,
                 packed,
+                long,
                 span.kind,
                 vocab,
                 &mut self.stems,
@@ -2854,16 +2924,17 @@ mod tests {
         };
         let vocab = build(&docs, &labels, &cfg);
         let mut warm = Extractor::new();
-        // Twice over, then with the hot records emptied by a shrink, with placeholders
-        // and words of exactly 8 and 9 bytes mixed in.
+        // Twice over, then with the hot records emptied by a shrink, with placeholders,
+        // words of exactly 8 and 9 bytes and many distinct ones of 8 to 14 mixed in.
         for round in 0..3 {
             if round == 2 {
                 warm.words.shrink(100);
             }
             for (k, doc) in docs.iter().enumerate() {
                 let text = format!(
-                    "{doc} @bob 42 idiotsss idiotssss {}",
-                    words[(k * 7) % words.len()]
+                    "{doc} @bob 42 idiotsss idiotssss {} {1}x{1}q",
+                    words[(k * 7) % words.len()],
+                    words[(k * 11) % words.len()]
                 );
                 assert_eq!(
                     warm.extract(&text, &vocab),
@@ -2872,7 +2943,8 @@ mod tests {
                 );
             }
         }
-        assert!(warm.words.hot.iter().any(|h| h.0[1].len > 0));
+        assert!(warm.words.hot.sets.iter().any(|h| h.0[1].len > 0));
+        assert!(warm.words.hot_long.sets.iter().any(|h| h.0[0].len > 8));
     }
 
     #[test]
