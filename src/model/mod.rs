@@ -416,14 +416,13 @@ fn sparse_sums_quads(
         let mut factors = quad;
         factors[0] = weight;
         let products = factors.map(|x| weight * x);
-        // Both blocks' sums get the products, times 1 for the feature's block and times
-        // 0 for the other: adding 0 leaves a sum as it is (sums are never -0), and with
-        // no branch or address chosen by block the sums stay in vector registers.
-        let in_words = vocabulary.block_of_slot(slot) as f32;
-        let in_chars = 1.0 - in_words;
+        // Both blocks' sums get the products, masked to +0 for the other block: adding +0
+        // leaves a sum as it is (sums are never -0), and with no branch or address chosen
+        // by block the sums stay in vector registers.
+        let words_mask = 0u32.wrapping_sub(vocabulary.block_of_slot(slot) as u32);
         for ((c, w), p) in chars.iter_mut().zip(words.iter_mut()).zip(products) {
-            *c += p * in_chars;
-            *w += p * in_words;
+            *c += f32::from_bits(p.to_bits() & !words_mask);
+            *w += f32::from_bits(p.to_bits() & words_mask);
         }
     });
     for l in 0..n_labels {
