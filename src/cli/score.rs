@@ -64,6 +64,25 @@ impl<W: Write> Destination<W> {
             }
         }
     }
+
+    /// Writes or keeps a batch of scored threads; returns what was written, to be freed
+    /// by the caller's choice of thread.
+    fn take_all(&mut self, batch: Vec<ScoredThread>) -> threadguard::Result<Vec<ScoredThread>> {
+        match self {
+            Destination::Stream(writer) => {
+                for scored in &batch {
+                    writer
+                        .write(scored)
+                        .map_err(|e| threadguard::Error::io("<stdout>", e))?;
+                }
+                Ok(batch)
+            }
+            Destination::Table(threads) => {
+                threads.extend(batch);
+                Ok(Vec::new())
+            }
+        }
+    }
 }
 
 /// What `score` writes, for making the destination where it is used.
@@ -117,12 +136,17 @@ type Batch<T> = (u64, Vec<T>);
 /// With several jobs: gathers thread chunks into batches and sends them to the scoring
 /// workers. At most `permits` batches are in flight (read but not yet written), which
 /// bounds memory whatever the input size.
+///
+/// A permit is a batch the writer is done with, handed back to be dropped here: most of
+/// its memory (the comments' strings) was allocated on this thread, and the system
+/// allocator frees fastest, and without taking the locks the other threads' allocations
+/// need, on the allocating thread, where it reuses the memory for the next batches.
 struct BatchingSink {
     batch: Vec<Thread>,
     comments: usize,
     next: u64,
     work: std::sync::mpsc::SyncSender<Batch<Thread>>,
-    permits: std::sync::mpsc::Receiver<()>,
+    permits: std::sync::mpsc::Receiver<Vec<ScoredThread>>,
 }
 
 impl BatchingSink {
@@ -134,7 +158,8 @@ impl BatchingSink {
         self.comments = 0;
         // Only when the writer stopped early: its own error says why, and is reported.
         let closed = || threadguard::Error::Usage("the output stopped early".to_string());
-        self.permits.recv().map_err(|_| closed())?;
+        let written = self.permits.recv().map_err(|_| closed())?;
+        drop(written);
         self.work.send((self.next, batch)).map_err(|_| closed())?;
         self.next += 1;
         Ok(())
@@ -188,12 +213,13 @@ fn work_loop(
     }
 }
 
-/// Writes scored batches in input order as they arrive, returning a permit per batch
-/// written. Returns the kept threads (for the table) or the first write error.
+/// Writes scored batches in input order as they arrive, handing each written batch back
+/// as a permit (see [`BatchingSink`]). Returns the kept threads (for the table) or the
+/// first write error.
 fn write_loop(
     output: &Output,
     done: std::sync::mpsc::Receiver<Scored>,
-    permits: std::sync::mpsc::SyncSender<()>,
+    permits: std::sync::mpsc::SyncSender<Vec<ScoredThread>>,
 ) -> threadguard::Result<Vec<ScoredThread>> {
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
@@ -203,12 +229,11 @@ fn write_loop(
     for (n, batch) in done {
         waiting.insert(n, batch.map_err(threadguard::Error::Usage)?);
         while let Some(batch) = waiting.remove(&next) {
-            for scored in batch {
-                destination.take(scored)?;
-            }
+            let written = destination.take_all(batch)?;
             next += 1;
-            // The reader may have finished and dropped its end: nothing to hand back.
-            let _ = permits.try_send(());
+            // The reader may have finished and dropped its end: then the batch is
+            // dropped here.
+            let _ = permits.try_send(written);
         }
     }
     if !waiting.is_empty() {
@@ -239,9 +264,9 @@ fn score_in_parallel(
     let in_flight = 2 * jobs + 2;
     let (work_tx, work_rx) = mpsc::sync_channel::<Batch<Thread>>(in_flight);
     let (done_tx, done_rx) = mpsc::channel::<Scored>();
-    let (permit_tx, permit_rx) = mpsc::sync_channel::<()>(in_flight);
+    let (permit_tx, permit_rx) = mpsc::sync_channel::<Vec<ScoredThread>>(in_flight);
     for _ in 0..in_flight {
-        permit_tx.try_send(())?;
+        permit_tx.try_send(Vec::new())?;
     }
     let work_rx = std::sync::Mutex::new(work_rx);
     let explain = args.explain.then_some(args.explain_top);

@@ -199,30 +199,34 @@ fn field_text(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// A non-empty field as an owned string.
-fn non_empty(bytes: &[u8]) -> Option<String> {
-    (!bytes.is_empty()).then(|| field_text(bytes).into_owned())
-}
-
 /// Splits a CSV record into the values threadguard interprets and the rest, by the
 /// columns' roles; the same as [`RowValues::from_row`] on the row by column name.
 fn record_values<'r>(roles: &[Column], record: &'r csv::ByteRecord) -> RowValues<'r> {
+    values_by_role(roles, record.iter().map(field_text))
+}
+
+/// [`record_values`] over a record's decoded fields.
+fn values_by_role<'r>(
+    roles: &[Column],
+    fields: impl Iterator<Item = Cow<'r, str>>,
+) -> RowValues<'r> {
+    let non_empty = |v: Cow<'r, str>| (!v.is_empty()).then(|| v.into_owned());
     let mut row = RowValues::default();
     let mut comment_id = None;
-    for (role, v) in roles.iter().zip(record.iter()) {
+    for (role, v) in roles.iter().zip(fields) {
         match role {
-            Column::ThreadId => row.thread_id = (!v.is_empty()).then(|| field_text(v)),
-            Column::Title => row.title = (!v.is_empty()).then(|| field_text(v)),
+            Column::ThreadId => row.thread_id = (!v.is_empty()).then_some(v),
+            Column::Title => row.title = (!v.is_empty()).then_some(v),
             Column::Id => row.id = non_empty(v),
             Column::CommentId => comment_id = Some(v),
             Column::ParentId => row.parent_id = non_empty(v),
             Column::Author => row.author = non_empty(v),
             Column::ParentAuthor => row.parent_author = non_empty(v),
             Column::Timestamp => row.timestamp = non_empty(v),
-            Column::Text => row.text = field_text(v).into_owned(),
+            Column::Text => row.text = v.into_owned(),
             Column::Ignored => {}
             Column::Extra(name) => {
-                row.extra.insert(name.clone(), field_text(v).into_owned());
+                row.extra.insert(name.clone(), v.into_owned());
             }
         }
     }
@@ -232,8 +236,7 @@ fn record_values<'r>(roles: &[Column], record: &'r csv::ByteRecord) -> RowValues
         if row.id.is_none() {
             row.id = non_empty(v);
         } else {
-            row.extra
-                .insert("comment_id".to_string(), field_text(v).into_owned());
+            row.extra.insert("comment_id".to_string(), v.into_owned());
         }
     }
     row
@@ -328,11 +331,22 @@ pub fn read_csv(
             Ok(true) => {}
             Err(e) => return Err(csv_error(path, &e)),
         }
-        if !decoder.warned {
-            let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-            decoder.check(&record, path, line, start, chunker.sink);
+        // Valid UTF-8 (nearly always) is checked once, for the whole record; fields are
+        // then used as they are. Otherwise each field is decoded lossily, with a warning.
+        match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+            Ok(text) => {
+                chunker.push(values_by_role(&roles, text.iter().map(Cow::Borrowed)))?;
+                record = text.into_byte_record();
+            }
+            Err(invalid) => {
+                record = invalid.into_byte_record();
+                if !decoder.warned {
+                    let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
+                    decoder.check(&record, path, line, start, chunker.sink);
+                }
+                chunker.push(record_values(&roles, &record))?;
+            }
         }
-        chunker.push(record_values(&roles, &record))?;
     }
     chunker.flush()
 }
@@ -450,6 +464,13 @@ mod tests {
         let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
         let record = csv::ByteRecord::from(values.to_vec());
         let by_role = flat(record_values(&Column::roles(&headers), &record));
+        // Decoded once for the whole record, as reading does: the same values.
+        let text = csv::StringRecord::from(values.to_vec());
+        let decoded = flat(values_by_role(
+            &Column::roles(&headers),
+            text.iter().map(Cow::Borrowed),
+        ));
+        assert_eq!(decoded, by_role);
         let row: Row = headers
             .iter()
             .zip(values)

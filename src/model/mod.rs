@@ -44,7 +44,15 @@ pub struct Model {
     /// the `labels` values after it its weights. Built on load.
     #[serde(skip)]
     rows: Vec<f32>,
+    /// The same for models of at most [`QUAD_LABELS`] labels, one 16-byte row per slot
+    /// (idf, the weights, zeros after them), so that scoring adds a feature to the sums
+    /// with one vector operation. Built on load; such models leave `rows` empty.
+    #[serde(skip)]
+    quads: Vec<[f32; 4]>,
 }
+
+/// The most labels a model can have for [`Model::quads`].
+const QUAD_LABELS: usize = 3;
 
 /// One label's logistic model.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -115,6 +123,7 @@ impl Model {
             provenance,
             table: Vec::new(),
             rows: Vec::new(),
+            quads: Vec::new(),
         };
         model.prepare()?;
         Ok(model)
@@ -160,17 +169,38 @@ impl Model {
                 ));
             }
         }
+        self.table = table;
+        self.lay_out_rows(n_labels <= QUAD_LABELS);
+        Ok(())
+    }
+
+    /// Builds the scoring rows by slot from `table`: [`Model::quads`] if `quads`, else
+    /// [`Model::rows`].
+    fn lay_out_rows(&mut self, quads_wanted: bool) {
+        let n_labels = self.labels.len();
+        let table = &self.table;
         let idf = self.vocabulary.idf();
-        let mut rows = Vec::with_capacity(n_features * (n_labels + 1));
+        let mut rows = Vec::new();
+        let mut quads = Vec::new();
         for &feature in self.vocabulary.slot_order() {
             let feature = feature as usize;
-            rows.push(idf.get(feature).copied().unwrap_or(0.0));
+            let idf = idf.get(feature).copied().unwrap_or(0.0);
             let start = feature * n_labels;
-            rows.extend_from_slice(table.get(start..start + n_labels).unwrap_or(&[]));
+            let weights = table.get(start..start + n_labels).unwrap_or(&[]);
+            if quads_wanted {
+                let mut quad = [0.0; 4];
+                quad[0] = idf;
+                for (q, &w) in quad[1..].iter_mut().zip(weights) {
+                    *q = w;
+                }
+                quads.push(quad);
+            } else {
+                rows.push(idf);
+                rows.extend_from_slice(weights);
+            }
         }
-        self.table = table;
         self.rows = rows;
-        Ok(())
+        self.quads = quads;
     }
 
     /// Label names in score order.
@@ -232,11 +262,10 @@ impl Scorer<'_> {
         } = self;
         // Two sums per label (`logits` holds 2 x labels): character and word n-grams are
         // normalized apart when the vocabulary says so (every slot is in block 0 otherwise).
-        let (norm2, dense) = match n_labels {
-            1 => sparse_sums::<1>(extractor, text, model, logits),
-            2 => sparse_sums::<2>(extractor, text, model, logits),
-            3 => sparse_sums::<3>(extractor, text, model, logits),
-            _ => sparse_sums_any(extractor, text, model, logits),
+        let (norm2, dense) = if !model.quads.is_empty() {
+            sparse_sums_quads(extractor, text, model, logits)
+        } else {
+            sparse_sums_any(extractor, text, model, logits)
         };
         let table = &model.table;
         let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
@@ -355,45 +384,58 @@ impl Scorer<'_> {
 /// Dense per-comment signals as (feature index, value), from the extractor.
 type DenseValues = [(Option<u32>, f32); crate::features::DENSE_COUNT];
 
-/// The sparse part of scoring for a model with `N` labels: sets `logits[..N]` to each
-/// label's sum of tf-idf weight times label weight over the character n-gram block and
-/// `logits[N..2N]` over the word block (see [`Vocabulary::block_of_slot`]), and returns
-/// each block's sum of squared tf-idf weights (for the L2 normalization) and the dense
-/// signals. Each feature's idf and weights are read from one row of [`Model::rows`]; the
-/// sums are accumulated in the order the features come, with the same operations as
-/// [`sparse_sums_any`], so both give the same bits.
+/// The sparse part of scoring for a model of at most [`QUAD_LABELS`] labels: sets
+/// `logits[..labels]` to each label's sum of tf-idf weight times label weight over the
+/// character n-gram block and `logits[labels..2 * labels]` over the word block (see
+/// [`Vocabulary::block_of_slot`]), and returns each block's sum of squared tf-idf weights
+/// (for the L2 normalization) and the dense signals.
+///
+/// A block's sums are one `[f32; 4]`: the squared norm, then the labels' sums. A feature
+/// with tf-idf weight `w` and row `[idf, w0, w1, w2]` adds `w * [w, w0, w1, w2]` to it,
+/// lane by lane: the same products and additions, in the same order, as
+/// [`sparse_sums_any`], so both give the same bits; the compiler does the four lanes in
+/// one vector operation.
 ///
 /// [`Vocabulary::block_of_slot`]: crate::features::Vocabulary::block_of_slot
 #[inline]
-fn sparse_sums<const N: usize>(
+fn sparse_sums_quads(
     extractor: &mut Extractor,
     text: &str,
     model: &Model,
     logits: &mut [f32],
 ) -> ([f32; 2], DenseValues) {
-    let rows = &model.rows;
+    let n_labels = model.labels.len();
+    let quads = &model.quads;
     let vocabulary = &model.vocabulary;
-    let mut z = [[0.0f32; N]; 2];
-    let mut norm2 = [0.0f32; 2];
+    let (mut chars, mut words) = ([0.0f32; 4], [0.0f32; 4]);
     let dense = extractor.for_each_slot_tf(text, vocabulary, |slot, tf| {
-        let start = slot as usize * (N + 1);
-        let Some(row) = rows.get(start..start + N + 1) else {
+        let Some(&quad) = quads.get(slot as usize) else {
             return;
         };
-        let block = vocabulary.block_of_slot(slot);
-        let weight = tf * row[0];
-        norm2[block] += weight * weight;
-        for (z, w) in z[block].iter_mut().zip(&row[1..]) {
-            *z += weight * w;
+        let weight = tf * quad[0];
+        let mut factors = quad;
+        factors[0] = weight;
+        let products = factors.map(|x| weight * x);
+        // Both blocks' sums get the products, masked to +0 for the other block: adding +0
+        // leaves a sum as it is (sums are never -0), and with no branch or address chosen
+        // by block the sums stay in vector registers.
+        let words_mask = 0u32.wrapping_sub(vocabulary.block_of_slot(slot) as u32);
+        for ((c, w), p) in chars.iter_mut().zip(words.iter_mut()).zip(products) {
+            *c += f32::from_bits(p.to_bits() & !words_mask);
+            *w += f32::from_bits(p.to_bits() & words_mask);
         }
     });
-    for (out, z) in logits.iter_mut().zip(z.iter().flatten()) {
-        *out = *z;
+    for l in 0..n_labels {
+        for (block, sums) in [(0, &chars), (1, &words)] {
+            if let (Some(out), Some(&z)) = (logits.get_mut(block * n_labels + l), sums.get(l + 1)) {
+                *out = z;
+            }
+        }
     }
-    (norm2, dense)
+    ([chars[0], words[0]], dense)
 }
 
-/// [`sparse_sums`] for any number of labels.
+/// [`sparse_sums_quads`] for any number of labels.
 fn sparse_sums_any(
     extractor: &mut Extractor,
     text: &str,
@@ -514,4 +556,57 @@ pub fn evaluate(
             (name.clone(), metrics)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Texts of every kind the seeds and test fixtures hold, plus edge cases.
+    fn texts() -> Vec<String> {
+        let mut texts: Vec<String> = crate::ingest::read_all(
+            &[
+                std::path::PathBuf::from("seeds"),
+                std::path::PathBuf::from("tests/fixtures/ingest"),
+            ],
+            crate::ingest::InputFormat::Auto,
+        )
+        .map(|c| c.threads)
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|t| t.comments.into_iter().map(|c| c.text))
+        .collect();
+        assert!(texts.len() > 30, "{} texts", texts.len());
+        for extra in [
+            "",
+            "!!!",
+            "YOU ARE A CLOWN",
+            "i d i o t s all of you",
+            "the the the the",
+        ] {
+            texts.push(extra.to_string());
+        }
+        texts.push("idiot ".repeat(100));
+        texts
+    }
+
+    #[test]
+    fn the_quad_layout_scores_the_same_bits_as_the_row_layout() {
+        let quads = match default_model() {
+            Ok(model) => model,
+            Err(e) => panic!("{e}"),
+        };
+        assert!(!quads.quads.is_empty() && quads.rows.is_empty());
+        let mut rows = quads.clone();
+        rows.lay_out_rows(false);
+        assert!(rows.quads.is_empty() && !rows.rows.is_empty());
+        let (mut a, mut b) = (quads.scorer(), rows.scorer());
+        let (mut pa, mut pb) = (Vec::new(), Vec::new());
+        let bits = |p: &[f32]| p.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+        for text in texts() {
+            a.score(&text, &mut pa);
+            b.score(&text, &mut pb);
+            assert_eq!(bits(&pa), bits(&pb), "{text:?}");
+        }
+    }
 }

@@ -130,6 +130,56 @@ impl Tokens {
         self.buf.get(span.text.0..span.text.1).unwrap_or("")
     }
 
+    /// The normalized text of a span and, when it is 1 to 8 bytes long, those bytes packed
+    /// little-endian into a `u64` (the rest zero): one load where the buffer holds 8 bytes
+    /// from the token's start on, which is every token but the last few.
+    #[inline]
+    pub(crate) fn text_packed(&self, span: &TokenSpan) -> (&str, Option<u64>) {
+        let text = self.text(span);
+        let len = text.len();
+        if len == 0 || len > 8 {
+            return (text, None);
+        }
+        let packed = match self
+            .buf
+            .as_bytes()
+            .get(span.text.0..)
+            .and_then(|b| b.first_chunk::<8>())
+        {
+            Some(&eight) => u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len)),
+            None => pack_bytes(text.as_bytes()),
+        };
+        (text, Some(packed))
+    }
+
+    /// Like [`text_packed`](Self::text_packed) for tokens of 9 to 16 bytes: their bytes
+    /// packed little-endian into two `u64`s (the rest zero).
+    #[inline]
+    pub(crate) fn text_packed_long(&self, span: &TokenSpan) -> Option<[u64; 2]> {
+        let len = span.text.1.saturating_sub(span.text.0);
+        if !(9..=16).contains(&len) {
+            return None;
+        }
+        let sixteen = self
+            .buf
+            .as_bytes()
+            .get(span.text.0..)
+            .and_then(|b| b.first_chunk::<16>());
+        let packed = match sixteen {
+            Some(sixteen) => {
+                let (a, b) = sixteen.split_at(8);
+                let word = |half: &[u8]| half.try_into().map_or(0, u64::from_le_bytes);
+                [word(a), word(b) & (u64::MAX >> (128 - 8 * len))]
+            }
+            None => {
+                let bytes = self.text(span).as_bytes();
+                let (a, b) = bytes.split_at(8.min(bytes.len()));
+                [pack_bytes(a), pack_bytes(b)]
+            }
+        };
+        Some(packed)
+    }
+
     /// The `i`-th token.
     pub fn get(&self, i: usize) -> Option<TokenRef<'_>> {
         self.spans.get(i).map(|s| self.view(s))
@@ -181,6 +231,16 @@ impl Tokens {
             text,
         });
     }
+}
+
+/// Up to 8 bytes packed little-endian into a `u64` (the rest zero).
+#[inline]
+fn pack_bytes(bytes: &[u8]) -> u64 {
+    bytes
+        .iter()
+        .take(8)
+        .enumerate()
+        .fold(0, |v, (i, &b)| v | u64::from(b) << (8 * i))
 }
 
 /// One normalized character and the original byte span it came from.
@@ -1049,6 +1109,38 @@ mod tests {
             ..Tokenizer::default()
         };
         tokenizer.tokenize(text)
+    }
+
+    #[test]
+    fn text_packed_packs_the_bytes_of_tokens_up_to_16_bytes() {
+        let mut out = Tokens::new();
+        // Words of 1 to 17 bytes, a placeholder, and words at the very end where fewer
+        // than 8 or 16 bytes of the buffer follow them.
+        let text = "a bc def ghij klmno pqrstu vwxyzab cdefghij klmnopqrs tuvwxyzabc 42 café \
+            abcdefghijklmnop abcdefghijklmnopq x yz klmnopqrstuvwxyz";
+        Tokenizer::new().tokenize_into(text, &mut out);
+        assert_eq!(out.len(), 17);
+        for span in out.spans() {
+            let (word, packed) = out.text_packed(span);
+            assert_eq!(word, out.text(span));
+            let mut expected = [0u8; 16];
+            let short = (1..=8).contains(&word.len());
+            let long = (9..=16).contains(&word.len());
+            if short || long {
+                expected[..word.len()].copy_from_slice(word.as_bytes());
+            }
+            let half = |k: usize| {
+                let mut eight = [0u8; 8];
+                eight.copy_from_slice(&expected[8 * k..8 * k + 8]);
+                u64::from_le_bytes(eight)
+            };
+            assert_eq!(packed, short.then(|| half(0)), "{word:?}");
+            assert_eq!(
+                out.text_packed_long(span),
+                long.then(|| [half(0), half(1)]),
+                "{word:?}"
+            );
+        }
     }
 
     #[test]
