@@ -393,3 +393,46 @@ fn a_labels_file_with_a_new_label_column_and_a_cut_last_row_still_trains() {
         .assert()
         .success();
 }
+
+#[test]
+fn model_card_records_input_weights_and_calibration_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let extra = dir.path().join("extra.csv");
+    std::fs::copy(LABELS, &extra).unwrap();
+    let extra_arg = extra.to_str().unwrap();
+    let model = dir.path().join("weighted.tgm");
+    threadguard()
+        .args(["train", LABELS, extra_arg, "--weight"])
+        .arg(format!("{extra_arg}=3"))
+        .args(["--calibrate-on", extra_arg, "--out"])
+        .arg(&model)
+        .assert()
+        .success();
+    let card = threadguard()
+        .args(["model", "show"])
+        .arg(&model)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let card = String::from_utf8(card).unwrap();
+    let escaped = serde_json::to_string(extra_arg).unwrap();
+    assert!(
+        card.contains(&format!("\"weights\":{{{escaped}:3}}")),
+        "{card}"
+    );
+    assert!(
+        card.contains(&format!("\"calibrate_on\":[{escaped}]")),
+        "{card}"
+    );
+
+    let plain = train_fixture(dir.path());
+    threadguard()
+        .args(["model", "show"])
+        .arg(&plain)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("\"weights\"").not())
+        .stdout(predicate::str::contains("\"calibrate_on\"").not());
+}

@@ -46,7 +46,7 @@ pub struct TrainOptions {
     pub refit_iterations: u64,
     /// L-BFGS stops when the gradient norm falls below this.
     pub gradient_tolerance: f32,
-    /// Replicate the minority class to balance the classes.
+    /// Weigh the minority class up to balance the classes (at most 10x).
     pub balance: bool,
     /// Weight per input file index (each of its rows counts this many times); missing
     /// files weigh 1.
@@ -237,8 +237,35 @@ pub fn train(
     }
     progress.finish();
     let (mut model, reports) = train_examples(&examples, paths, options, progress)?;
+    record_input_roles(&mut model.provenance.settings, &inputs, options);
     model.provenance.inputs = inputs;
     Ok((model, reports, warnings))
+}
+
+/// Records in the settings which input files weighed more than 1 and which chose the
+/// thresholds, by path, so a model card says how its inputs were mixed.
+fn record_input_roles(
+    settings: &mut serde_json::Map<String, serde_json::Value>,
+    inputs: &[InputFile],
+    options: &TrainOptions,
+) {
+    let path = |index: usize| inputs.get(index).map(|input| input.path.clone());
+    let weights: serde_json::Map<String, serde_json::Value> = options
+        .weights
+        .iter()
+        .filter_map(|&(file, weight)| Some((path(file)?, weight.into())))
+        .collect();
+    if !weights.is_empty() {
+        settings.insert("weights".into(), weights.into());
+    }
+    if let Some(files) = &options.calibrate_on {
+        let paths: Vec<serde_json::Value> = files
+            .iter()
+            .filter_map(|&f| path(f))
+            .map(Into::into)
+            .collect();
+        settings.insert("calibrate_on".into(), paths.into());
+    }
 }
 
 /// Trains a model on examples already in memory (see [`train`]).
