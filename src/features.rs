@@ -2272,15 +2272,6 @@ static LINEAR_TF: LazyLock<[f32; TF_TABLE]> = LazyLock::new(|| {
     t
 });
 
-/// `1 + ln(n)` for `n >= 1`, from a table for small counts.
-#[inline]
-fn sublinear_tf(n: u32) -> f32 {
-    match SUBLINEAR_TF.get(n as usize) {
-        Some(&v) => v,
-        None => 1.0 + (n as f32).ln(),
-    }
-}
-
 /// Turns counts into term frequencies, sublinear or not: one table read for the usual
 /// small counts, without a branch on the count or on the setting.
 #[derive(Clone, Copy)]
@@ -2304,7 +2295,7 @@ impl TermFrequency {
     fn of(self, n: u32) -> f32 {
         match self.table.get(n as usize) {
             Some(&v) => v,
-            None if self.sublinear => sublinear_tf(n),
+            None if self.sublinear => 1.0 + (n as f32).ln(),
             None => n as f32,
         }
     }
@@ -2819,7 +2810,7 @@ mod tests {
             .filter_map(|(name, n)| {
                 let i = vocab.index_of(&name)?;
                 let tf = if cfg.sublinear_tf {
-                    sublinear_tf(n)
+                    1.0 + (n as f32).ln()
                 } else {
                     n as f32
                 };
