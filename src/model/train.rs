@@ -670,7 +670,7 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
         init[task.selected.len()] = sign * warm.bias;
         params = params.initial_params(init);
     }
-    let dataset = Dataset::new(x, Array1::from(truth.clone())).with_weights(sample_weights);
+    let dataset = Dataset::new(x, Array1::from(truth)).with_weights(sample_weights);
     let fitted = params
         .fit(&dataset)
         .map_err(|e| Error::Usage(format!("fitting label {name:?} failed: {e}")))?;
@@ -688,7 +688,7 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
         threshold: 0.5,
         weights,
         held_out: None,
-        trained_rows: truth.len(),
+        trained_rows: positives + negatives,
         trained_positives: positives,
     })
 }
