@@ -136,8 +136,9 @@ pub fn read_examples(
     let mut inputs = Vec::new();
     let mut warnings = Vec::new();
     for path in paths {
+        // One read: the recorded sha256 is of exactly the bytes trained on.
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        let set = labels::read_labeled(path, label_names)?;
+        let set = labels::LabelLog::from_bytes(path, &bytes, label_names)?.labeled();
         let before = examples.len();
         for item in set.items {
             let d = item.decision;
