@@ -319,6 +319,12 @@ fn degenerate_feature_settings_are_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("lower --min-df"));
+    // Zero iterations would write the untrained (all-zero) weights as a model.
+    threadguard()
+        .args(["train", LABELS, "--max-iter", "0"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--max-iter"));
 }
 
 #[test]

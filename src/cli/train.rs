@@ -59,11 +59,12 @@ pub struct TrainArgs {
     /// as two blocks of unit norm each.
     #[arg(long)]
     pub no_block_norm: bool,
-    /// L-BFGS iteration limit per fit.
-    #[arg(long, default_value_t = 100, value_name = "N")]
+    /// L-BFGS iteration limit per fit (at least 1: zero would ship untrained weights).
+    #[arg(long, default_value_t = 100, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(1..))]
     pub max_iter: u64,
     /// L-BFGS iteration limit of the final refit on all rows (warm-started from the
-    /// evaluation model).
+    /// evaluation model; 0 keeps the evaluation model's weights).
     #[arg(long, default_value_t = 30, value_name = "N")]
     pub refit_iter: u64,
     /// Seed of the held-out split.
