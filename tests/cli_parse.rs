@@ -13,6 +13,18 @@ fn csv_rows(output: &[u8]) -> Vec<csv::StringRecord> {
     reader.records().map(|r| r.unwrap()).collect()
 }
 
+/// Writes `contents` to a file named `name` in a fresh directory, runs `parse` on it and
+/// checks that it fails with every one of `messages` on stderr.
+fn parse_fails_with(name: &str, contents: impl AsRef<[u8]>, messages: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    let mut failed = threadguard().arg("parse").arg(&path).assert().failure();
+    for message in messages {
+        failed = failed.stderr(predicate::str::contains(*message));
+    }
+}
+
 #[test]
 fn parse_seeds_as_csv_gives_the_seed_counts() {
     let out = threadguard()
@@ -122,63 +134,41 @@ fn invalid_utf8_is_decoded_with_a_warning_naming_the_offset() {
 
 #[test]
 fn csv_without_text_column_is_an_error_listing_the_columns() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("notext.csv");
-    std::fs::write(&path, "id,body\n1,hello\n").unwrap();
-    threadguard()
-        .arg("parse")
-        .arg(&path)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "notext.csv:1: no \"text\" column (columns: id, body)",
-        ));
+    parse_fails_with(
+        "notext.csv",
+        "id,body\n1,hello\n",
+        &["notext.csv:1: no \"text\" column (columns: id, body)"],
+    );
 }
 
 #[test]
 fn malformed_csv_row_is_an_error_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ragged.csv");
-    std::fs::write(&path, "id,text\n1,fine\n2,too,many\n").unwrap();
-    threadguard()
-        .arg("parse")
-        .arg(&path)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "ragged.csv:3: malformed CSV row: 3 fields where the header has 2",
-        ));
+    parse_fails_with(
+        "ragged.csv",
+        "id,text\n1,fine\n2,too,many\n",
+        &["ragged.csv:3: malformed CSV row: 3 fields where the header has 2"],
+    );
 }
 
 #[test]
 fn malformed_jsonl_line_is_an_error_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("broken.jsonl");
-    std::fs::write(&path, "{\"text\":\"ok\"}\n{\"text\": 5}\n").unwrap();
-    threadguard()
-        .arg("parse")
-        .arg(&path)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "broken.jsonl:2: \"text\" must be a string",
-        ));
+    parse_fails_with(
+        "broken.jsonl",
+        "{\"text\":\"ok\"}\n{\"text\": 5}\n",
+        &["broken.jsonl:2: \"text\" must be a string"],
+    );
 }
 
 #[test]
 fn empty_file_warns_and_fails_when_nothing_else_was_read() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("empty.txt");
-    std::fs::write(&path, "").unwrap();
-    threadguard()
-        .arg("parse")
-        .arg(&path)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
+    parse_fails_with(
+        "empty.txt",
+        "",
+        &[
             "empty.txt: empty file, nothing to read",
-        ))
-        .stderr(predicate::str::contains("nothing to read"));
+            "error: nothing to read",
+        ],
+    );
 }
 
 #[test]
@@ -262,21 +252,13 @@ fn contents(rows: &[csv::StringRecord]) -> Vec<Vec<String>> {
 
 #[test]
 fn a_file_of_only_whitespace_is_an_error_when_it_is_the_only_input() {
-    let dir = tempfile::tempdir().unwrap();
     for (name, content) in [
         ("blank.txt", " \t\n\n  \r\n"),
         ("blank.csv", "\n\n"),
         ("blank.jsonl", "  \n"),
     ] {
-        let path = dir.path().join(name);
-        std::fs::write(&path, content).unwrap();
-        threadguard()
-            .arg("parse")
-            .arg(&path)
-            .assert()
-            .failure()
-            .stderr(predicate::str::contains(format!("{name}: empty file")))
-            .stderr(predicate::str::contains("error: nothing to read"));
+        let empty = format!("{name}: empty file");
+        parse_fails_with(name, content, &[&empty, "error: nothing to read"]);
     }
 }
 
@@ -429,21 +411,11 @@ fn invalid_utf8_in_pages_and_jsonl_is_replaced_with_a_warning() {
 
 #[test]
 fn an_unterminated_quote_in_a_csv_is_an_error_with_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("open.csv");
-    std::fs::write(
-        &path,
+    parse_fails_with(
+        "open.csv",
         "id,text,author\n1,fine,a\n2,\"never closed,b\n3,more,c\n",
-    )
-    .unwrap();
-    threadguard()
-        .arg("parse")
-        .arg(&path)
-        .assert()
-        .failure()
-        .stderr(predicate::str::contains(
-            "open.csv:3: malformed CSV row: 2 fields where the header has 3",
-        ));
+        &["open.csv:3: malformed CSV row: 2 fields where the header has 3"],
+    );
 }
 
 #[test]
