@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Split a labels CSV into train and test parts by a stable hash of the `id` column.
 
-Usage: split-by-id.py IN.csv TRAIN.csv TEST.csv [TEST_PERCENT]
-Rows sharing an id always land on the same side.
+Usage: split-by-id.py IN.csv TRAIN.csv TEST.csv [TEST_PERCENT [FOLD]]
+Rows sharing an id always land on the same side. The test part is the hash buckets
+[FOLD * TEST_PERCENT, (FOLD + 1) * TEST_PERCENT) of 100 (FOLD defaults to 0), so folds
+0..4 at 20% are the five disjoint test parts of a 5-fold cross-validation.
 """
 import csv
 import hashlib
@@ -12,6 +14,10 @@ import sys
 def main() -> None:
     src, train_path, test_path = sys.argv[1:4]
     percent = int(sys.argv[4]) if len(sys.argv) > 4 else 20
+    fold = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+    if not (0 < percent <= 100 and 0 <= fold and (fold + 1) * percent <= 100):
+        sys.exit(f"split-by-id.py: fold {fold} of {percent}% does not fit in 100 buckets")
+    low, high = fold * percent, (fold + 1) * percent
     csv.field_size_limit(1 << 30)
     with open(src, newline="", encoding="utf-8") as f, \
             open(train_path, "w", newline="", encoding="utf-8") as tr, \
@@ -23,7 +29,7 @@ def main() -> None:
         counts = [0, 0]
         for row in reader:
             bucket = int(hashlib.sha256(row["id"].encode()).hexdigest(), 16) % 100
-            side = 1 if bucket < percent else 0
+            side = 1 if low <= bucket < high else 0
             writers[side].writerow(row)
             counts[side] += 1
     print(f"{src}: {counts[0]} train, {counts[1]} test rows")
