@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""Give a text-less labels file its texts from imported corpora, by id.
+
+Usage: join-text.py LABELS.csv OUT.csv CORPUS.csv [CORPUS.csv ...]
+
+LABELS.csv has an `id` column and label columns (`abusive`, `conspiratorial`, ...) but
+no `text`: the project keeps its own labels of public-corpus comments this way, so that
+the corpus's texts are never committed (data/README.md). Each id is looked up in the
+CORPUS files (labels CSVs written by `threadguard import`) and OUT.csv gets the labels
+file's columns with `text` after `id`. An id found in no corpus is an error naming the
+line, so a changed corpus cannot silently shrink the training set.
+"""
+import csv
+import os
+import sys
+import tempfile
+
+
+def texts_by_id(paths):
+    texts = {}
+    for path in paths:
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                texts.setdefault(row["id"], row["text"])
+    return texts
+
+
+def main() -> None:
+    if len(sys.argv) < 4:
+        sys.exit(__doc__.split("\n\n")[1])
+    labels_path, out_path, corpora = sys.argv[1], sys.argv[2], sys.argv[3:]
+    csv.field_size_limit(1 << 30)
+    texts = texts_by_id(corpora)
+    with open(labels_path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        if not reader.fieldnames or "id" not in reader.fieldnames:
+            sys.exit(f"{labels_path}:1: no `id` column")
+        fields = ["id", "text"] + [c for c in reader.fieldnames if c not in ("id", "text")]
+        rows = []
+        for line, row in enumerate(reader, start=2):
+            text = texts.get(row["id"])
+            if text is None:
+                sys.exit(f"{labels_path}:{line}: id {row['id']!r} is in none of {', '.join(corpora)}")
+            row["text"] = text
+            rows.append(row)
+    # Written to a temporary file and renamed, so a failed run leaves no half file.
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    with tempfile.NamedTemporaryFile("w", newline="", encoding="utf-8", dir=out_dir,
+                                     delete=False, suffix=".tmp") as tmp:
+        writer = csv.DictWriter(tmp, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp.name, out_path)
+    print(f"{out_path}: {len(rows)} rows from {labels_path}")
+
+
+if __name__ == "__main__":
+    main()
