@@ -6,6 +6,8 @@
 # evaluated on these splits; this script trains its own.
 #
 # Usage: scripts/eval-shared.sh [extra train flags]     (SHARED=... to override)
+#   CIVIL_WEIGHT=N weighs the team's Civil Comments labels (default 4, as in
+#   train-default.sh; 0 leaves them out of training).
 #   FOLDS=5 scripts/eval-shared.sh   also runs folds 1..4 of a 5-fold cross-validation
 #   (every corpus's test part is a different fifth, by id) and prints the ROC-AUC of each
 #   fold and their mean and spread: one 20% split of a few hundred rows moves by a few
@@ -17,7 +19,8 @@ FOLDS=${FOLDS:-1}
 WORK=target/eval-shared
 scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
-CORPORA=(davidson psycomark toxic_spans_train toxic_spans_trial)
+CORPORA=(davidson psycomark toxic_spans_train toxic_spans_trial civil_labels)
+CIVIL_WEIGHT=${CIVIL_WEIGHT:-4}
 
 # Splits every corpus for fold $1 into $2/*.train.csv and $2/*.test.csv and trains
 # $2/model.tgm with the same recipe as scripts/train-default.sh on the train parts. The
@@ -30,6 +33,11 @@ train_fold() {
         python3 scripts/split-by-id.py "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold"
     done
     local weights=(--weight "$dir/davidson.train.csv=3")
+    if [ "$CIVIL_WEIGHT" = 0 ]; then
+        rm "$dir/civil_labels.train.csv"
+    else
+        weights+=(--weight "$dir/civil_labels.train.csv=$CIVIL_WEIGHT" --calibrate-on "$dir/civil_labels.train.csv")
+    fi
     for f in data/own_labels*.csv; do
         local own
         own="$dir/$(basename "$f" .csv).train.csv"
@@ -55,6 +63,12 @@ echo
 echo "== PsyCoMark, held-out 20% by id (conspiratorial)"
 "$TG" eval "$WORK/psycomark.test.csv" --model "$WORK/model.tgm" --labels conspiratorial
 echo
+echo "== PsyCoMark held-out comments relabeled by the team per our guidelines (conspiratorial)"
+"$TG" eval "$WORK/psycomark_relabels.csv" --model "$WORK/model.tgm" --labels conspiratorial
+echo
+echo "== Civil Comments posts labeled by the team, held-out 20% by id (real news comments)"
+"$TG" eval "$WORK/civil_labels.test.csv" --model "$WORK/model.tgm"
+echo
 echo "== Toxic spans, held-out 20% (abusive; all positive, so recall is what counts)"
 "$TG" eval "$WORK/toxic_spans_train.test.csv" --model "$WORK/model.tgm" --labels abusive
 echo
@@ -64,19 +78,31 @@ echo "== Seed labels (reader comments like the users'; never trained on)"
 if [ "$FOLDS" -gt 1 ]; then
     echo
     echo "== $FOLDS-fold cross-validation by id (ROC-AUC; fold 0 is the split above)"
-    rows=("0 $(roc_auc "$WORK/davidson.test.csv" "$WORK/model.tgm" abusive) $(roc_auc "$WORK/psycomark.test.csv" "$WORK/model.tgm" conspiratorial)")
+    fold_row() {  # fold, directory
+        echo "$1 $(roc_auc "$2/davidson.test.csv" "$2/model.tgm" abusive)" \
+            "$(roc_auc "$2/psycomark.test.csv" "$2/model.tgm" conspiratorial)" \
+            "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" abusive)" \
+            "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial)"
+    }
+    rows=("$(fold_row 0 "$WORK")")
     for fold in $(seq 1 $((FOLDS - 1))); do
         dir="$WORK/fold$fold"
         train_fold "$fold" "$dir" "$@" >"$dir.log" 2>&1 || { tail -3 "$dir.log"; exit 1; }
-        rows+=("$fold $(roc_auc "$dir/davidson.test.csv" "$dir/model.tgm" abusive) $(roc_auc "$dir/psycomark.test.csv" "$dir/model.tgm" conspiratorial)")
+        rows+=("$(fold_row "$fold" "$dir")")
     done
     printf '%s\n' "${rows[@]}" | awk '
-        BEGIN { print "fold  Davidson (abusive)  PsyCoMark (conspiratorial)" }
-        { printf "%4s  %18s  %26s\n", $1, $2, $3; d[NR] = $2; p[NR] = $3; sd += $2; sp += $3 }
+        BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  Civil abusive  Civil consp." }
+        {
+            printf "%4s  %16s  %16s  %13s  %12s\n", $1, $2, $3, $4, $5
+            for (c = 2; c <= 5; c++) { v[NR, c] = $c; sum[c] += $c }
+        }
         END {
-            md = sd / NR; mp = sp / NR
-            for (i = 1; i <= NR; i++) { vd += (d[i] - md) ^ 2; vp += (p[i] - mp) ^ 2 }
-            printf "mean  %12.3f ± %.3f  %20.3f ± %.3f   (± = standard deviation over folds)\n",
-                md, sqrt(vd / (NR - 1)), mp, sqrt(vp / (NR - 1))
+            printf "mean"
+            for (c = 2; c <= 5; c++) {
+                m = sum[c] / NR; var = 0
+                for (i = 1; i <= NR; i++) var += (v[i, c] - m) ^ 2
+                printf "  %9.3f ± %.3f", m, sqrt(var / (NR - 1))
+            }
+            print "   (± = standard deviation over folds)"
         }'
 fi
