@@ -1076,6 +1076,9 @@ struct Hits {
     /// size lets [`Hits::add_all`] store without a branch.
     touched: Vec<u32>,
     n: usize,
+    /// `touched[..split]` were first seen before [`Hits::mark_split`] was last called:
+    /// while scoring, the character n-grams (block 0), counted before the word n-grams.
+    split: usize,
 }
 
 impl Hits {
@@ -1113,17 +1116,37 @@ impl Hits {
         self.n = n;
     }
 
+    /// Marks the slots seen so far as the first part (see [`Hits::drain_parts`]).
+    #[inline]
+    fn mark_split(&mut self) {
+        self.split = self.n;
+    }
+
     /// Calls `f(slot, count)` for each touched slot in the order first seen, clearing as
     /// it goes.
     #[inline]
     fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
+        self.drain_parts(|_, slot, count| f(slot, count));
+    }
+
+    /// Like [`drain`](Self::drain), but `f(part, slot, count)` also learns whether the slot
+    /// was first seen before the last [`mark_split`](Self::mark_split) (part 0) or after
+    /// (part 1). Each part is its own loop, so a caller that treats the parts differently
+    /// needs no per-slot branch for it.
+    #[inline]
+    fn drain_parts(&mut self, mut f: impl FnMut(usize, u32, u32)) {
         let counts = &mut self.counts[..];
-        for &slot in self.touched.get(..self.n).unwrap_or(&[]) {
-            if let Some(c) = counts.get_mut(slot as usize) {
-                f(slot, std::mem::take(c));
+        let touched = self.touched.get(..self.n).unwrap_or(&[]);
+        let (first, second) = touched.split_at(self.split.min(touched.len()));
+        for (part, slots) in [(0, first), (1, second)] {
+            for &slot in slots {
+                if let Some(c) = counts.get_mut(slot as usize) {
+                    f(part, slot, std::mem::take(c));
+                }
             }
         }
         self.n = 0;
+        self.split = 0;
     }
 }
 
@@ -1745,6 +1768,7 @@ impl Extractor {
             self.words_of_text.push((e.key, e.unigram));
             self.classes.push(e.classes);
         }
+        self.hits.mark_split();
         cached_word_ngrams(
             &self.words_of_text,
             cfg.word_ngram_range,
@@ -1765,28 +1789,32 @@ impl Extractor {
         mut f: impl FnMut(u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let idf = vocab.idf();
-        self.for_each_slot_tf(text, vocab, |slot, tf| {
+        self.for_each_slot_tf(text, vocab, |_, slot, tf| {
             let index = vocab.feature_of_slot(slot);
             f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
         })
     }
 
-    /// Like [`for_each_weight`](Self::for_each_weight), but `f(slot, tf)` gets each
-    /// feature's slot (see [`Vocabulary::slot_order`]) and its term frequency (sublinear
-    /// when configured) without the idf, so that a caller keeping the idf next to its own
-    /// per-feature data, laid out by slot, reads one place per feature. The features come
-    /// in the same order as in `for_each_weight`.
+    /// Like [`for_each_weight`](Self::for_each_weight), but `f(block, slot, tf)` gets each
+    /// feature's normalization block (see [`Vocabulary::block_of_slot`]), its slot (see
+    /// [`Vocabulary::slot_order`]) and its term frequency (sublinear when configured)
+    /// without the idf, so that a caller keeping the idf next to its own per-feature data,
+    /// laid out by slot, reads one place per feature. The features come in the same order
+    /// as in `for_each_weight`: all of block 0 before any of block 1.
     #[inline]
     pub fn for_each_slot_tf(
         &mut self,
         text: &str,
         vocab: &Vocabulary,
-        mut f: impl FnMut(u32, f32),
+        mut f: impl FnMut(usize, u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let cfg = vocab.config();
         self.count(text, vocab);
         let tf = TermFrequency::new(cfg.sublinear_tf);
-        self.hits.drain(|slot, count| f(slot, tf.of(count)));
+        // Character n-grams (block 0) were counted first, then the word n-grams.
+        let word_block = vocab.word_block();
+        self.hits
+            .drain_parts(|part, slot, count| f(part * word_block, slot, tf.of(count)));
         let mut dense = [(None, 0.0); DENSE_COUNT];
         if cfg.dense {
             let values = dense_signals(text, &self.tokens, &self.classes, None);
@@ -2208,6 +2236,13 @@ impl Vocabulary {
     #[inline]
     pub fn block(&self, index: u32) -> usize {
         usize::from(index >= self.word_start)
+    }
+
+    /// The normalization block of every word n-gram: 1 when the blocks are normalized
+    /// apart, else 0 like everything else.
+    #[inline]
+    pub fn word_block(&self) -> usize {
+        usize::from(self.word_start != u32::MAX)
     }
 
     /// The normalization block of a slot (see [`Vocabulary::block`]).
@@ -2835,6 +2870,35 @@ mod tests {
             }
         }
         v
+    }
+
+    #[test]
+    fn slot_tf_gives_each_slot_its_block() {
+        let docs = [
+            "you are an idiot, wake up sheeple",
+            "the deep state runs the media @bob 2017",
+            "thanks for the thoughtful reply",
+        ];
+        let labels = vec![vec![Some(true)], vec![Some(false)], vec![Some(true)]];
+        for block_norm in [true, false] {
+            let cfg = FeatureConfig {
+                min_df: 1,
+                block_norm,
+                ..FeatureConfig::default()
+            };
+            let vocab = build(&docs, &labels, &cfg);
+            let mut ex = Extractor::new();
+            for text in docs {
+                let mut seen = Vec::new();
+                ex.for_each_slot_tf(text, &vocab, |block, slot, _| seen.push((block, slot)));
+                assert!(seen.len() > 3, "{text}");
+                for &(block, slot) in &seen {
+                    assert_eq!(block, vocab.block_of_slot(slot), "{text}");
+                }
+                assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "blocks in order");
+                assert_eq!(seen.iter().any(|&(b, _)| b == 1), block_norm);
+            }
+        }
     }
 
     #[test]
