@@ -333,12 +333,18 @@ impl Tokenizer {
     /// with stretched letters collapsed: what the general path makes of it.
     fn push_plain_word(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
         let t0 = out.buf.len();
-        out.buf.push_str(text.get(s..e).unwrap_or(""));
-        if let Some(word) = out.buf.get_mut(t0..) {
-            word.make_ascii_lowercase();
-            if has_ascii_stretch(word.as_bytes()) {
-                collapse_stretched(&mut out.buf, t0, &mut self.scratch);
+        let stretched = match text.get(s..s + 8).filter(|_| e - s <= 8) {
+            Some(eight) => push_short_plain_word(eight, e - s, &mut out.buf),
+            None => {
+                out.buf.push_str(text.get(s..e).unwrap_or(""));
+                out.buf.get_mut(t0..).is_some_and(|word| {
+                    word.make_ascii_lowercase();
+                    has_ascii_stretch(word.as_bytes())
+                })
             }
+        };
+        if stretched {
+            collapse_stretched(&mut out.buf, t0, &mut self.scratch);
         }
         out.finish(s, e, TokenKind::Word, false, t0);
     }
@@ -920,6 +926,57 @@ fn has_ascii_stretch(b: &[u8]) -> bool {
         .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
 }
 
+/// Whether the `len` (1 to 8) bytes packed in `v` hold three equal letters in a row,
+/// a byte-parallel [`has_ascii_stretch`]: compares each byte with the next and looks for
+/// two equal pairs in a row.
+#[inline]
+fn has_packed_triple(v: u64, len: usize) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if len < 3 {
+        return false;
+    }
+    // Byte i of `next` is zero exactly when bytes i and i + 1 are equal.
+    let next = v ^ (v >> 8);
+    let equal = !(((next & LOW7) + LOW7) | next) & HIGH;
+    // Byte i: bytes i, i + 1 and i + 2 are equal, for the i whose i + 2 is in the word.
+    let triples = equal & (equal >> 8) & (u64::MAX >> (8 * (10 - len)));
+    // Check the letters the plain way, only in the rare words that have a triple.
+    triples != 0 && has_ascii_stretch(&v.to_le_bytes()[..len])
+}
+
+/// Appends the plain ASCII word of `len` (1 to 8) bytes at the start of `eight` (8
+/// bytes of text), lowercased, and returns whether it has stretched letters
+/// ([`has_ascii_stretch`]). Copying and lowercasing a fixed 8 bytes takes a few
+/// instructions and no call; the bytes past the word are cut off again.
+#[inline]
+fn push_short_plain_word(eight: &str, len: usize, buf: &mut String) -> bool {
+    let t0 = buf.len();
+    buf.push_str(eight);
+    if let Some(added) = buf.get_mut(t0..t0 + 8) {
+        added.make_ascii_lowercase();
+    }
+    buf.truncate(t0 + len);
+    let packed = eight
+        .as_bytes()
+        .first_chunk::<8>()
+        .map_or(0, |b| u64::from_le_bytes(*b));
+    // The word's bytes are letters and inner apostrophes: setting bit 5 lowercases the
+    // letters and leaves `'` as it is.
+    has_packed_triple((packed | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len], len)
+}
+
+/// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8).
+const LOW_BYTES_MASK: [u64; 9] = {
+    let mut m = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        m[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    m
+};
+
 /// Whether `word` has a run of three or more equal letters.
 fn has_stretch(word: &str) -> bool {
     let b = word.as_bytes();
@@ -1163,6 +1220,24 @@ mod tests {
             text in "[a-zA-Z0-9 *#%$@!?.,:;'`’/_\\-\"()іо\u{200B}\u{0301}ｆé\n]{0,60}"
         ) {
             prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
+
+        /// Few letters, so that stretched words ("sooo", "AAAaa") and short words at the
+        /// end of the text are common.
+        #[test]
+        fn fast_paths_match_the_general_path_on_stretched_words(
+            text in "[aAoOz' .!]{0,40}"
+        ) {
+            prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
+
+        #[test]
+        fn packed_triples_match_the_plain_loop(word in "[abAB'1]{1,8}") {
+            let packed = pack_bytes(word.as_bytes());
+            prop_assert_eq!(
+                has_packed_triple(packed, word.len()),
+                has_ascii_stretch(word.as_bytes())
+            );
         }
     }
 }
