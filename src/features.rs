@@ -1148,6 +1148,31 @@ impl Hits {
         self.n = 0;
         self.split = 0;
     }
+
+    /// Like [`drain_parts`](Self::drain_parts) for a caller with per-slot data `rows`
+    /// (one per slot): `f(part, &rows[slot], count)`. Looking the row up here lets one
+    /// bounds check cover both the counter and the row, which matters in the loop that
+    /// scoring spends most of its sums in.
+    #[inline]
+    fn drain_rows<R>(&mut self, rows: &[R], mut f: impl FnMut(usize, &R, u32)) {
+        let counts = &mut self.counts[..];
+        let len = counts.len().min(rows.len());
+        let touched = self.touched.get(..self.n).unwrap_or(&[]);
+        let (first, second) = touched.split_at(self.split.min(touched.len()));
+        for (part, slots) in [(0, first), (1, second)] {
+            for &slot in slots {
+                let slot = slot as usize;
+                if slot < len {
+                    f(part, &rows[slot], std::mem::take(&mut counts[slot]));
+                } else if let Some(c) = counts.get_mut(slot) {
+                    // No row (never for a model's own vocabulary): clear all the same.
+                    *c = 0;
+                }
+            }
+        }
+        self.n = 0;
+        self.split = 0;
+    }
 }
 
 /// Collects matching indices and where they came from.
@@ -1815,8 +1840,34 @@ impl Extractor {
         let word_block = vocab.word_block();
         self.hits
             .drain_parts(|part, slot, count| f(part * word_block, slot, tf.of(count)));
+        self.dense_values(text, vocab)
+    }
+
+    /// Like [`for_each_slot_tf`](Self::for_each_slot_tf) for a caller whose per-feature
+    /// data is `rows`, one per slot: `f(block, &rows[slot], tf)`, in the same order.
+    /// Features whose slot has no row are skipped.
+    #[inline]
+    pub fn for_each_row_tf<R>(
+        &mut self,
+        text: &str,
+        vocab: &Vocabulary,
+        rows: &[R],
+        mut f: impl FnMut(usize, &R, f32),
+    ) -> [(Option<u32>, f32); DENSE_COUNT] {
+        let cfg = vocab.config();
+        self.count(text, vocab);
+        let tf = TermFrequency::new(cfg.sublinear_tf);
+        let word_block = vocab.word_block();
+        self.hits.drain_rows(rows, |part, row, count| {
+            f(part * word_block, row, tf.of(count))
+        });
+        self.dense_values(text, vocab)
+    }
+
+    /// The dense signals of the last counted text, as (feature index, value).
+    fn dense_values(&self, text: &str, vocab: &Vocabulary) -> [(Option<u32>, f32); DENSE_COUNT] {
         let mut dense = [(None, 0.0); DENSE_COUNT];
-        if cfg.dense {
+        if vocab.config().dense {
             let values = dense_signals(text, &self.tokens, &self.classes, None);
             for signal in DenseSignal::ALL {
                 dense[signal.slot()] = (vocab.dense_index(signal), values[signal.slot()]);

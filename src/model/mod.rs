@@ -408,10 +408,7 @@ fn sparse_sums_quads(
     let quads = &model.quads;
     let vocabulary = &model.vocabulary;
     let (mut chars, mut words) = ([0.0f32; 4], [0.0f32; 4]);
-    let dense = extractor.for_each_slot_tf(text, vocabulary, |block, slot, tf| {
-        let Some(&quad) = quads.get(slot as usize) else {
-            return;
-        };
+    let dense = extractor.for_each_row_tf(text, vocabulary, quads, |block, &quad, tf| {
         let weight = tf * quad[0];
         let products = [
             weight * weight,
