@@ -620,7 +620,14 @@ fn push_span(
 /// Share of uppercase letters among cased letters.
 fn caps_share(text: &str) -> f32 {
     let (mut upper, mut lower) = (0usize, 0usize);
-    let mut rest = text;
+    // Most comments are all ASCII, which `is_ascii` checks a word at a time; the loop
+    // below would look for the next non-ASCII byte one byte at a time.
+    let mut rest = if text.is_ascii() {
+        (upper, lower) = ascii_case_counts(text.as_bytes());
+        ""
+    } else {
+        text
+    };
     while !rest.is_empty() {
         // Runs of ASCII are counted a block at a time; other chars one by one.
         let ascii = rest
