@@ -35,7 +35,7 @@
 
 mod word_table;
 
-use crate::text::{StemCache, TokenKind, Tokenizer, Tokens, is_abusive_word};
+use crate::text::{StemCache, TokenKind, TokenSpan, Tokenizer, Tokens, is_abusive_word};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize, Serializer};
@@ -1542,23 +1542,24 @@ impl WordCache {
             .unwrap_or(&[])
     }
 
-    /// The entry of token text `word` of kind `kind`, computing it on a miss. `packed` is
-    /// the word's bytes packed by [`Tokens::text_packed`] when it has 1 to 8 of them,
-    /// `long` by [`Tokens::text_packed_long`] when it has 9 to 16.
+    /// The entry of the text of token `span` (of `tokens`), computing it on a miss.
+    /// `packed` is the word's bytes packed by [`Tokens::packed`] when it has 1 to 8 of
+    /// them, `long` by [`Tokens::text_packed_long`] when it has 9 to 16.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn lookup(
         &mut self,
-        word: &str,
+        tokens: &Tokens,
+        span: &TokenSpan,
         packed: Option<u64>,
         long: Option<[u64; 2]>,
-        kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> WordEntry {
+        let kind = span.kind;
         let (packed, len) = match kind {
-            TokenKind::Word => (packed, word.len()),
+            TokenKind::Word => (packed, span.text_len()),
             _ => (
                 Some(u64::from(u16::from_le_bytes(placeholder_key(kind)))),
                 2,
@@ -1568,7 +1569,7 @@ impl WordCache {
             if let Some(e) = self.hot.find(packed, len, HOT_BITS) {
                 return e;
             }
-            let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
+            let e = self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch);
             if !e.document {
                 self.hot.put(packed, len, &e, HOT_BITS);
             }
@@ -1578,13 +1579,13 @@ impl WordCache {
             if let Some(e) = self.hot_long.find(long, len, HOT_LONG_BITS) {
                 return e;
             }
-            let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
+            let e = self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch);
             if !e.document {
                 self.hot_long.put(long, len, &e, HOT_LONG_BITS);
             }
             return e;
         }
-        self.lookup_in_table(word, kind, vocab, stems, scratch)
+        self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch)
     }
 
     /// [`lookup`](Self::lookup) without the hot records.
@@ -1782,16 +1783,16 @@ impl Extractor {
         self.words_of_text.clear();
         self.classes.clear();
         for span in self.tokens.spans() {
-            let (word, packed) = self.tokens.text_packed(span);
+            let packed = self.tokens.packed(span);
             let long = match packed {
                 None => self.tokens.text_packed_long(span),
                 Some(_) => None,
             };
             let e = self.words.lookup(
-                word,
+                &self.tokens,
+                span,
                 packed,
                 long,
-                span.kind,
                 vocab,
                 &mut self.stems,
                 &mut self.chars,

@@ -61,6 +61,14 @@ pub struct TokenSpan {
     text: (usize, usize),
 }
 
+impl TokenSpan {
+    /// The length in bytes of the normalized text.
+    #[inline]
+    pub(crate) fn text_len(&self) -> usize {
+        self.text.1.saturating_sub(self.text.0)
+    }
+}
+
 /// A borrowed view of one token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenRef<'a> {
@@ -130,33 +138,30 @@ impl Tokens {
         self.buf.get(span.text.0..span.text.1).unwrap_or("")
     }
 
-    /// The normalized text of a span and, when it is 1 to 8 bytes long, those bytes packed
+    /// When the normalized text of a span is 1 to 8 bytes long, those bytes packed
     /// little-endian into a `u64` (the rest zero): one load where the buffer holds 8 bytes
-    /// from the token's start on, which is every token but the last few.
+    /// from the token's start on, which is every token but the last few. Works on bytes,
+    /// without making the `&str` (and checking its char boundaries) that a lookup only
+    /// needs when it misses.
     #[inline]
-    pub(crate) fn text_packed(&self, span: &TokenSpan) -> (&str, Option<u64>) {
-        let text = self.text(span);
-        let len = text.len();
+    pub(crate) fn packed(&self, span: &TokenSpan) -> Option<u64> {
+        let (a, b) = span.text;
+        let len = span.text_len();
         if len == 0 || len > 8 {
-            return (text, None);
+            return None;
         }
-        let packed = match self
-            .buf
-            .as_bytes()
-            .get(span.text.0..)
-            .and_then(|b| b.first_chunk::<8>())
-        {
-            Some(&eight) => u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len)),
-            None => pack_bytes(text.as_bytes()),
-        };
-        (text, Some(packed))
+        let bytes = self.buf.as_bytes();
+        match bytes.get(a..).and_then(|b| b.first_chunk::<8>()) {
+            Some(&eight) => Some(u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len))),
+            None => bytes.get(a..b).map(pack_bytes),
+        }
     }
 
-    /// Like [`text_packed`](Self::text_packed) for tokens of 9 to 16 bytes: their bytes
+    /// Like [`packed`](Self::packed) for tokens of 9 to 16 bytes: their bytes
     /// packed little-endian into two `u64`s (the rest zero).
     #[inline]
     pub(crate) fn text_packed_long(&self, span: &TokenSpan) -> Option<[u64; 2]> {
-        let len = span.text.1.saturating_sub(span.text.0);
+        let len = span.text_len();
         if !(9..=16).contains(&len) {
             return None;
         }
@@ -1169,7 +1174,7 @@ mod tests {
     }
 
     #[test]
-    fn text_packed_packs_the_bytes_of_tokens_up_to_16_bytes() {
+    fn packed_holds_the_bytes_of_tokens_up_to_16_bytes() {
         let mut out = Tokens::new();
         // Words of 1 to 17 bytes, a placeholder, and words at the very end where fewer
         // than 8 or 16 bytes of the buffer follow them.
@@ -1178,8 +1183,8 @@ mod tests {
         Tokenizer::new().tokenize_into(text, &mut out);
         assert_eq!(out.len(), 17);
         for span in out.spans() {
-            let (word, packed) = out.text_packed(span);
-            assert_eq!(word, out.text(span));
+            let (word, packed) = (out.text(span), out.packed(span));
+            assert_eq!(word.len(), span.text_len());
             let mut expected = [0u8; 16];
             let short = (1..=8).contains(&word.len());
             let long = (9..=16).contains(&word.len());
