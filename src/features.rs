@@ -35,7 +35,7 @@
 
 mod word_table;
 
-use crate::text::{StemCache, TokenKind, Tokenizer, Tokens, is_abusive_word};
+use crate::text::{StemCache, TokenKind, TokenSpan, Tokenizer, Tokens, is_abusive_word};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize, Serializer};
@@ -620,7 +620,14 @@ fn push_span(
 /// Share of uppercase letters among cased letters.
 fn caps_share(text: &str) -> f32 {
     let (mut upper, mut lower) = (0usize, 0usize);
-    let mut rest = text;
+    // Most comments are all ASCII, which `is_ascii` checks a word at a time; the loop
+    // below would look for the next non-ASCII byte one byte at a time.
+    let mut rest = if text.is_ascii() {
+        (upper, lower) = ascii_case_counts(text.as_bytes());
+        ""
+    } else {
+        text
+    };
     while !rest.is_empty() {
         // Runs of ASCII are counted a block at a time; other chars one by one.
         let ascii = rest
@@ -1076,6 +1083,9 @@ struct Hits {
     /// size lets [`Hits::add_all`] store without a branch.
     touched: Vec<u32>,
     n: usize,
+    /// `touched[..split]` were first seen before [`Hits::mark_split`] was last called:
+    /// while scoring, the character n-grams (block 0), counted before the word n-grams.
+    split: usize,
 }
 
 impl Hits {
@@ -1113,17 +1123,62 @@ impl Hits {
         self.n = n;
     }
 
+    /// Marks the slots seen so far as the first part (see [`Hits::drain_parts`]).
+    #[inline]
+    fn mark_split(&mut self) {
+        self.split = self.n;
+    }
+
     /// Calls `f(slot, count)` for each touched slot in the order first seen, clearing as
     /// it goes.
     #[inline]
     fn drain(&mut self, mut f: impl FnMut(u32, u32)) {
+        self.drain_parts(|_, slot, count| f(slot, count));
+    }
+
+    /// Like [`drain`](Self::drain), but `f(part, slot, count)` also learns whether the slot
+    /// was first seen before the last [`mark_split`](Self::mark_split) (part 0) or after
+    /// (part 1). Each part is its own loop, so a caller that treats the parts differently
+    /// needs no per-slot branch for it.
+    #[inline]
+    fn drain_parts(&mut self, mut f: impl FnMut(usize, u32, u32)) {
         let counts = &mut self.counts[..];
-        for &slot in self.touched.get(..self.n).unwrap_or(&[]) {
-            if let Some(c) = counts.get_mut(slot as usize) {
-                f(slot, std::mem::take(c));
+        let touched = self.touched.get(..self.n).unwrap_or(&[]);
+        let (first, second) = touched.split_at(self.split.min(touched.len()));
+        for (part, slots) in [(0, first), (1, second)] {
+            for &slot in slots {
+                if let Some(c) = counts.get_mut(slot as usize) {
+                    f(part, slot, std::mem::take(c));
+                }
             }
         }
         self.n = 0;
+        self.split = 0;
+    }
+
+    /// Like [`drain_parts`](Self::drain_parts) for a caller with per-slot data `rows`
+    /// (one per slot): `f(part, &rows[slot], count)`. Looking the row up here lets one
+    /// bounds check cover both the counter and the row, which matters in the loop that
+    /// scoring spends most of its sums in.
+    #[inline]
+    fn drain_rows<R>(&mut self, rows: &[R], mut f: impl FnMut(usize, &R, u32)) {
+        let counts = &mut self.counts[..];
+        let len = counts.len().min(rows.len());
+        let touched = self.touched.get(..self.n).unwrap_or(&[]);
+        let (first, second) = touched.split_at(self.split.min(touched.len()));
+        for (part, slots) in [(0, first), (1, second)] {
+            for &slot in slots {
+                let slot = slot as usize;
+                if slot < len {
+                    f(part, &rows[slot], std::mem::take(&mut counts[slot]));
+                } else if let Some(c) = counts.get_mut(slot) {
+                    // No row (never for a model's own vocabulary): clear all the same.
+                    *c = 0;
+                }
+            }
+        }
+        self.n = 0;
+        self.split = 0;
     }
 }
 
@@ -1487,23 +1542,24 @@ impl WordCache {
             .unwrap_or(&[])
     }
 
-    /// The entry of token text `word` of kind `kind`, computing it on a miss. `packed` is
-    /// the word's bytes packed by [`Tokens::text_packed`] when it has 1 to 8 of them,
-    /// `long` by [`Tokens::text_packed_long`] when it has 9 to 16.
+    /// The entry of the text of token `span` (of `tokens`), computing it on a miss.
+    /// `packed` is the word's bytes packed by [`Tokens::packed`] when it has 1 to 8 of
+    /// them, `long` by [`Tokens::text_packed_long`] when it has 9 to 16.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn lookup(
         &mut self,
-        word: &str,
+        tokens: &Tokens,
+        span: &TokenSpan,
         packed: Option<u64>,
         long: Option<[u64; 2]>,
-        kind: TokenKind,
         vocab: &Vocabulary,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> WordEntry {
+        let kind = span.kind;
         let (packed, len) = match kind {
-            TokenKind::Word => (packed, word.len()),
+            TokenKind::Word => (packed, span.text_len()),
             _ => (
                 Some(u64::from(u16::from_le_bytes(placeholder_key(kind)))),
                 2,
@@ -1513,7 +1569,7 @@ impl WordCache {
             if let Some(e) = self.hot.find(packed, len, HOT_BITS) {
                 return e;
             }
-            let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
+            let e = self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch);
             if !e.document {
                 self.hot.put(packed, len, &e, HOT_BITS);
             }
@@ -1523,13 +1579,13 @@ impl WordCache {
             if let Some(e) = self.hot_long.find(long, len, HOT_LONG_BITS) {
                 return e;
             }
-            let e = self.lookup_in_table(word, kind, vocab, stems, scratch);
+            let e = self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch);
             if !e.document {
                 self.hot_long.put(long, len, &e, HOT_LONG_BITS);
             }
             return e;
         }
-        self.lookup_in_table(word, kind, vocab, stems, scratch)
+        self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch)
     }
 
     /// [`lookup`](Self::lookup) without the hot records.
@@ -1727,16 +1783,16 @@ impl Extractor {
         self.words_of_text.clear();
         self.classes.clear();
         for span in self.tokens.spans() {
-            let (word, packed) = self.tokens.text_packed(span);
+            let packed = self.tokens.packed(span);
             let long = match packed {
                 None => self.tokens.text_packed_long(span),
                 Some(_) => None,
             };
             let e = self.words.lookup(
-                word,
+                &self.tokens,
+                span,
                 packed,
                 long,
-                span.kind,
                 vocab,
                 &mut self.stems,
                 &mut self.chars,
@@ -1745,6 +1801,7 @@ impl Extractor {
             self.words_of_text.push((e.key, e.unigram));
             self.classes.push(e.classes);
         }
+        self.hits.mark_split();
         cached_word_ngrams(
             &self.words_of_text,
             cfg.word_ngram_range,
@@ -1765,30 +1822,60 @@ impl Extractor {
         mut f: impl FnMut(u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let idf = vocab.idf();
-        self.for_each_slot_tf(text, vocab, |slot, tf| {
+        self.for_each_slot_tf(text, vocab, |_, slot, tf| {
             let index = vocab.feature_of_slot(slot);
             f(index, tf * idf.get(index as usize).copied().unwrap_or(0.0));
         })
     }
 
-    /// Like [`for_each_weight`](Self::for_each_weight), but `f(slot, tf)` gets each
-    /// feature's slot (see [`Vocabulary::slot_order`]) and its term frequency (sublinear
-    /// when configured) without the idf, so that a caller keeping the idf next to its own
-    /// per-feature data, laid out by slot, reads one place per feature. The features come
-    /// in the same order as in `for_each_weight`.
+    /// Like [`for_each_weight`](Self::for_each_weight), but `f(block, slot, tf)` gets each
+    /// feature's normalization block (see [`Vocabulary::block_of_slot`]), its slot (see
+    /// [`Vocabulary::slot_order`]) and its term frequency (sublinear when configured)
+    /// without the idf, so that a caller keeping the idf next to its own per-feature data,
+    /// laid out by slot, reads one place per feature. The features come in the same order
+    /// as in `for_each_weight`: all of block 0 before any of block 1.
     #[inline]
     pub fn for_each_slot_tf(
         &mut self,
         text: &str,
         vocab: &Vocabulary,
-        mut f: impl FnMut(u32, f32),
+        mut f: impl FnMut(usize, u32, f32),
     ) -> [(Option<u32>, f32); DENSE_COUNT] {
         let cfg = vocab.config();
         self.count(text, vocab);
         let tf = TermFrequency::new(cfg.sublinear_tf);
-        self.hits.drain(|slot, count| f(slot, tf.of(count)));
+        // Character n-grams (block 0) were counted first, then the word n-grams.
+        let word_block = vocab.word_block();
+        self.hits
+            .drain_parts(|part, slot, count| f(part * word_block, slot, tf.of(count)));
+        self.dense_values(text, vocab)
+    }
+
+    /// Like [`for_each_slot_tf`](Self::for_each_slot_tf) for a caller whose per-feature
+    /// data is `rows`, one per slot: `f(block, &rows[slot], tf)`, in the same order.
+    /// Features whose slot has no row are skipped.
+    #[inline]
+    pub fn for_each_row_tf<R>(
+        &mut self,
+        text: &str,
+        vocab: &Vocabulary,
+        rows: &[R],
+        mut f: impl FnMut(usize, &R, f32),
+    ) -> [(Option<u32>, f32); DENSE_COUNT] {
+        let cfg = vocab.config();
+        self.count(text, vocab);
+        let tf = TermFrequency::new(cfg.sublinear_tf);
+        let word_block = vocab.word_block();
+        self.hits.drain_rows(rows, |part, row, count| {
+            f(part * word_block, row, tf.of(count))
+        });
+        self.dense_values(text, vocab)
+    }
+
+    /// The dense signals of the last counted text, as (feature index, value).
+    fn dense_values(&self, text: &str, vocab: &Vocabulary) -> [(Option<u32>, f32); DENSE_COUNT] {
         let mut dense = [(None, 0.0); DENSE_COUNT];
-        if cfg.dense {
+        if vocab.config().dense {
             let values = dense_signals(text, &self.tokens, &self.classes, None);
             for signal in DenseSignal::ALL {
                 dense[signal.slot()] = (vocab.dense_index(signal), values[signal.slot()]);
@@ -2208,6 +2295,13 @@ impl Vocabulary {
     #[inline]
     pub fn block(&self, index: u32) -> usize {
         usize::from(index >= self.word_start)
+    }
+
+    /// The normalization block of every word n-gram: 1 when the blocks are normalized
+    /// apart, else 0 like everything else.
+    #[inline]
+    pub fn word_block(&self) -> usize {
+        usize::from(self.word_start != u32::MAX)
     }
 
     /// The normalization block of a slot (see [`Vocabulary::block`]).
@@ -2835,6 +2929,35 @@ mod tests {
             }
         }
         v
+    }
+
+    #[test]
+    fn slot_tf_gives_each_slot_its_block() {
+        let docs = [
+            "you are an idiot, wake up sheeple",
+            "the deep state runs the media @bob 2017",
+            "thanks for the thoughtful reply",
+        ];
+        let labels = vec![vec![Some(true)], vec![Some(false)], vec![Some(true)]];
+        for block_norm in [true, false] {
+            let cfg = FeatureConfig {
+                min_df: 1,
+                block_norm,
+                ..FeatureConfig::default()
+            };
+            let vocab = build(&docs, &labels, &cfg);
+            let mut ex = Extractor::new();
+            for text in docs {
+                let mut seen = Vec::new();
+                ex.for_each_slot_tf(text, &vocab, |block, slot, _| seen.push((block, slot)));
+                assert!(seen.len() > 3, "{text}");
+                for &(block, slot) in &seen {
+                    assert_eq!(block, vocab.block_of_slot(slot), "{text}");
+                }
+                assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "blocks in order");
+                assert_eq!(seen.iter().any(|&(b, _)| b == 1), block_norm);
+            }
+        }
     }
 
     #[test]

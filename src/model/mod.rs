@@ -408,21 +408,19 @@ fn sparse_sums_quads(
     let quads = &model.quads;
     let vocabulary = &model.vocabulary;
     let (mut chars, mut words) = ([0.0f32; 4], [0.0f32; 4]);
-    let dense = extractor.for_each_slot_tf(text, vocabulary, |slot, tf| {
-        let Some(&quad) = quads.get(slot as usize) else {
-            return;
-        };
+    let dense = extractor.for_each_row_tf(text, vocabulary, quads, |block, &quad, tf| {
         let weight = tf * quad[0];
-        let mut factors = quad;
-        factors[0] = weight;
-        let products = factors.map(|x| weight * x);
-        // Both blocks' sums get the products, masked to +0 for the other block: adding +0
-        // leaves a sum as it is (sums are never -0), and with no branch or address chosen
-        // by block the sums stay in vector registers.
-        let words_mask = 0u32.wrapping_sub(vocabulary.block_of_slot(slot) as u32);
-        for ((c, w), p) in chars.iter_mut().zip(words.iter_mut()).zip(products) {
-            *c += f32::from_bits(p.to_bits() & !words_mask);
-            *w += f32::from_bits(p.to_bits() & words_mask);
+        let products = [
+            weight * weight,
+            weight * quad[1],
+            weight * quad[2],
+            weight * quad[3],
+        ];
+        // The extractor feeds each block from its own loop, where `block` is fixed.
+        if block == 0 {
+            chars = add4(chars, products);
+        } else {
+            words = add4(words, products);
         }
     });
     for l in 0..n_labels {
@@ -433,6 +431,12 @@ fn sparse_sums_quads(
         }
     }
     ([chars[0], words[0]], dense)
+}
+
+/// Lane-wise `a + b`, which the compiler does in one vector operation.
+#[inline(always)]
+fn add4(a: [f32; 4], b: [f32; 4]) -> [f32; 4] {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2], a[3] + b[3]]
 }
 
 /// [`sparse_sums_quads`] for any number of labels.
@@ -447,12 +451,11 @@ fn sparse_sums_any(
     let vocabulary = &model.vocabulary;
     logits.iter_mut().for_each(|z| *z = 0.0);
     let mut norm2 = [0.0f32; 2];
-    let dense = extractor.for_each_slot_tf(text, vocabulary, |slot, tf| {
+    let dense = extractor.for_each_slot_tf(text, vocabulary, |block, slot, tf| {
         let start = slot as usize * (n_labels + 1);
         let Some(row) = rows.get(start..start + n_labels + 1) else {
             return;
         };
-        let block = vocabulary.block_of_slot(slot);
         let weight = tf * row[0];
         norm2[block] += weight * weight;
         let sums = logits

@@ -61,6 +61,14 @@ pub struct TokenSpan {
     text: (usize, usize),
 }
 
+impl TokenSpan {
+    /// The length in bytes of the normalized text.
+    #[inline]
+    pub(crate) fn text_len(&self) -> usize {
+        self.text.1.saturating_sub(self.text.0)
+    }
+}
+
 /// A borrowed view of one token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TokenRef<'a> {
@@ -130,33 +138,30 @@ impl Tokens {
         self.buf.get(span.text.0..span.text.1).unwrap_or("")
     }
 
-    /// The normalized text of a span and, when it is 1 to 8 bytes long, those bytes packed
+    /// When the normalized text of a span is 1 to 8 bytes long, those bytes packed
     /// little-endian into a `u64` (the rest zero): one load where the buffer holds 8 bytes
-    /// from the token's start on, which is every token but the last few.
+    /// from the token's start on, which is every token but the last few. Works on bytes,
+    /// without making the `&str` (and checking its char boundaries) that a lookup only
+    /// needs when it misses.
     #[inline]
-    pub(crate) fn text_packed(&self, span: &TokenSpan) -> (&str, Option<u64>) {
-        let text = self.text(span);
-        let len = text.len();
+    pub(crate) fn packed(&self, span: &TokenSpan) -> Option<u64> {
+        let (a, b) = span.text;
+        let len = span.text_len();
         if len == 0 || len > 8 {
-            return (text, None);
+            return None;
         }
-        let packed = match self
-            .buf
-            .as_bytes()
-            .get(span.text.0..)
-            .and_then(|b| b.first_chunk::<8>())
-        {
-            Some(&eight) => u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len)),
-            None => pack_bytes(text.as_bytes()),
-        };
-        (text, Some(packed))
+        let bytes = self.buf.as_bytes();
+        match bytes.get(a..).and_then(|b| b.first_chunk::<8>()) {
+            Some(&eight) => Some(u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len))),
+            None => bytes.get(a..b).map(pack_bytes),
+        }
     }
 
-    /// Like [`text_packed`](Self::text_packed) for tokens of 9 to 16 bytes: their bytes
+    /// Like [`packed`](Self::packed) for tokens of 9 to 16 bytes: their bytes
     /// packed little-endian into two `u64`s (the rest zero).
     #[inline]
     pub(crate) fn text_packed_long(&self, span: &TokenSpan) -> Option<[u64; 2]> {
-        let len = span.text.1.saturating_sub(span.text.0);
+        let len = span.text_len();
         if !(9..=16).contains(&len) {
             return None;
         }
@@ -333,12 +338,18 @@ impl Tokenizer {
     /// with stretched letters collapsed: what the general path makes of it.
     fn push_plain_word(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
         let t0 = out.buf.len();
-        out.buf.push_str(text.get(s..e).unwrap_or(""));
-        if let Some(word) = out.buf.get_mut(t0..) {
-            word.make_ascii_lowercase();
-            if has_ascii_stretch(word.as_bytes()) {
-                collapse_stretched(&mut out.buf, t0, &mut self.scratch);
+        let stretched = match text.get(s..s + 8).filter(|_| e - s <= 8) {
+            Some(eight) => push_short_plain_word(eight, e - s, &mut out.buf),
+            None => {
+                out.buf.push_str(text.get(s..e).unwrap_or(""));
+                out.buf.get_mut(t0..).is_some_and(|word| {
+                    word.make_ascii_lowercase();
+                    has_ascii_stretch(word.as_bytes())
+                })
             }
+        };
+        if stretched {
+            collapse_stretched(&mut out.buf, t0, &mut self.scratch);
         }
         out.finish(s, e, TokenKind::Word, false, t0);
     }
@@ -920,6 +931,57 @@ fn has_ascii_stretch(b: &[u8]) -> bool {
         .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
 }
 
+/// Whether the `len` (1 to 8) bytes packed in `v` hold three equal letters in a row,
+/// a byte-parallel [`has_ascii_stretch`]: compares each byte with the next and looks for
+/// two equal pairs in a row.
+#[inline]
+fn has_packed_triple(v: u64, len: usize) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    if len < 3 {
+        return false;
+    }
+    // Byte i of `next` is zero exactly when bytes i and i + 1 are equal.
+    let next = v ^ (v >> 8);
+    let equal = !(((next & LOW7) + LOW7) | next) & HIGH;
+    // Byte i: bytes i, i + 1 and i + 2 are equal, for the i whose i + 2 is in the word.
+    let triples = equal & (equal >> 8) & (u64::MAX >> (8 * (10 - len)));
+    // Check the letters the plain way, only in the rare words that have a triple.
+    triples != 0 && has_ascii_stretch(&v.to_le_bytes()[..len])
+}
+
+/// Appends the plain ASCII word of `len` (1 to 8) bytes at the start of `eight` (8
+/// bytes of text), lowercased, and returns whether it has stretched letters
+/// ([`has_ascii_stretch`]). Copying and lowercasing a fixed 8 bytes takes a few
+/// instructions and no call; the bytes past the word are cut off again.
+#[inline]
+fn push_short_plain_word(eight: &str, len: usize, buf: &mut String) -> bool {
+    let t0 = buf.len();
+    buf.push_str(eight);
+    if let Some(added) = buf.get_mut(t0..t0 + 8) {
+        added.make_ascii_lowercase();
+    }
+    buf.truncate(t0 + len);
+    let packed = eight
+        .as_bytes()
+        .first_chunk::<8>()
+        .map_or(0, |b| u64::from_le_bytes(*b));
+    // The word's bytes are letters and inner apostrophes: setting bit 5 lowercases the
+    // letters and leaves `'` as it is.
+    has_packed_triple((packed | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len], len)
+}
+
+/// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8).
+const LOW_BYTES_MASK: [u64; 9] = {
+    let mut m = [u64::MAX; 9];
+    let mut n = 0;
+    while n < 8 {
+        m[n] = (1u64 << (8 * n)) - 1;
+        n += 1;
+    }
+    m
+};
+
 /// Whether `word` has a run of three or more equal letters.
 fn has_stretch(word: &str) -> bool {
     let b = word.as_bytes();
@@ -1112,7 +1174,7 @@ mod tests {
     }
 
     #[test]
-    fn text_packed_packs_the_bytes_of_tokens_up_to_16_bytes() {
+    fn packed_holds_the_bytes_of_tokens_up_to_16_bytes() {
         let mut out = Tokens::new();
         // Words of 1 to 17 bytes, a placeholder, and words at the very end where fewer
         // than 8 or 16 bytes of the buffer follow them.
@@ -1121,8 +1183,8 @@ mod tests {
         Tokenizer::new().tokenize_into(text, &mut out);
         assert_eq!(out.len(), 17);
         for span in out.spans() {
-            let (word, packed) = out.text_packed(span);
-            assert_eq!(word, out.text(span));
+            let (word, packed) = (out.text(span), out.packed(span));
+            assert_eq!(word.len(), span.text_len());
             let mut expected = [0u8; 16];
             let short = (1..=8).contains(&word.len());
             let long = (9..=16).contains(&word.len());
@@ -1163,6 +1225,24 @@ mod tests {
             text in "[a-zA-Z0-9 *#%$@!?.,:;'`’/_\\-\"()іо\u{200B}\u{0301}ｆé\n]{0,60}"
         ) {
             prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
+
+        /// Few letters, so that stretched words ("sooo", "AAAaa") and short words at the
+        /// end of the text are common.
+        #[test]
+        fn fast_paths_match_the_general_path_on_stretched_words(
+            text in "[aAoOz' .!]{0,40}"
+        ) {
+            prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
+
+        #[test]
+        fn packed_triples_match_the_plain_loop(word in "[abAB'1]{1,8}") {
+            let packed = pack_bytes(word.as_bytes());
+            prop_assert_eq!(
+                has_packed_triple(packed, word.len()),
+                has_ascii_stretch(word.as_bytes())
+            );
         }
     }
 }
