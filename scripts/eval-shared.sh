@@ -6,8 +6,8 @@
 # evaluated on these splits; this script trains its own.
 #
 # Usage: scripts/eval-shared.sh [extra train flags]     (SHARED=... to override)
-#   CIVIL_WEIGHT=N weighs the team's Civil Comments labels (default 4, as in
-#   train-default.sh; 0 leaves them out of training).
+#   CIVIL_WEIGHT=N weighs the team's conspiratorial labels of Civil Comments posts (default
+#   4, as in train-default.sh; 0 leaves them out of training).
 #   FOLDS=5 scripts/eval-shared.sh   also runs folds 1..4 of a 5-fold cross-validation
 #   (every corpus's test part is a different fifth, by id) and prints the ROC-AUC of each
 #   fold and their mean and spread: one 20% split of a few hundred rows moves by a few
@@ -19,7 +19,7 @@ FOLDS=${FOLDS:-1}
 WORK=target/eval-shared
 scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
-CORPORA=(davidson psycomark toxic_spans_train toxic_spans_trial civil_labels)
+CORPORA=(davidson psycomark toxic_spans_train toxic_spans_trial civil_labels civil_consp)
 CIVIL_WEIGHT=${CIVIL_WEIGHT:-4}
 
 # Splits every corpus for fold $1 into $2/*.train.csv and $2/*.test.csv and trains
@@ -33,10 +33,13 @@ train_fold() {
         python3 scripts/split-by-id.py "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold"
     done
     local weights=(--weight "$dir/davidson.train.csv=3")
+    # civil_labels (both labels) is for evaluation; civil_consp (the same posts, only
+    # their conspiratorial label) is what trains.
+    rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv"
     if [ "$CIVIL_WEIGHT" = 0 ]; then
-        rm "$dir/civil_labels.train.csv"
+        rm "$dir/civil_consp.train.csv"
     else
-        weights+=(--weight "$dir/civil_labels.train.csv=$CIVIL_WEIGHT" --calibrate-on "$dir/civil_labels.train.csv")
+        weights+=(--weight "$dir/civil_consp.train.csv=$CIVIL_WEIGHT")
     fi
     for f in data/own_labels*.csv; do
         local own

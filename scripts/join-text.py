@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Give a text-less labels file its texts from imported corpora, by id.
 
-Usage: join-text.py LABELS.csv OUT.csv CORPUS.csv [CORPUS.csv ...]
+Usage: join-text.py [--only LABEL,...] LABELS.csv OUT.csv CORPUS.csv [CORPUS.csv ...]
 
 LABELS.csv has an `id` column and label columns (`abusive`, `conspiratorial`, ...) but
 no `text`: the project keeps its own labels of public-corpus comments this way, so that
 the corpus's texts are never committed (data/README.md). Each id is looked up in the
 CORPUS files (labels CSVs written by `threadguard import`) and OUT.csv gets the labels
 file's columns with `text` after `id`. An id found in no corpus is an error naming the
-line, so a changed corpus cannot silently shrink the training set.
+line, so a changed corpus cannot silently shrink the training set. With --only, the
+other label columns (`abusive`, `conspiratorial`) are left empty: "not labeled".
 """
 import csv
 import os
@@ -25,10 +26,20 @@ def texts_by_id(paths):
     return texts
 
 
+LABELS = ("abusive", "conspiratorial")
+
+
 def main() -> None:
-    if len(sys.argv) < 4:
+    args = sys.argv[1:]
+    only = None
+    if args[:1] == ["--only"] and len(args) > 1:
+        only = set(args[1].split(","))
+        if not only <= set(LABELS):
+            sys.exit(f"join-text.py: --only takes labels among {', '.join(LABELS)}")
+        args = args[2:]
+    if len(args) < 3:
         sys.exit(__doc__.split("\n\n")[1])
-    labels_path, out_path, corpora = sys.argv[1], sys.argv[2], sys.argv[3:]
+    labels_path, out_path, corpora = args[0], args[1], args[2:]
     csv.field_size_limit(1 << 30)
     texts = texts_by_id(corpora)
     with open(labels_path, newline="", encoding="utf-8") as f:
@@ -42,6 +53,9 @@ def main() -> None:
             if text is None:
                 sys.exit(f"{labels_path}:{line}: id {row['id']!r} is in none of {', '.join(corpora)}")
             row["text"] = text
+            for label in LABELS:
+                if only is not None and label not in only and label in row:
+                    row[label] = ""
             rows.append(row)
     # Written to a temporary file and renamed, so a failed run leaves no half file.
     out_dir = os.path.dirname(os.path.abspath(out_path))
