@@ -57,6 +57,11 @@ roc_auc() {
     "$TG" eval "$1" --model "$2" --labels "$3" | sed -nE 's/.*ROC-AUC ([0-9.]+).*/\1/p' | head -1
 }
 
+# The F1 at the model's threshold, likewise.
+f1_at_threshold() {
+    "$TG" eval "$1" --model "$2" --labels "$3" | sed -nE 's/.* F1 ([0-9.]+) .*/\1/p' | head -1
+}
+
 train_fold 0 "$WORK" "$@"
 
 echo
@@ -80,12 +85,14 @@ echo "== Seed labels (reader comments like the users'; never trained on)"
 
 if [ "$FOLDS" -gt 1 ]; then
     echo
-    echo "== $FOLDS-fold cross-validation by id (ROC-AUC; fold 0 is the split above)"
+    echo "== $FOLDS-fold cross-validation by id (ROC-AUC, and the F1 at the threshold where"
+    echo "   named; fold 0 is the split above)"
     fold_row() {  # fold, directory
         echo "$1 $(roc_auc "$2/davidson.test.csv" "$2/model.tgm" abusive)" \
             "$(roc_auc "$2/psycomark.test.csv" "$2/model.tgm" conspiratorial)" \
             "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" abusive)" \
-            "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial)"
+            "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial)" \
+            "$(f1_at_threshold "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial)"
     }
     rows=("$(fold_row 0 "$WORK")")
     for fold in $(seq 1 $((FOLDS - 1))); do
@@ -94,14 +101,14 @@ if [ "$FOLDS" -gt 1 ]; then
         rows+=("$(fold_row "$fold" "$dir")")
     done
     printf '%s\n' "${rows[@]}" | awk '
-        BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  Civil abusive  Civil consp." }
+        BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  Civil abusive  Civil consp.  Civil consp. F1" }
         {
-            printf "%4s  %16s  %16s  %13s  %12s\n", $1, $2, $3, $4, $5
-            for (c = 2; c <= 5; c++) { v[NR, c] = $c; sum[c] += $c }
+            printf "%4s  %16s  %16s  %13s  %12s  %15s\n", $1, $2, $3, $4, $5, $6
+            for (c = 2; c <= 6; c++) { v[NR, c] = $c; sum[c] += $c }
         }
         END {
             printf "mean"
-            for (c = 2; c <= 5; c++) {
+            for (c = 2; c <= 6; c++) {
                 m = sum[c] / NR; var = 0
                 for (i = 1; i <= NR; i++) var += (v[i, c] - m) ^ 2
                 printf "  %9.3f ± %.3f", m, sqrt(var / (NR - 1))
