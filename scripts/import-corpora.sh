@@ -2,7 +2,7 @@
 # Imports the shared public corpora into labels CSVs, as scripts/train-default.sh does:
 # davidson.csv, psycomark.csv, toxic_spans_train.csv, toxic_spans_trial.csv in OUT_DIR,
 # and the team's own labels of corpus comments, kept in data/ as ids without texts, joined
-# with their texts: civil_labels.csv (toxic-spans posts, data/civil_labels.csv, both
+# with their texts: civil_labels.csv (toxic-spans posts, data/by-id/civil_labels.csv, both
 # labels, for evaluation), civil_consp.csv (the same posts with only their conspiratorial
 # label, for training) and psycomark_relabels.csv (PsyCoMark comments relabeled per our
 # guidelines, evaluation only).
@@ -20,6 +20,6 @@ TG=target/release/threadguard
 "$TG" import --from psycomark "$SHARED/psycomark/train.csv" --out "$OUT/psycomark.csv"
 "$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_train.csv" --out "$OUT/toxic_spans_train.csv"
 "$TG" import --from toxic-spans "$SHARED/toxic_spans/tsd_trial.csv" --out "$OUT/toxic_spans_trial.csv"
-python3 scripts/join-text.py data/civil_labels.csv "$OUT/civil_labels.csv" "$OUT/toxic_spans_train.csv"
-python3 scripts/join-text.py --only conspiratorial data/civil_labels.csv "$OUT/civil_consp.csv" "$OUT/toxic_spans_train.csv"
-python3 scripts/join-text.py data/psycomark_relabels.csv "$OUT/psycomark_relabels.csv" "$OUT/psycomark.csv"
+python3 scripts/join-text.py data/by-id/civil_labels.csv "$OUT/civil_labels.csv" "$OUT/toxic_spans_train.csv"
+python3 scripts/join-text.py --only conspiratorial data/by-id/civil_labels.csv "$OUT/civil_consp.csv" "$OUT/toxic_spans_train.csv"
+python3 scripts/join-text.py data/by-id/psycomark_relabels.csv "$OUT/psycomark_relabels.csv" "$OUT/psycomark.csv"

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Pick public-corpus comments worth labeling, the way data/civil_labels.csv was made.
+"""Pick public-corpus comments worth labeling, the way data/by-id/civil_labels.csv was made.
 
 Usage: select-for-labeling.py CORPUS.csv OUT_DIR [--model M] [--exclude LABELS.csv]
            [--strata top=200,near=150,theme=150,random=100] [--batches 3] [--seed 7]
 
-CORPUS.csv is a labels CSV written by `threadguard import` (for data/civil_labels.csv:
+CORPUS.csv is a labels CSV written by `threadguard import` (for data/by-id/civil_labels.csv:
 target/corpora/toxic_spans_train.csv, whose whole posts are Civil Comments news-site
 reader comments; the `:clean` remainders are skipped). Every post is scored with
 `threadguard score` (--model, default the built-in model) and, with the defaults, 600

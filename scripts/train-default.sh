@@ -20,7 +20,7 @@ done
 notes+=(--note "davidson offensive class: ${DAVIDSON_OFFENSIVE:-drop}")
 
 notes+=(--note "data/own_labels*.csv: reader comments written and labeled by the team per docs/labeling-guidelines.md; never the seed comments")
-notes+=(--note "civil_consp.csv: real news comments (toxic-spans posts) labeled conspiratorial or not by the team per the guidelines, data/civil_labels.csv joined with their texts")
+notes+=(--note "civil_consp.csv: real news comments (toxic-spans posts) labeled conspiratorial or not by the team per the guidelines, data/by-id/civil_labels.csv joined with their texts")
 
 # The recipe (see README, "The default model"): the team's authored labels weigh 8x and
 # set the thresholds; its conspiratorial labels of real news comments weigh 4x but do not
