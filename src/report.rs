@@ -183,9 +183,120 @@ pub struct ScoredThread {
     /// The thread.
     pub thread: Thread,
     /// Per comment, the probability of each label.
-    pub scores: Vec<Vec<f32>>,
+    pub scores: Scores,
     /// Per comment, per label, the features that pushed it up (empty unless explaining).
     pub explanations: Vec<Vec<Vec<crate::model::Contribution>>>,
+}
+
+/// Per comment, the probability of each label: `scores[i]` is comment `i`'s, in the
+/// model's label order. One allocation per thread rather than one per comment, since
+/// scored batches are freed on another thread than the one that scored them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scores {
+    values: Vec<f32>,
+    labels: usize,
+    comments: usize,
+}
+
+impl Scores {
+    /// Room for `comments` comments of `labels` probabilities each.
+    pub fn with_capacity(comments: usize, labels: usize) -> Self {
+        Scores {
+            values: Vec::with_capacity(comments * labels),
+            labels,
+            comments: 0,
+        }
+    }
+
+    /// Appends the next comment's probabilities; they must number `labels` (as given to
+    /// [`Scores::with_capacity`]), else they are cut or padded with zeros.
+    pub fn push(&mut self, probabilities: &[f32]) {
+        let n = probabilities.len().min(self.labels);
+        self.values.extend_from_slice(&probabilities[..n]);
+        self.values
+            .extend(std::iter::repeat_n(0.0, self.labels - n));
+        self.comments += 1;
+    }
+
+    /// The number of comments.
+    pub fn len(&self) -> usize {
+        self.comments
+    }
+
+    /// Whether no comment was scored.
+    pub fn is_empty(&self) -> bool {
+        self.comments == 0
+    }
+
+    /// Comment `i`'s probabilities, if there is a comment `i`.
+    pub fn get(&self, i: usize) -> Option<&[f32]> {
+        if i >= self.comments {
+            return None;
+        }
+        self.values.get(i * self.labels..(i + 1) * self.labels)
+    }
+
+    /// Each comment's probabilities, in order.
+    pub fn iter(&self) -> ScoresIter<'_> {
+        ScoresIter {
+            scores: self,
+            next: 0,
+        }
+    }
+}
+
+/// The iterator of [`Scores::iter`].
+#[derive(Debug, Clone)]
+pub struct ScoresIter<'a> {
+    scores: &'a Scores,
+    next: usize,
+}
+
+impl<'a> Iterator for ScoresIter<'a> {
+    type Item = &'a [f32];
+
+    fn next(&mut self) -> Option<&'a [f32]> {
+        let item = self.scores.get(self.next)?;
+        self.next += 1;
+        Some(item)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = self.scores.comments.saturating_sub(self.next);
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for ScoresIter<'_> {}
+
+impl<'a> IntoIterator for &'a Scores {
+    type Item = &'a [f32];
+    type IntoIter = ScoresIter<'a>;
+
+    fn into_iter(self) -> ScoresIter<'a> {
+        self.iter()
+    }
+}
+
+impl Extend<Vec<f32>> for Scores {
+    /// Appends per-comment probability vectors; an empty `Scores` takes its number of
+    /// labels from the first.
+    fn extend<I: IntoIterator<Item = Vec<f32>>>(&mut self, iter: I) {
+        for probabilities in iter {
+            if self.comments == 0 {
+                self.labels = probabilities.len();
+            }
+            self.push(&probabilities);
+        }
+    }
+}
+
+impl FromIterator<Vec<f32>> for Scores {
+    fn from_iter<I: IntoIterator<Item = Vec<f32>>>(iter: I) -> Self {
+        let mut scores = Scores::default();
+        scores.extend(iter);
+        scores
+    }
 }
 
 /// Label names and thresholds, for flagging.
@@ -262,7 +373,7 @@ impl<W: Write> ScoreWriter<W> {
         }
         self.wrote_header = true;
         for (i, comment) in scored.thread.comments.iter().enumerate() {
-            let scores = &scored.scores[i];
+            let scores = scored.scores.get(i).unwrap_or(&[]);
             let flags = self.labels.flagged(scores);
             if self.flagged_only && flags.is_empty() {
                 continue;
@@ -594,7 +705,7 @@ pub fn write_scored_table(
             summary.join(" · ")
         )?;
         for (i, c) in thread.comments.iter().enumerate() {
-            let scores = &scored.scores[i];
+            let scores = scored.scores.get(i).unwrap_or(&[]);
             let flags = labels.flags(scores);
             if style.flagged_only && flags.is_empty() {
                 continue;
@@ -663,6 +774,26 @@ pub fn write_scored_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scores_keep_each_comments_probabilities_in_order() {
+        let mut scores = Scores::with_capacity(2, 2);
+        assert!(scores.is_empty());
+        scores.push(&[0.1, 0.9]);
+        scores.push(&[0.7, 0.2]);
+        assert_eq!(scores.len(), 2);
+        assert_eq!(scores.get(1), Some(&[0.7, 0.2][..]));
+        assert_eq!(scores.get(2), None);
+        let all: Vec<&[f32]> = scores.iter().collect();
+        assert_eq!(all, vec![&[0.1, 0.9][..], &[0.7, 0.2][..]]);
+        assert_eq!(scores.iter().len(), 2);
+        // Collected from per-comment vectors, the number of labels comes from the first.
+        let collected: Scores = vec![vec![0.5, 0.6, 0.7], vec![0.1, 0.2, 0.3]]
+            .into_iter()
+            .collect();
+        assert_eq!(collected.get(1), Some(&[0.1, 0.2, 0.3][..]));
+        assert_eq!(Scores::default().iter().count(), 0);
+    }
 
     #[test]
     fn four_decimals_formats_like_fixed_point() {

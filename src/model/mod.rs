@@ -313,13 +313,15 @@ impl Scorer<'_> {
         thread: crate::thread::Thread,
         explain: Option<usize>,
     ) -> crate::report::ScoredThread {
-        let mut scores = Vec::with_capacity(thread.comments.len());
+        let n_labels = self.model.labels.len();
+        let mut scores = crate::report::Scores::with_capacity(thread.comments.len(), n_labels);
+        let mut probabilities = Vec::with_capacity(n_labels);
         let mut explanations = Vec::new();
         for c in &thread.comments {
-            let (probabilities, explained) = self.score_comment(&c.text, explain);
-            scores.push(probabilities);
-            if explain.is_some() {
-                explanations.push(explained);
+            self.score(&c.text, &mut probabilities);
+            scores.push(&probabilities);
+            if let Some(top) = explain {
+                explanations.push(self.explain_flagged(&c.text, &probabilities, top));
             }
         }
         crate::report::ScoredThread {
@@ -339,18 +341,34 @@ impl Scorer<'_> {
         let mut probabilities = Vec::with_capacity(self.model.labels.len());
         self.score(text, &mut probabilities);
         let explanations = match explain {
-            Some(top) => (0..self.model.labels.len())
-                .map(|l| {
-                    if probabilities[l] >= self.model.labels[l].threshold {
-                        self.explain(text, l, top)
-                    } else {
-                        Vec::new()
-                    }
-                })
-                .collect(),
+            Some(top) => self.explain_flagged(text, &probabilities, top),
             None => Vec::new(),
         };
         (probabilities, explanations)
+    }
+
+    /// Per label, the top features of `text` if its probability is at the label's threshold
+    /// or over (empty otherwise).
+    fn explain_flagged(
+        &mut self,
+        text: &str,
+        probabilities: &[f32],
+        top: usize,
+    ) -> Vec<Vec<Contribution>> {
+        let model = self.model;
+        model
+            .labels
+            .iter()
+            .zip(probabilities)
+            .enumerate()
+            .map(|(l, (label, &p))| {
+                if p >= label.threshold {
+                    self.explain(text, l, top)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect()
     }
 
     /// The `top` features that pushed `label`'s score up most, with the text spans they
@@ -508,7 +526,7 @@ impl<'m> ThreadScorer<'m> {
             .with_min_len(64)
             .map(|c| self.with_scorer(|scorer| scorer.score_comment(&c.text, explain)))
             .collect();
-        let (scores, explanations): (Vec<_>, Vec<_>) = results.into_iter().unzip();
+        let (scores, explanations): (crate::report::Scores, Vec<_>) = results.into_iter().unzip();
         let explanations = if explain.is_some() {
             explanations
         } else {
