@@ -13,9 +13,14 @@
 #   fold and their mean and spread: one 20% split of a few hundred rows moves by a few
 #   hundredths from split to split, which the mean shows.
 set -euo pipefail
+shopt -s inherit_errexit   # a failing $(...) stops the script too
 cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}
 FOLDS=${FOLDS:-1}
+case $FOLDS in
+    1 | 5) ;;
+    *) echo "eval-shared.sh: FOLDS must be 1 or 5 (the test parts are fifths), not '$FOLDS'" >&2; exit 2 ;;
+esac
 WORK=target/eval-shared
 scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
@@ -52,14 +57,18 @@ train_fold() {
         --top-k 20000 --l2 3 "$@"
 }
 
-# The ROC-AUC of `threadguard eval` for label $3 of file $1 under model $2.
-roc_auc() {
-    "$TG" eval "$1" --model "$2" --labels "$3" | sed -nE 's/.*ROC-AUC ([0-9.]+).*/\1/p' | head -1
-}
-
-# The F1 at the model's threshold, likewise.
-f1_at_threshold() {
-    "$TG" eval "$1" --model "$2" --labels "$3" | sed -nE 's/.* F1 ([0-9.]+) .*/\1/p' | head -1
+# Figure $4 (`ROC-AUC` or `F1`) of `threadguard eval` for label $3 of file $1 under model
+# $2; stops the script when there is none (a failed eval, or NaN for a one-class part),
+# so the fold table never shifts a column.
+figure() {
+    local out value
+    out=$("$TG" eval "$1" --model "$2" --labels "$3")
+    value=$(sed -nE "s/.* $4 ([0-9.]+) .*/\1/p" <<<"$out" | head -1)
+    if [ -z "$value" ]; then
+        echo "eval-shared.sh: no $4 for $3 on $1" >&2
+        exit 1
+    fi
+    echo "$value"
 }
 
 train_fold 0 "$WORK" "$@"
@@ -88,17 +97,21 @@ if [ "$FOLDS" -gt 1 ]; then
     echo "== $FOLDS-fold cross-validation by id (ROC-AUC, and the F1 at the threshold where"
     echo "   named; fold 0 is the split above)"
     fold_row() {  # fold, directory
-        echo "$1 $(roc_auc "$2/davidson.test.csv" "$2/model.tgm" abusive)" \
-            "$(roc_auc "$2/psycomark.test.csv" "$2/model.tgm" conspiratorial)" \
-            "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" abusive)" \
-            "$(roc_auc "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial)" \
-            "$(f1_at_threshold "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial)"
+        local d p ca cc cf
+        d=$(figure "$2/davidson.test.csv" "$2/model.tgm" abusive ROC-AUC)
+        p=$(figure "$2/psycomark.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
+        ca=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" abusive ROC-AUC)
+        cc=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
+        cf=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial F1)
+        echo "$1 $d $p $ca $cc $cf"
     }
-    rows=("$(fold_row 0 "$WORK")")
+    row=$(fold_row 0 "$WORK")
+    rows=("$row")
     for fold in $(seq 1 $((FOLDS - 1))); do
         dir="$WORK/fold$fold"
         train_fold "$fold" "$dir" "$@" >"$dir.log" 2>&1 || { tail -3 "$dir.log"; exit 1; }
-        rows+=("$(fold_row "$fold" "$dir")")
+        row=$(fold_row "$fold" "$dir")
+        rows+=("$row")
     done
     printf '%s\n' "${rows[@]}" | awk '
         BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  Civil abusive  Civil consp.  Civil consp. F1" }

@@ -29,6 +29,23 @@ def texts_by_id(paths):
 LABELS = ("abusive", "conspiratorial")
 
 
+def write_atomically(out_path, fields, rows):
+    """Writes the CSV to a temporary file beside `out_path` and renames it into place, so a
+    failed run leaves neither a half file nor the temporary one."""
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 def main() -> None:
     args = sys.argv[1:]
     only = None
@@ -46,25 +63,24 @@ def main() -> None:
         reader = csv.DictReader(f)
         if not reader.fieldnames or "id" not in reader.fieldnames:
             sys.exit(f"{labels_path}:1: no `id` column")
+        if only is not None and not only <= set(reader.fieldnames):
+            missing = ", ".join(sorted(only - set(reader.fieldnames)))
+            sys.exit(f"{labels_path}:1: no `{missing}` column for --only")
         fields = ["id", "text"] + [c for c in reader.fieldnames if c not in ("id", "text")]
         rows = []
-        for line, row in enumerate(reader, start=2):
+        for row in reader:
+            if None in row:
+                sys.exit(f"{labels_path}:{reader.line_num}: more fields than the header has")
             text = texts.get(row["id"])
             if text is None:
-                sys.exit(f"{labels_path}:{line}: id {row['id']!r} is in none of {', '.join(corpora)}")
+                sys.exit(f"{labels_path}:{reader.line_num}: id {row['id']!r} is in none of "
+                         f"{', '.join(corpora)}")
             row["text"] = text
             for label in LABELS:
                 if only is not None and label not in only and label in row:
                     row[label] = ""
             rows.append(row)
-    # Written to a temporary file and renamed, so a failed run leaves no half file.
-    out_dir = os.path.dirname(os.path.abspath(out_path))
-    with tempfile.NamedTemporaryFile("w", newline="", encoding="utf-8", dir=out_dir,
-                                     delete=False, suffix=".tmp") as tmp:
-        writer = csv.DictWriter(tmp, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp.name, out_path)
+    write_atomically(out_path, fields, rows)
     print(f"{out_path}: {len(rows)} rows from {labels_path}")
 
 

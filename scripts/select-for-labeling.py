@@ -18,7 +18,10 @@ are drawn:
 in shuffled order, into OUT_DIR/batch1.csv .. batchN.csv (id,text) for the labelers,
 and OUT_DIR/selection.csv (id, why, score) as the record. Labelers see only the id and
 the text, never the score. --exclude skips posts already labeled (a labels CSV's ids),
-so a later round draws the next ones from each stratum.
+so a later round draws the next ones from each stratum. A round is reproduced exactly
+from the model file of its commit, e.g. for round 1 of data/by-id/civil_labels.csv:
+  git show 1627b0e:models/default.tgm > /tmp/m.tgm
+  select-for-labeling.py target/corpora/toxic_spans_train.csv OUT --model /tmp/m.tgm
 """
 import argparse
 import csv
@@ -38,6 +41,9 @@ THEMES = re.compile(
 )
 
 
+STRATA = ("top", "near", "theme", "random")
+
+
 def parse_args() -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("corpus")
@@ -48,7 +54,15 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--batches", type=int, default=3)
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args()
-    args.strata = [(k, int(n)) for k, n in (part.split("=") for part in args.strata.split(","))]
+    strata = []
+    for part in args.strata.split(","):
+        name, _, n = part.partition("=")
+        if name not in STRATA or not n.isdigit():
+            p.error(f"--strata: `{part}` is not NAME=N with NAME one of {', '.join(STRATA)}")
+        strata.append((name, int(n)))
+    args.strata = strata
+    if args.batches < 1:
+        p.error("--batches must be at least 1")
     return args
 
 
@@ -87,7 +101,7 @@ def main() -> None:
     for why, n in args.strata:
         taken = 0
         for i in pools[why]:
-            if taken == n:
+            if taken >= n:
                 break
             if i in seen or i in excluded or len(posts[i]) < 20:
                 continue

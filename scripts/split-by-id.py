@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Split a labels CSV into train and test parts by a stable hash of the `id` column.
+"""Split a labels CSV into train and test parts by a stable hash of each row's group.
 
 Usage: split-by-id.py IN.csv TRAIN.csv TEST.csv [TEST_PERCENT [FOLD]]
-Rows sharing an id always land on the same side. The test part is the hash buckets
+A row's group is its `thread_id` when it has one, else its `id`: rows sharing either
+always land on the same side (the toxic-spans import gives each post a second row,
+`<id>:clean`, in the post's thread, and the two must not be split). The test part is the hash buckets
 [FOLD * TEST_PERCENT, (FOLD + 1) * TEST_PERCENT) of 100 (FOLD defaults to 0), so folds
 0..4 at 20% are the five disjoint test parts of a 5-fold cross-validation.
 """
@@ -28,7 +30,8 @@ def main() -> None:
             w.writeheader()
         counts = [0, 0]
         for row in reader:
-            bucket = int(hashlib.sha256(row["id"].encode()).hexdigest(), 16) % 100
+            group = row.get("thread_id") or row["id"]
+            bucket = int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100
             side = 1 if low <= bucket < high else 0
             writers[side].writerow(row)
             counts[side] += 1

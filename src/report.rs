@@ -188,10 +188,10 @@ pub struct ScoredThread {
     pub explanations: Vec<Vec<Vec<crate::model::Contribution>>>,
 }
 
-/// Per comment, the probability of each label: `scores[i]` is comment `i`'s, in the
+/// Per comment, the probability of each label: `scores.get(i)` is comment `i`'s, in the
 /// model's label order. One allocation per thread rather than one per comment, since
 /// scored batches are freed on another thread than the one that scored them.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default)]
 pub struct Scores {
     values: Vec<f32>,
     labels: usize,

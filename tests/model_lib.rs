@@ -67,6 +67,31 @@ fn the_embedded_default_model_loads_and_scores_the_seeds() {
 }
 
 #[test]
+fn sequential_and_parallel_thread_scoring_agree() {
+    let model = threadguard::model::default_model().expect("the default model is embedded");
+    let mut threads = threadguard::ingest::read_all(
+        &[PathBuf::from("seeds")],
+        threadguard::ingest::InputFormat::Auto,
+    )
+    .unwrap()
+    .threads;
+    threads.push(threadguard::thread::Thread::default());
+    let pool = threadguard::model::ThreadScorer::new(&model);
+    let mut scorer = model.scorer();
+    for explain in [None, Some(3)] {
+        for thread in &threads {
+            let one = scorer.score_thread(thread.clone(), explain);
+            let many = pool.score(thread.clone(), explain);
+            assert_eq!(one.scores.len(), thread.comments.len());
+            let one_scores: Vec<&[f32]> = one.scores.iter().collect();
+            let many_scores: Vec<&[f32]> = many.scores.iter().collect();
+            assert_eq!(one_scores, many_scores, "thread {}", thread.id);
+            assert_eq!(one.explanations, many.explanations, "thread {}", thread.id);
+        }
+    }
+}
+
+#[test]
 fn one_pass_scoring_equals_scoring_the_normalized_vector() {
     let model = threadguard::model::default_model().unwrap();
     let threads = threadguard::ingest::read_all(
