@@ -2,7 +2,8 @@
 """Pick public-corpus comments worth labeling, the way data/by-id/civil_labels.csv was made.
 
 Usage: select-for-labeling.py CORPUS.csv OUT_DIR [--model M] [--exclude LABELS.csv]
-           [--strata top=200,near=150,theme=150,random=100] [--batches 3] [--seed 7]
+           [--strata top=200,near=150,theme=150,random=100] [--near 0.35-0.6]
+           [--batches 3] [--seed 7]
 
 CORPUS.csv is a labels CSV written by `threadguard import` (for data/by-id/civil_labels.csv:
 target/corpora/toxic_spans_train.csv, whose whole posts are Civil Comments news-site
@@ -11,7 +12,8 @@ reader comments; the `:clean` remainders are skipped). Every post is scored with
 are drawn:
 
   200  the highest conspiratorial scores (what the model flags: its false alarms and hits)
-  150  scores between 0.35 and 0.6 (the model is least sure there)
+  150  scores between 0.35 and 0.6 (the model is least sure there; --near moves the band,
+       e.g. around a retrained model's threshold, which `threadguard model show` prints)
   150  posts naming a conspiracy theme (word list below), whatever their score
   100  at random (the base rate)
 
@@ -51,6 +53,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--model")
     p.add_argument("--exclude", action="append", default=[])
     p.add_argument("--strata", default="top=200,near=150,theme=150,random=100")
+    p.add_argument("--near", default="0.35-0.6", help="score band of the near stratum, LOW-HIGH")
     p.add_argument("--batches", type=int, default=3)
     p.add_argument("--seed", type=int, default=7)
     args = p.parse_args()
@@ -63,6 +66,13 @@ def parse_args() -> argparse.Namespace:
     args.strata = strata
     if args.batches < 1:
         p.error("--batches must be at least 1")
+    try:
+        low, high = (float(x) for x in args.near.split("-"))
+    except ValueError:
+        p.error(f"--near: `{args.near}` is not LOW-HIGH")
+    if not 0.0 <= low <= high <= 1.0:
+        p.error(f"--near: `{args.near}` is not a band within 0-1")
+    args.near = (low, high)
     return args
 
 
@@ -89,7 +99,7 @@ def main() -> None:
     score = {r["comment_id"]: float(r["conspiratorial"]) for r in csv.DictReader(io.StringIO(scored))}
     ids = list(score)
     rng = random.Random(args.seed)
-    near = [i for i in ids if 0.35 <= score[i] <= 0.6]
+    near = [i for i in ids if args.near[0] <= score[i] <= args.near[1]]
     rng.shuffle(near)
     theme = [i for i in ids if THEMES.search(posts[i])]
     rng.shuffle(theme)
