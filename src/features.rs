@@ -1433,6 +1433,26 @@ impl<P: Packed> HotWords<P> {
         None
     }
 
+    /// The entry of the word with key `packed` of `len` bytes: from a record, or else
+    /// from `miss`, and then recorded unless it is a per-document entry.
+    #[inline]
+    fn find_or_put(
+        &mut self,
+        packed: P,
+        len: usize,
+        bits: u32,
+        miss: impl FnOnce() -> WordEntry,
+    ) -> WordEntry {
+        if let Some(e) = self.find(packed, len, bits) {
+            return e;
+        }
+        let e = miss();
+        if !e.document {
+            self.put(packed, len, &e, bits);
+        }
+        e
+    }
+
     /// Records the word with key `packed` of `len` bytes and cached entry `e` first in
     /// its set, moving the first record second.
     fn put(&mut self, packed: P, len: usize, e: &WordEntry, bits: u32) {
@@ -1456,6 +1476,17 @@ fn placeholder_key(kind: TokenKind) -> [u8; 2] {
 #[derive(Debug, Default)]
 struct WordCache {
     vocab_id: u64,
+    /// Every word met, by text.
+    store: WordStore,
+    /// The recently met words of 1 to 8 bytes (see [`HotWord`]), in front of `store`.
+    hot: HotWords<u64>,
+    /// The same for words of 9 to 16 bytes.
+    hot_long: HotWords<[u64; 2]>,
+}
+
+/// The entries of a [`WordCache`], by token text, and their character n-gram slots.
+#[derive(Debug, Default)]
+struct WordStore {
     /// Token text (or, for placeholders, `0xFF` and the token kind) -> id;
     /// `entries[id]` is its entry.
     table: WordTable,
@@ -1466,28 +1497,22 @@ struct WordCache {
     /// Gram slots of the document entries (cleared per document).
     document_grams: Vec<u32>,
     grams: Vec<u32>,
-    /// The recently met words of 1 to 8 bytes (see [`HotWord`]), in front of `table`.
-    hot: HotWords<u64>,
-    /// The same for words of 9 to 16 bytes.
-    hot_long: HotWords<[u64; 2]>,
 }
 
 impl WordCache {
     /// Starts a document: forgets the last one's uncached words, and empties the cache if
     /// it was filled for another vocabulary or is full.
     fn prepare(&mut self, vocab_id: u64) {
-        self.document.clear();
-        self.document_grams.clear();
+        self.store.document.clear();
+        self.store.document_grams.clear();
         self.hot.prepare(HOT_BITS);
         self.hot_long.prepare(HOT_LONG_BITS);
         if self.vocab_id != vocab_id {
-            self.table.clear();
-            self.entries.clear();
-            self.grams.clear();
+            self.store.clear();
             self.forget_hot();
             self.vocab_id = vocab_id;
-        } else if self.entries.len() >= WORD_CACHE_LIMIT
-            || self.grams.len() >= WORD_CACHE_GRAMS_LIMIT
+        } else if self.store.entries.len() >= WORD_CACHE_LIMIT
+            || self.store.grams.len() >= WORD_CACHE_GRAMS_LIMIT
         {
             self.shrink(WORD_CACHE_KEEP);
         }
@@ -1502,44 +1527,13 @@ impl WordCache {
     /// Keeps the first `keep` entries, or none if they hold too many grams.
     fn shrink(&mut self, keep: usize) {
         self.forget_hot();
-        // Entries add their grams in id order, so the kept ones own a prefix.
-        let keep = keep.min(self.entries.len());
-        let grams = self
-            .entries
-            .get(keep)
-            .map_or(self.grams.len(), |e| e.grams.0 as usize);
-        if grams > WORD_CACHE_GRAMS_LIMIT / 2 {
-            // The kept words hold many grams themselves (long junk words).
-            self.table.clear();
-            self.entries.clear();
-            self.grams.clear();
-        } else {
-            self.table.truncate(keep);
-            self.entries.truncate(keep);
-            self.grams.truncate(grams);
-        }
-    }
-
-    /// The entry of id `id`.
-    #[inline]
-    fn entry(&self, id: u32) -> Option<&WordEntry> {
-        match id.checked_sub(DOCUMENT_ENTRY) {
-            None => self.entries.get(id as usize),
-            Some(k) => self.document.get(k as usize),
-        }
+        self.store.shrink(keep);
     }
 
     /// The character n-gram slots of entry `e` (from this cache).
     #[inline]
     fn grams(&self, e: &WordEntry) -> &[u32] {
-        let arena = if e.document {
-            &self.document_grams
-        } else {
-            &self.grams
-        };
-        arena
-            .get(e.grams.0 as usize..e.grams.1 as usize)
-            .unwrap_or(&[])
+        self.store.grams(e)
     }
 
     /// The entry of the text of token `span` (of `tokens`), computing it on a miss.
@@ -1565,31 +1559,68 @@ impl WordCache {
                 2,
             ),
         };
+        let store = &mut self.store;
+        let mut miss = || store.lookup(tokens.text(span), kind, vocab, stems, scratch);
         if let Some(packed) = packed {
-            if let Some(e) = self.hot.find(packed, len, HOT_BITS) {
-                return e;
-            }
-            let e = self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch);
-            if !e.document {
-                self.hot.put(packed, len, &e, HOT_BITS);
-            }
-            return e;
+            return self.hot.find_or_put(packed, len, HOT_BITS, miss);
         }
         if let (TokenKind::Word, Some(long)) = (kind, long) {
-            if let Some(e) = self.hot_long.find(long, len, HOT_LONG_BITS) {
-                return e;
-            }
-            let e = self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch);
-            if !e.document {
-                self.hot_long.put(long, len, &e, HOT_LONG_BITS);
-            }
-            return e;
+            return self.hot_long.find_or_put(long, len, HOT_LONG_BITS, miss);
         }
-        self.lookup_in_table(tokens.text(span), kind, vocab, stems, scratch)
+        miss()
+    }
+}
+
+impl WordStore {
+    /// Forgets every entry.
+    fn clear(&mut self) {
+        self.table.clear();
+        self.entries.clear();
+        self.grams.clear();
     }
 
-    /// [`lookup`](Self::lookup) without the hot records.
-    fn lookup_in_table(
+    /// Keeps the first `keep` entries, or none if they hold too many grams.
+    fn shrink(&mut self, keep: usize) {
+        // Entries add their grams in id order, so the kept ones own a prefix.
+        let keep = keep.min(self.entries.len());
+        let grams = self
+            .entries
+            .get(keep)
+            .map_or(self.grams.len(), |e| e.grams.0 as usize);
+        if grams > WORD_CACHE_GRAMS_LIMIT / 2 {
+            // The kept words hold many grams themselves (long junk words).
+            self.clear();
+        } else {
+            self.table.truncate(keep);
+            self.entries.truncate(keep);
+            self.grams.truncate(grams);
+        }
+    }
+
+    /// The entry of id `id`.
+    #[inline]
+    fn entry(&self, id: u32) -> Option<&WordEntry> {
+        match id.checked_sub(DOCUMENT_ENTRY) {
+            None => self.entries.get(id as usize),
+            Some(k) => self.document.get(k as usize),
+        }
+    }
+
+    /// The character n-gram slots of entry `e` (from this store).
+    #[inline]
+    fn grams(&self, e: &WordEntry) -> &[u32] {
+        let arena = if e.document {
+            &self.document_grams
+        } else {
+            &self.grams
+        };
+        arena
+            .get(e.grams.0 as usize..e.grams.1 as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The entry of token text `word` of kind `kind`, computing it on a miss.
+    fn lookup(
         &mut self,
         word: &str,
         kind: TokenKind,
@@ -3101,10 +3132,10 @@ mod tests {
             for text in docs {
                 assert_eq!(ex.extract(text, &vocab), reference_vector(text, &vocab));
             }
-            let before = ex.words.entries.len();
+            let before = ex.words.store.entries.len();
             ex.words.shrink(keep);
-            assert_eq!(ex.words.entries.len(), keep.min(before));
-            assert_eq!(ex.words.table.len(), ex.words.entries.len());
+            assert_eq!(ex.words.store.entries.len(), keep.min(before));
+            assert_eq!(ex.words.store.table.len(), ex.words.store.entries.len());
         }
         for text in docs {
             assert_eq!(ex.extract(text, &vocab), reference_vector(text, &vocab));
