@@ -51,13 +51,21 @@ enum Destination<W: Write> {
     Table(Vec<ScoredThread>),
 }
 
+/// Writes one scored thread to standard output.
+fn write_scored<W: Write>(
+    writer: &mut ScoreWriter<W>,
+    scored: &ScoredThread,
+) -> threadguard::Result<()> {
+    writer
+        .write(scored)
+        .map_err(|e| threadguard::Error::io("<stdout>", e))
+}
+
 impl<W: Write> Destination<W> {
     /// Writes or keeps one scored thread.
     fn take(&mut self, scored: ScoredThread) -> threadguard::Result<()> {
         match self {
-            Destination::Stream(writer) => writer
-                .write(&scored)
-                .map_err(|e| threadguard::Error::io("<stdout>", e)),
+            Destination::Stream(writer) => write_scored(writer, &scored),
             Destination::Table(threads) => {
                 threads.push(scored);
                 Ok(())
@@ -71,9 +79,7 @@ impl<W: Write> Destination<W> {
         match self {
             Destination::Stream(writer) => {
                 for scored in &batch {
-                    writer
-                        .write(scored)
-                        .map_err(|e| threadguard::Error::io("<stdout>", e))?;
+                    write_scored(writer, scored)?;
                 }
                 Ok(batch)
             }
