@@ -1142,18 +1142,14 @@ impl Hits {
     /// needs no per-slot branch for it.
     #[inline]
     fn drain_parts(&mut self, mut f: impl FnMut(usize, u32, u32)) {
-        let counts = &mut self.counts[..];
-        let touched = self.touched.get(..self.n).unwrap_or(&[]);
-        let (first, second) = touched.split_at(self.split.min(touched.len()));
-        for (part, slots) in [(0, first), (1, second)] {
+        let (counts, parts) = self.take_parts();
+        for (part, slots) in parts {
             for &slot in slots {
                 if let Some(c) = counts.get_mut(slot as usize) {
                     f(part, slot, std::mem::take(c));
                 }
             }
         }
-        self.n = 0;
-        self.split = 0;
     }
 
     /// Like [`drain_parts`](Self::drain_parts) for a caller with per-slot data `rows`
@@ -1162,11 +1158,9 @@ impl Hits {
     /// scoring spends most of its sums in.
     #[inline]
     fn drain_rows<R>(&mut self, rows: &[R], mut f: impl FnMut(usize, &R, u32)) {
-        let counts = &mut self.counts[..];
+        let (counts, parts) = self.take_parts();
         let len = counts.len().min(rows.len());
-        let touched = self.touched.get(..self.n).unwrap_or(&[]);
-        let (first, second) = touched.split_at(self.split.min(touched.len()));
-        for (part, slots) in [(0, first), (1, second)] {
+        for (part, slots) in parts {
             for &slot in slots {
                 let slot = slot as usize;
                 if slot < len {
@@ -1177,8 +1171,18 @@ impl Hits {
                 }
             }
         }
-        self.n = 0;
-        self.split = 0;
+    }
+
+    /// For draining: the counters, and the touched slots as (part, slots) for the parts
+    /// before and after the last [`mark_split`](Self::mark_split). Forgets the touched
+    /// list; the caller clears each counter it reads.
+    #[inline]
+    fn take_parts(&mut self) -> (&mut [u32], [(usize, &[u32]); 2]) {
+        let n = std::mem::take(&mut self.n);
+        let split = std::mem::take(&mut self.split);
+        let touched = self.touched.get(..n).unwrap_or(&[]);
+        let (first, second) = touched.split_at(split.min(touched.len()));
+        (&mut self.counts[..], [(0, first), (1, second)])
     }
 }
 
