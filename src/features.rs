@@ -1542,7 +1542,7 @@ impl WordCache {
 
     /// The entry of the text of token `span` (of `tokens`), computing it on a miss.
     /// `packed` is the word's bytes packed by [`Tokens::packed`] when it has 1 to 8 of
-    /// them, `long` by [`Tokens::text_packed_long`] when it has 9 to 16.
+    /// them, `long` by [`Tokens::packed_long`] when it has 9 to 16.
     #[inline]
     #[allow(clippy::too_many_arguments)]
     fn lookup(
@@ -1820,7 +1820,7 @@ impl Extractor {
         for span in self.tokens.spans() {
             let packed = self.tokens.packed(span);
             let long = match packed {
-                None => self.tokens.text_packed_long(span),
+                None => self.tokens.packed_long(span),
                 Some(_) => None,
             };
             let e = self.words.lookup(

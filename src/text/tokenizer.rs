@@ -160,7 +160,7 @@ impl Tokens {
     /// Like [`packed`](Self::packed) for tokens of 9 to 16 bytes: their bytes
     /// packed little-endian into two `u64`s (the rest zero).
     #[inline]
-    pub(crate) fn text_packed_long(&self, span: &TokenSpan) -> Option<[u64; 2]> {
+    pub(crate) fn packed_long(&self, span: &TokenSpan) -> Option<[u64; 2]> {
         let len = span.text_len();
         if !(9..=16).contains(&len) {
             return None;
@@ -1198,7 +1198,7 @@ mod tests {
             };
             assert_eq!(packed, short.then(|| half(0)), "{word:?}");
             assert_eq!(
-                out.text_packed_long(span),
+                out.packed_long(span),
                 long.then(|| [half(0), half(1)]),
                 "{word:?}"
             );
