@@ -21,7 +21,10 @@ def texts_by_id(paths):
     texts = {}
     for path in paths:
         with open(path, newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
+            reader = csv.DictReader(f)
+            if not {"id", "text"} <= set(reader.fieldnames or []):
+                sys.exit(f"{path}:1: a corpus needs `id` and `text` columns")
+            for row in reader:
                 texts.setdefault(row["id"], row["text"])
     return texts
 
@@ -85,4 +88,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"join-text.py: {e.filename}: {e.strerror}")

@@ -84,9 +84,15 @@ def main() -> None:
     excluded = set()
     for path in args.exclude:
         with open(path, newline="", encoding="utf-8") as f:
-            excluded.update(r["id"] for r in csv.DictReader(f))
+            reader = csv.DictReader(f)
+            if "id" not in (reader.fieldnames or []):
+                sys.exit(f"{path}:1: no `id` column to exclude by")
+            excluded.update(r["id"] for r in reader)
     with open(corpus, newline="", encoding="utf-8") as f:
-        posts = {r["id"]: r["text"] for r in csv.DictReader(f) if not r["id"].endswith(":clean")}
+        reader = csv.DictReader(f)
+        if not {"id", "text"} <= set(reader.fieldnames or []):
+            sys.exit(f"{corpus}:1: the corpus needs `id` and `text` columns")
+        posts = {r["id"]: r["text"] for r in reader if not r["id"].endswith(":clean")}
     os.makedirs(out_dir, exist_ok=True)
     posts_csv = os.path.join(out_dir, "posts.csv")
     with open(posts_csv, "w", newline="", encoding="utf-8") as f:
@@ -133,4 +139,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"select-for-labeling.py: {e.filename}: {e.strerror}")

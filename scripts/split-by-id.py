@@ -21,22 +21,34 @@ def main() -> None:
         sys.exit(f"split-by-id.py: fold {fold} of {percent}% does not fit in 100 buckets")
     low, high = fold * percent, (fold + 1) * percent
     csv.field_size_limit(1 << 30)
-    with open(src, newline="", encoding="utf-8") as f, \
-            open(train_path, "w", newline="", encoding="utf-8") as tr, \
-            open(test_path, "w", newline="", encoding="utf-8") as te:
+    with open(src, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
-        writers = [csv.DictWriter(out, fieldnames=reader.fieldnames) for out in (tr, te)]
-        for w in writers:
-            w.writeheader()
-        counts = [0, 0]
-        for row in reader:
-            group = row.get("thread_id") or row["id"]
-            bucket = int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100
-            side = 1 if low <= bucket < high else 0
-            writers[side].writerow(row)
-            counts[side] += 1
+        # Checked before the outputs are opened, so a bad input truncates neither.
+        if not reader.fieldnames or "id" not in reader.fieldnames:
+            sys.exit(f"{src}:1: no `id` column")
+        with open(train_path, "w", newline="", encoding="utf-8") as tr, \
+                open(test_path, "w", newline="", encoding="utf-8") as te:
+            split(reader, tr, te, low, high, src)
+
+
+def split(reader, tr, te, low, high, src) -> None:
+    """Writes each row of `reader` to `te` when its group's bucket is in [low, high),
+    else to `tr`."""
+    writers = [csv.DictWriter(out, fieldnames=reader.fieldnames) for out in (tr, te)]
+    for w in writers:
+        w.writeheader()
+    counts = [0, 0]
+    for row in reader:
+        group = row.get("thread_id") or row["id"]
+        bucket = int(hashlib.sha256(group.encode()).hexdigest(), 16) % 100
+        side = 1 if low <= bucket < high else 0
+        writers[side].writerow(row)
+        counts[side] += 1
     print(f"{src}: {counts[0]} train, {counts[1]} test rows")
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"split-by-id.py: {e.filename}: {e.strerror}")
