@@ -8,6 +8,10 @@
 # Usage: scripts/eval-shared.sh [extra train flags]     (SHARED=... to override)
 #   CIVIL_WEIGHT=N weighs the team's conspiratorial labels of Civil Comments posts (default
 #   4, as in train-default.sh; 0 leaves them out of training).
+#   PSY_LABELS=theirs|ours|both: which conspiratorial labels of the PsyCoMark comments train:
+#   PsyCoMark's own, the team's relabels per our guidelines (data/by-id/psycomark_relabels.csv,
+#   their train parts), or both (default: both, as in train-default.sh). PSY_RELABEL_WEIGHT=N
+#   weighs the relabels (default 4, as in train-default.sh).
 #   FOLDS=5 scripts/eval-shared.sh   also runs folds 1..4 of a 5-fold cross-validation
 #   (every corpus's test part is a different fifth, by id) and prints the ROC-AUC of each
 #   fold and their mean and spread: one 20% split of a few hundred rows moves by a few
@@ -24,8 +28,14 @@ esac
 WORK=target/eval-shared
 scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
-CORPORA=(davidson psycomark toxic_spans_train toxic_spans_trial civil_labels civil_consp)
+CORPORA=(davidson psycomark psycomark_relabels toxic_spans_train toxic_spans_trial civil_labels civil_consp)
 CIVIL_WEIGHT=${CIVIL_WEIGHT:-4}
+PSY_LABELS=${PSY_LABELS:-both}
+PSY_RELABEL_WEIGHT=${PSY_RELABEL_WEIGHT:-4}
+case $PSY_LABELS in
+    theirs | ours | both) ;;
+    *) echo "eval-shared.sh: PSY_LABELS must be theirs, ours or both, not '$PSY_LABELS'" >&2; exit 2 ;;
+esac
 
 # Splits every corpus for fold $1 into $2/*.train.csv and $2/*.test.csv and trains
 # $2/model.tgm with the same recipe as scripts/train-default.sh on the train parts. The
@@ -33,7 +43,7 @@ CIVIL_WEIGHT=${CIVIL_WEIGHT:-4}
 train_fold() {
     local fold=$1 dir=$2
     mkdir -p "$dir"
-    rm -f "$dir"/*.train.csv "$dir"/*.test.csv   # stale splits would join the glob
+    rm -f "$dir"/*.train.csv "$dir"/*.test.csv "$dir"/*.unused   # stale splits would join the glob
     for c in "${CORPORA[@]}"; do
         python3 scripts/split-by-id.py "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold"
     done
@@ -41,6 +51,15 @@ train_fold() {
     # civil_labels (both labels) is for evaluation; civil_consp (the same posts, only
     # their conspiratorial label) is what trains.
     rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv"
+    # PsyCoMark's test part is always scored by its own labels and by the team's relabels;
+    # which of the two label sets trains is PSY_LABELS.
+    case $PSY_LABELS in
+        theirs) rm "$dir/psycomark_relabels.train.csv" ;;
+        ours) mv "$dir/psycomark.train.csv" "$dir/psycomark.train.unused" ;;
+    esac
+    if [ -e "$dir/psycomark_relabels.train.csv" ]; then
+        weights+=(--weight "$dir/psycomark_relabels.train.csv=$PSY_RELABEL_WEIGHT")
+    fi
     if [ "$CIVIL_WEIGHT" = 0 ]; then
         rm "$dir/civil_consp.train.csv"
     else
@@ -80,8 +99,8 @@ echo
 echo "== PsyCoMark, held-out 20% by id (conspiratorial)"
 "$TG" eval "$WORK/psycomark.test.csv" --model "$WORK/model.tgm" --labels conspiratorial
 echo
-echo "== PsyCoMark held-out comments relabeled by the team per our guidelines (conspiratorial)"
-"$TG" eval "$WORK/psycomark_relabels.csv" --model "$WORK/model.tgm" --labels conspiratorial
+echo "== The same held-out PsyCoMark comments, relabeled by the team per our guidelines (conspiratorial)"
+"$TG" eval "$WORK/psycomark_relabels.test.csv" --model "$WORK/model.tgm" --labels conspiratorial
 echo
 echo "== Civil Comments posts labeled by the team, held-out 20% by id (real news comments)"
 "$TG" eval "$WORK/civil_labels.test.csv" --model "$WORK/model.tgm"
@@ -97,13 +116,14 @@ if [ "$FOLDS" -gt 1 ]; then
     echo "== $FOLDS-fold cross-validation by id (ROC-AUC, and the F1 at the threshold where"
     echo "   named; fold 0 is the split above)"
     fold_row() {  # fold, directory
-        local d p ca cc cf
+        local d p pr ca cc cf
         d=$(figure "$2/davidson.test.csv" "$2/model.tgm" abusive ROC-AUC)
         p=$(figure "$2/psycomark.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
+        pr=$(figure "$2/psycomark_relabels.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
         ca=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" abusive ROC-AUC)
         cc=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
         cf=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial F1)
-        echo "$1 $d $p $ca $cc $cf"
+        echo "$1 $d $p $pr $ca $cc $cf"
     }
     row=$(fold_row 0 "$WORK")
     rows=("$row")
@@ -114,14 +134,14 @@ if [ "$FOLDS" -gt 1 ]; then
         rows+=("$row")
     done
     printf '%s\n' "${rows[@]}" | awk '
-        BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  Civil abusive  Civil consp.  Civil consp. F1" }
+        BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  PsyCoMark relabeled  Civil abusive  Civil consp.  Civil consp. F1" }
         {
-            printf "%4s  %16s  %16s  %13s  %12s  %15s\n", $1, $2, $3, $4, $5, $6
-            for (c = 2; c <= 6; c++) { v[NR, c] = $c; sum[c] += $c }
+            printf "%4s  %16s  %16s  %19s  %13s  %12s  %15s\n", $1, $2, $3, $4, $5, $6, $7
+            for (c = 2; c <= 7; c++) { v[NR, c] = $c; sum[c] += $c }
         }
         END {
             printf "mean"
-            for (c = 2; c <= 6; c++) {
+            for (c = 2; c <= 7; c++) {
                 m = sum[c] / NR; var = 0
                 for (i = 1; i <= NR; i++) var += (v[i, c] - m) ^ 2
                 printf "  %9.3f ± %.3f", m, sqrt(var / (NR - 1))

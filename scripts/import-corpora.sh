@@ -4,8 +4,8 @@
 # and the team's own labels of corpus comments, kept in data/ as ids without texts, joined
 # with their texts: civil_labels.csv (toxic-spans posts, data/by-id/civil_labels.csv, both
 # labels, for evaluation), civil_consp.csv (the same posts with only their conspiratorial
-# label, for training) and psycomark_relabels.csv (PsyCoMark comments relabeled per our
-# guidelines, evaluation only).
+# label, for training) and psycomark_relabels.csv (PsyCoMark comments relabeled
+# conspiratorial or not per our guidelines, data/by-id/psycomark_relabels.csv).
 #
 # Usage: scripts/import-corpora.sh [SHARED_DATA_DIR] [OUT_DIR]
 #        (defaults ../shared/data and target/corpora; DAVIDSON_OFFENSIVE=drop|votes|abusive)
