@@ -1728,12 +1728,11 @@ fn compute_entry(
     }
 }
 
-/// Counts the word n-grams of a document whose tokens have the unigram keys and slots
-/// `words` (from their [`WordEntry`]s), in the same order as [`word_ngrams`]: unigrams
-/// come from the cache, and longer n-grams are looked up by their chained keys (see
-/// [`chain_key`]).
+/// Counts the word n-grams of a document whose tokens have the [`WordEntry`]s `words`,
+/// in the same order as [`word_ngrams`]: unigrams come from the cache, and longer n-grams
+/// are looked up by their chained keys (see [`chain_key`]).
 fn cached_word_ngrams(
-    words: &[(u64, u32)],
+    words: &[WordEntry],
     (lo, hi): (usize, usize),
     vocab: &Vocabulary,
     hits: &mut Hits,
@@ -1742,19 +1741,36 @@ fn cached_word_ngrams(
         return;
     }
     let n = words.len();
-    for (i, &(first, unigram)) in words.iter().enumerate() {
-        if lo <= 1 && unigram != NO_FEATURE {
-            hits.add(unigram);
+    for (i, w) in words.iter().enumerate() {
+        if lo <= 1 && w.unigram != NO_FEATURE {
+            hits.add(w.unigram);
         }
-        let mut key = first;
-        for (k, &(next, _)) in words[i + 1..i + hi.min(n - i)].iter().enumerate() {
-            key = chain_key(key, next);
+        let mut key = w.key;
+        for (k, next) in words[i + 1..i + hi.min(n - i)].iter().enumerate() {
+            key = chain_key(key, next.key);
             if k + 2 >= lo
                 && let Some(slot) = vocab.lookup_ngram(key)
             {
                 hits.add(slot);
             }
         }
+    }
+}
+
+/// How many tokens ahead [`Extractor::count`] prefetches gram slots (4 measured a little
+/// better than 2).
+const GRAM_PREFETCH_AHEAD: usize = 4;
+
+/// Asks the processor to start loading the start of `slots` into its caches.
+#[inline(always)]
+fn prefetch(slots: &[u32]) {
+    // SAFETY: a prefetch is only a hint: it reads nothing into the program and never
+    // faults, whatever the address. SSE, which it needs, is part of every x86-64.
+    #[cfg(target_arch = "x86_64")]
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+            slots.as_ptr().cast(),
+        );
     }
 }
 
@@ -1770,8 +1786,8 @@ pub struct Extractor {
     chars: CharScratch,
     hits: Hits,
     words: WordCache,
-    /// Unigram keys and slots of the last counted text's tokens.
-    words_of_text: Vec<(u64, u32)>,
+    /// The word entries of the last counted text's tokens.
+    words_of_text: Vec<WordEntry>,
     /// [`word_classes`] of the last tokenized text's tokens.
     classes: Vec<u8>,
 }
@@ -1832,9 +1848,16 @@ impl Extractor {
                 &mut self.stems,
                 &mut self.chars,
             );
-            self.hits.add_all(self.words.grams(&e));
-            self.words_of_text.push((e.key, e.unigram));
+            self.words_of_text.push(e);
             self.classes.push(e.classes);
+        }
+        // Counting apart from the lookups lets the processor fetch the next words' gram
+        // slots (scattered over a large arena) while it counts the current word's.
+        for (i, e) in self.words_of_text.iter().enumerate() {
+            if let Some(ahead) = self.words_of_text.get(i + GRAM_PREFETCH_AHEAD) {
+                prefetch(self.words.grams(ahead));
+            }
+            self.hits.add_all(self.words.grams(e));
         }
         self.hits.mark_split();
         cached_word_ngrams(
