@@ -1761,7 +1761,8 @@ fn cached_word_ngrams(
 /// better than 2).
 const GRAM_PREFETCH_AHEAD: usize = 4;
 
-/// Asks the processor to start loading the start of `slots` into its caches.
+/// Asks the processor to start loading the start of `slots` into its caches (on x86-64;
+/// elsewhere it does nothing).
 #[inline(always)]
 fn prefetch(slots: &[u32]) {
     // SAFETY: a prefetch is only a hint: it reads nothing into the program and never
@@ -1772,6 +1773,8 @@ fn prefetch(slots: &[u32]) {
             slots.as_ptr().cast(),
         );
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = slots;
 }
 
 /// Turns texts into feature vectors. Owns a tokenizer, a [`StemCache`] and scratch buffers;
