@@ -36,39 +36,46 @@ case $PSY_LABELS in
     theirs | ours | both) ;;
     *) echo "eval-shared.sh: PSY_LABELS must be theirs, ours or both, not '$PSY_LABELS'" >&2; exit 2 ;;
 esac
+if ! [[ $PSY_RELABEL_WEIGHT =~ ^[1-9][0-9]*$ ]]; then
+    echo "eval-shared.sh: PSY_RELABEL_WEIGHT must be a whole number from 1 (PSY_LABELS=theirs leaves the relabels out), not '$PSY_RELABEL_WEIGHT'" >&2
+    exit 2
+fi
 
 # Splits every corpus for fold $1 into $2/*.train.csv and $2/*.test.csv and trains
 # $2/model.tgm with the same recipe as scripts/train-default.sh on the train parts. The
-# project's own labels are all trained on (the seeds are their unseen test).
+# project's own labels are all trained on (the seeds are their unseen test). Each step
+# returns on failure itself: called as `train_fold ... || ...`, set -e is off inside.
 train_fold() {
     local fold=$1 dir=$2
-    mkdir -p "$dir"
-    rm -f "$dir"/*.train.csv "$dir"/*.test.csv "$dir"/*.unused   # stale splits would join the glob
+    mkdir -p "$dir" || return 1
+    rm -f "$dir"/*.train.csv "$dir"/*.test.csv "$dir"/*.unused || return 1   # stale splits would join the glob
     for c in "${CORPORA[@]}"; do
-        python3 scripts/split-by-id.py "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold"
+        local by_text=()
+        case $c in davidson | psycomark | psycomark_relabels) by_text=(--by-text) ;; esac
+        python3 scripts/split-by-id.py "${by_text[@]}" "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold" || return 1
     done
     local weights=(--weight "$dir/davidson.train.csv=3")
     # civil_labels (both labels) is for evaluation; civil_consp (the same posts, only
     # their conspiratorial label) is what trains.
-    rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv"
+    rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv" || return 1
     # PsyCoMark's test part is always scored by its own labels and by the team's relabels;
     # which of the two label sets trains is PSY_LABELS.
     case $PSY_LABELS in
-        theirs) rm "$dir/psycomark_relabels.train.csv" ;;
-        ours) mv "$dir/psycomark.train.csv" "$dir/psycomark.train.unused" ;;
+        theirs) rm "$dir/psycomark_relabels.train.csv" || return 1 ;;
+        ours) mv "$dir/psycomark.train.csv" "$dir/psycomark.train.unused" || return 1 ;;
     esac
     if [ -e "$dir/psycomark_relabels.train.csv" ]; then
         weights+=(--weight "$dir/psycomark_relabels.train.csv=$PSY_RELABEL_WEIGHT")
     fi
     if [ "$CIVIL_WEIGHT" = 0 ]; then
-        rm "$dir/civil_consp.train.csv"
+        rm "$dir/civil_consp.train.csv" || return 1
     else
         weights+=(--weight "$dir/civil_consp.train.csv=$CIVIL_WEIGHT")
     fi
     for f in data/own_labels*.csv; do
         local own
         own="$dir/$(basename "$f" .csv).train.csv"
-        cp "$f" "$own"
+        cp "$f" "$own" || return 1
         weights+=(--weight "$own=8" --calibrate-on "$own")
     done
     shift 2
