@@ -31,7 +31,8 @@ notes+=(--note "civil_consp.csv: real news comments (toxic-spans posts) labeled 
 # already trained on as the toxic-spans import. Davidson weighs 3x (its hate-vs-neither
 # signal otherwise drowns in the other abusive rows); 20k features per label; L2 3.
 # PsyCoMark's comments train twice: with PsyCoMark's own labels (1x) and with the team's
-# relabels per our guidelines (4x), which are narrower (14% conspiratorial against PsyCoMark's 42%).
+# relabels per our guidelines (4x), which are narrower (14% conspiratorial against
+# PsyCoMark's 43% on the same comments).
 OWN=(data/own_labels*.csv)
 weights=(--weight "$WORK/davidson.csv=3" --weight "$WORK/civil_consp.csv=4"
     --weight "$WORK/psycomark_relabels.csv=4")
