@@ -37,34 +37,36 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         eprintln!("threadguard: {w}");
     }
     let rows: usize = inputs.iter().map(|i| i.rows).sum();
-    println!(
+    outln!(
         "{rows} labeled rows from {}",
         args.inputs
             .iter()
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", ")
-    );
+    )?;
     for (name, metrics) in model::evaluate(&model, &examples, &labels) {
-        println!("{name}");
+        outln!("{name}")?;
         let Some(m) = metrics else {
-            println!("  not evaluated: the model has no such label, or no row is labeled for it");
+            outln!("  not evaluated: the model has no such label, or no row is labeled for it")?;
             continue;
         };
-        println!("  {}", metrics_line(&m));
+        outln!("  {}", metrics_line(&m))?;
         let c = m.confusion;
-        println!(
+        outln!(
             "  confusion at threshold {:.3}:   predicted +   predicted -",
             m.threshold
-        );
-        println!(
+        )?;
+        outln!(
             "    actual +                    {:>11}   {:>11}",
-            c.true_positives, c.false_negatives
-        );
-        println!(
+            c.true_positives,
+            c.false_negatives
+        )?;
+        outln!(
             "    actual -                    {:>11}   {:>11}",
-            c.false_positives, c.true_negatives
-        );
+            c.false_positives,
+            c.true_negatives
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -69,6 +69,6 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let (rows, stats) = import::import(corpus, &args.input)?;
     import::write_labels(&args.out, &rows)?;
     print!("{stats}");
-    println!("wrote {} rows to {}", rows.len(), args.out.display());
+    outln!("wrote {} rows to {}", rows.len(), args.out.display())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -94,16 +94,18 @@ pub fn run(args: LabelArgs) -> anyhow::Result<ExitCode> {
     };
     let mut session = Session::start(&threads, Some(&model), &options)?;
     if session.queue().is_empty() {
-        println!(
+        outln!(
             "nothing to label: {} already decided every comment of the inputs in {}",
             session.annotator(),
             session.path().display()
-        );
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let result = label::terminal::run(&mut session);
-    print_summary(&session.counts(), session.path());
+    let printed = print_summary(&session.counts(), session.path());
+    // The session's own error, if any, says more than a failed summary.
     result?;
+    printed?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -122,8 +124,9 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
         "<stdin>",
         acknowledge,
     );
-    print_summary(&recorder.counts(), &args.out);
+    let printed = print_summary(&recorder.counts(), &args.out);
     result?;
+    printed?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -168,15 +171,15 @@ fn has_terminal(reads_stdin: bool) -> bool {
 }
 
 /// Prints what was written.
-fn print_summary(counts: &Counts, out: &Path) {
+fn print_summary(counts: &Counts, out: &Path) -> std::io::Result<()> {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    println!(
+    outln!(
         "wrote {} to {}: {}, {}, {}",
         plural(counts.rows(), "row", "rows"),
         out.display(),
         plural(counts.accepted, "decision", "decisions"),
         plural(counts.skipped, "skip", "skips"),
         plural(counts.undone, "undo", "undos"),
-    );
+    )
 }

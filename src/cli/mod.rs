@@ -1,6 +1,15 @@
 //! Command-line definitions (clap derive) and dispatch. Each subcommand lives in its own
 //! file and only translates flags into library calls and results into output.
 
+/// `println!` that returns the write's error instead of panicking, so that a closed stdout
+/// (`threadguard model show | head`) ends the command quietly (see `is_broken_pipe`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)
+    }};
+}
+
 mod agreement;
 mod eval;
 mod import;

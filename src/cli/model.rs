@@ -38,34 +38,36 @@ pub fn run(command: ModelCommand) -> anyhow::Result<ExitCode> {
             p.display().to_string()
         });
     let p = &model.provenance;
-    println!("model: {name}");
-    println!(
+    outln!("model: {name}")?;
+    outln!(
         "format version {} · trained {} with threadguard {}",
         threadguard::model::file::FORMAT_VERSION,
         p.created_at,
         p.threadguard_version
-    );
-    println!(
+    )?;
+    outln!(
         "vocabulary: {} features · config {}",
         model.vocabulary.len(),
         serde_json::to_string(model.vocabulary.config())?
-    );
-    println!(
+    )?;
+    outln!(
         "settings: {}",
         serde_json::Value::Object(p.settings.clone())
-    );
-    println!("inputs:");
+    )?;
+    outln!("inputs:")?;
     for input in &p.inputs {
-        println!(
+        outln!(
             "  {} · {} rows · sha256 {}",
-            input.path, input.rows, input.sha256
-        );
+            input.path,
+            input.rows,
+            input.sha256
+        )?;
     }
     for note in &p.notes {
-        println!("note: {note}");
+        outln!("note: {note}")?;
     }
     for (l, label) in model.labels.iter().enumerate() {
-        println!(
+        outln!(
             "\n{} · threshold {:.3} · bias {:+.3} · {} weights · trained on {} rows ({} positive)",
             label.name,
             label.threshold,
@@ -73,12 +75,12 @@ pub fn run(command: ModelCommand) -> anyhow::Result<ExitCode> {
             label.weights.len(),
             label.trained_rows,
             label.trained_positives
-        );
+        )?;
         if let Some(m) = &label.held_out {
-            println!("  held out: {}", metrics_line(m));
+            outln!("  held out: {}", metrics_line(m))?;
         }
         for (feature, weight) in model.top_features(l, args.top) {
-            println!("  {weight:+.3}  {feature}");
+            outln!("  {weight:+.3}  {feature}")?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -103,23 +103,23 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     model.provenance.notes.extend(args.note.iter().cloned());
     file::save(&model, &args.out)?;
     for report in &reports {
-        println!("{}", report.name);
-        println!("  rows {} · positives {}", report.rows, report.positives);
-        println!("  held out: {}", metrics_line(&report.held_out));
+        outln!("{}", report.name)?;
+        outln!("  rows {} · positives {}", report.rows, report.positives)?;
+        outln!("  held out: {}", metrics_line(&report.held_out))?;
         let top: Vec<String> = report
             .top_features
             .iter()
             .take(10)
             .map(|(f, w)| format!("{f} {w:+.2}"))
             .collect();
-        println!("  top features: {}", top.join(", "));
+        outln!("  top features: {}", top.join(", "))?;
     }
-    println!(
+    outln!(
         "wrote {} ({} features) in {:.1}s",
         args.out.display(),
         model.vocabulary.len(),
         started.elapsed().as_secs_f64()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
