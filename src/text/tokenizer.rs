@@ -324,10 +324,20 @@ impl Tokenizer {
                     self.push_plain_word(text, s, end, out);
                     return end;
                 }
+                if let Some((end, resume)) = word_before_punctuation(bytes, s) {
+                    self.push_plain_word(text, s, end, out);
+                    return resume;
+                }
             } else if b.is_ascii_digit()
                 && let Some(end) = plain_number_end(bytes, s)
             {
                 out.push(s, end, TokenKind::Number, false, NUMBER_PLACEHOLDER);
+                return end;
+            } else if b == b'#'
+                && let Some(end) = numeric_entity_end(bytes, s)
+            {
+                // The general path drops the `#` and keeps the digits as a number.
+                out.push(s + 1, end, TokenKind::Number, false, NUMBER_PLACEHOLDER);
                 return end;
             }
         }
@@ -639,6 +649,89 @@ fn plain_number_end(bytes: &[u8], s: usize) -> Option<usize> {
         Some(b'.' | b',' | b':' | b'@' | b'-' | b'_' | b'\'' | b'`') => None,
         Some(_) => Some(j),
     }
+}
+
+/// Whether `b` (the byte after a candidate's last `!` or digit) ends the word candidate
+/// for certain: an ASCII character that is neither a word character nor an apostrophe or
+/// digit separator that could join what follows.
+#[inline]
+fn ends_candidate(b: Option<&u8>) -> bool {
+    match b {
+        None => true,
+        Some(&b) => {
+            b < 0x80
+                && !ASCII_WORD[usize::from(b)]
+                && !matches!(b, b'\'' | b'`' | b'.' | b',' | b':')
+        }
+    }
+}
+
+/// For a plain ASCII word starting at the letter `bytes[s]` that [`plain_word_end`] left
+/// to the general path because of the punctuation after it, `(word end, resume)` when the
+/// general path would still make exactly that one word token and resume at `resume`:
+/// trailing bangs ("wow!!", which the general path reads as part of the candidate and
+/// trims off) and `. : - _` that cannot start a link ("word:", "wait...", "well-").
+/// `None` leaves the candidate to the general path.
+fn word_before_punctuation(bytes: &[u8], s: usize) -> Option<(usize, usize)> {
+    let mut j = s;
+    let mut first_run = true;
+    loop {
+        while bytes.get(j).is_some_and(u8::is_ascii_alphabetic) {
+            j += 1;
+        }
+        let inner_apostrophe =
+            bytes.get(j) == Some(&b'\'') && bytes.get(j + 1).is_some_and(u8::is_ascii_alphabetic);
+        if !inner_apostrophe {
+            break;
+        }
+        j += 1;
+        first_run = false;
+    }
+    match bytes.get(j)? {
+        b'!' => {
+            let bangs = bytes[j..].iter().take_while(|&&b| b == b'!').count();
+            ends_candidate(bytes.get(j + bangs)).then_some((j, j + bangs))
+        }
+        b'.' | b':' | b'-' | b'_' if first_run && !may_start_link(bytes, s, j) => Some((j, j)),
+        _ => None,
+    }
+}
+
+/// Whether [`link_end`] might find a link at `s`, where `bytes[s..j]` are ASCII letters:
+/// a scheme ("www.", "http:"), an `@` (e-mail), or a dot with a label character on both
+/// sides (a domain needs one) in the run of URL characters. `false` means certainly not.
+fn may_start_link(bytes: &[u8], s: usize, j: usize) -> bool {
+    let word = &bytes[s..j];
+    if [&b"www"[..], b"http", b"https", b"ftp"]
+        .iter()
+        .any(|scheme| word.eq_ignore_ascii_case(scheme))
+    {
+        return true;
+    }
+    let run_len = bytes[s..]
+        .iter()
+        .take_while(|&&b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
+        .count();
+    let run = &bytes[s..s + run_len];
+    let label_char = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
+    run.contains(&b'@')
+        || run
+            .windows(3)
+            .any(|w| w[1] == b'.' && label_char(&w[0]) && label_char(&w[2]))
+}
+
+/// End of a numeric HTML entity's body `#128514` at `s` (the `&` and `;` are not word
+/// characters), when nothing glued to it extends the candidate: the general path makes one
+/// number token of its digits. `None` sends it down the general path (`#x1F600`, `#12a`).
+#[inline]
+fn numeric_entity_end(bytes: &[u8], s: usize) -> Option<usize> {
+    let digits = bytes
+        .get(s + 1..)?
+        .iter()
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let end = s + 1 + digits;
+    (digits > 0 && ends_candidate(bytes.get(end))).then_some(end)
 }
 
 /// Whether the ASCII-or-Unicode char `c` is a word character.
@@ -1219,10 +1312,61 @@ mod tests {
         }
     }
 
+    #[test]
+    fn punctuation_and_entity_fast_paths_match_the_general_path() {
+        for text in [
+            "&#128514; &amp; &#x1F600; &#12 &#12a &#1.5 &#1,2 &#1'2 &#1é ## #1 x&#128514;",
+            "end&#128514",
+            "@ @@x @jane @ss @@ a@ x@y.com",
+            "wait... wait...and wait..x@y.com www... http: https://x.org ftp:// word:",
+            "foo:bar foo.com foo.-com foo-.com well- under_ score_ x:y.com\u{301} no.",
+            "wow!! wow!!! wow!!!really don't!! don'!! sooo!!! yes!!é yes!!\u{200B} ok!!",
+            "word...é word:é word!!!",
+        ] {
+            assert_eq!(tokens(text, false), tokens(text, true), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn punctuation_fast_path_takes_the_common_cases() {
+        let at = |text: &str| word_before_punctuation(text.as_bytes(), 0);
+        assert_eq!(at("wow!! x"), Some((3, 5)));
+        assert_eq!(at("wow!!!"), Some((3, 6)));
+        assert_eq!(at("don't!!"), Some((5, 7)));
+        assert_eq!(at("wait...and"), Some((4, 4)));
+        assert_eq!(at("word: x"), Some((4, 4)));
+        assert_eq!(at("wow!!really"), None);
+        assert_eq!(at("www.x"), None);
+        assert_eq!(at("foo.com"), None);
+        assert_eq!(at("wait...x@y.com"), None);
+        assert_eq!(at("word!!é"), None);
+    }
+
+    #[test]
+    fn entity_fast_path_takes_decimal_entities_only() {
+        let at = |text: &str| numeric_entity_end(text.as_bytes(), 0);
+        assert_eq!(at("#128514;"), Some(7));
+        assert_eq!(at("#128514"), Some(7));
+        assert_eq!(at("#12"), Some(3));
+        assert_eq!(at("#x1F600;"), None);
+        assert_eq!(at("#"), None);
+        assert_eq!(at("#1.5"), None);
+        assert_eq!(at("#12é"), None);
+    }
+
     proptest! {
         #[test]
         fn fast_paths_match_the_general_path(
             text in "[a-zA-Z0-9 *#%$@!?.,:;'`’/_\\-\"()іо\u{200B}\u{0301}ｆé\n]{0,60}"
+        ) {
+            prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
+
+        /// Entities, mentions, links and words glued to punctuation, the shapes the
+        /// punctuation and entity fast paths take.
+        #[test]
+        fn fast_paths_match_the_general_path_around_punctuation(
+            text in "([a-cwx]{1,4}|&#[0-9x]{0,3};?|[@#!.:_\\-/ '`é]|www|com|\u{301}){0,12}"
         ) {
             prop_assert_eq!(tokens(&text, false), tokens(&text, true));
         }
