@@ -51,6 +51,8 @@ fn bench_tokenize(c: &mut Criterion) {
         ("comment_1k", COMMENT.to_string()),
         ("text_100k", long_text()),
         ("plain_100k", plain_text()),
+        // 100 KB without a space: every word asks whether a link starts there.
+        ("no_space_run_100k", "ab:".repeat(34_000)),
     ] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         let mut tokenizer = Tokenizer::new();

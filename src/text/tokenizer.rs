@@ -708,10 +708,10 @@ fn may_start_link(bytes: &[u8], s: usize, j: usize) -> bool {
     {
         return true;
     }
-    let run_len = bytes[s..]
-        .iter()
-        .take_while(|&&b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
-        .count();
+    // Too long a run holds no link for `link_end` either.
+    let Some(run_len) = link_run_len(bytes, s) else {
+        return false;
+    };
     let run = &bytes[s..s + run_len];
     let label_char = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
     run.contains(&b'@')
@@ -841,6 +841,23 @@ const TLDS: &[&str] = &[
     "se", "no", "be", "ie", "nz", "za", "br", "mx", "in", "it", "me", "gl", "gg", "to",
 ];
 
+/// The longest run of URL characters taken for a link. Every word of a long run without
+/// spaces ("a:a:a:...") asks whether a link starts there; without a cap each would scan
+/// the rest of the run, quadratic in its length (a 200 KB comment took 30 s).
+pub const MAX_LINK_LEN: usize = 2048;
+
+/// Length of the run of URL characters at `s`, or `None` when it is longer than
+/// [`MAX_LINK_LEN`] (then no link starts at `s`).
+fn link_run_len(bytes: &[u8], s: usize) -> Option<usize> {
+    let run = bytes
+        .get(s..)?
+        .iter()
+        .take(MAX_LINK_LEN + 1)
+        .take_while(|&&b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
+        .count();
+    (run <= MAX_LINK_LEN).then_some(run)
+}
+
 /// End of a URL, bare domain or e-mail address starting at `s`, if there is one.
 fn link_end(bytes: &[u8], s: usize) -> Option<usize> {
     let alnum = bytes[s..]
@@ -850,10 +867,7 @@ fn link_end(bytes: &[u8], s: usize) -> Option<usize> {
     if !matches!(bytes.get(s + alnum), Some(b'.' | b':' | b'@' | b'-' | b'_')) {
         return None;
     }
-    let run = bytes[s..]
-        .iter()
-        .take_while(|&&b| b.is_ascii_graphic() && !matches!(b, b'<' | b'>' | b'"'))
-        .count();
+    let run = link_run_len(bytes, s)?;
     let mut run = &bytes[s..s + run];
     while let Some((&last, rest)) = run.split_last() {
         if !matches!(
@@ -1310,6 +1324,29 @@ mod tests {
         ] {
             assert_eq!(tokens(text, false), tokens(text, true), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_run_of_url_characters_longer_than_the_cap_holds_no_link() {
+        let kinds = |text: &str| -> Vec<TokenKind> {
+            Tokenizer::new()
+                .tokenize(text)
+                .iter()
+                .map(|t| t.kind)
+                .collect()
+        };
+        let long_path = "a".repeat(MAX_LINK_LEN);
+        let within = format!("http://example.com/{}", &long_path[..MAX_LINK_LEN - 19]);
+        assert_eq!(within.len(), MAX_LINK_LEN);
+        assert_eq!(kinds(&within), [TokenKind::Url]);
+        // One byte longer, the link no longer starts at "http" (a shorter one starts at
+        // the domain).
+        let beyond = format!("{within}a");
+        assert_eq!(kinds(&beyond), [TokenKind::Word, TokenKind::Url]);
+        // Every word of a long run asks for a link; each is told no after the cap.
+        let run = "ab:".repeat(MAX_LINK_LEN);
+        assert_eq!(Tokenizer::new().tokenize(&run).len(), MAX_LINK_LEN);
+        assert_eq!(tokens(&run, false), tokens(&run, true));
     }
 
     #[test]
