@@ -35,7 +35,9 @@
 
 mod word_table;
 
-use crate::text::{StemCache, TokenKind, TokenSpan, Tokenizer, Tokens, is_abusive_word};
+use crate::text::{
+    LOW_BYTES_MASK, StemCache, TokenKind, TokenSpan, Tokenizer, Tokens, is_abusive_word,
+};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize, Serializer};
@@ -209,17 +211,6 @@ const PACKED_SEEDS: [u64; 9] = [
     0x5899_65cc_7537_4cc3,
     0x1d8e_4e27_c47d_124f,
 ];
-
-/// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8).
-const LOW_BYTES: [u64; 9] = {
-    let mut m = [u64::MAX; 9];
-    let mut n = 0;
-    while n < 8 {
-        m[n] = (1u64 << (8 * n)) - 1;
-        n += 1;
-    }
-    m
-};
 
 /// Chains the key of the word n-gram so far with the unigram hash of its next word (see
 /// the module documentation). Not symmetric, so `a b` and `b a` get different keys.
@@ -1043,7 +1034,7 @@ fn ascii_char_ngrams<S: Sink>(p: &[u8], token: usize, (lo, hi): (usize, usize), 
         let longest = hi.min(p.len() - s).min(8);
         for n in lo..=longest {
             sink.char_gram(
-                packed_gram_hash(window & LOW_BYTES[n], n),
+                packed_gram_hash(window & LOW_BYTES_MASK[n], n),
                 token,
                 &p[s..s + n],
             );

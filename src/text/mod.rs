@@ -30,6 +30,7 @@ mod tokenizer;
 
 pub use lexicon::{ABUSIVE_WORDS, FUNCTION_WORDS, is_abusive_word};
 pub use stem::{DEFAULT_STEM_CACHE_LIMIT, StemCache};
+pub(crate) use tokenizer::LOW_BYTES_MASK;
 pub use tokenizer::{
     MENTION_PLACEHOLDER, NUMBER_PLACEHOLDER, Token, TokenKind, TokenRef, TokenSpan, Tokenizer,
     Tokens, URL_PLACEHOLDER, normalize, tokenize,

@@ -1078,8 +1078,9 @@ fn push_short_plain_word(eight: &str, len: usize, buf: &mut String) -> bool {
     has_packed_triple((packed | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len], len)
 }
 
-/// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8).
-const LOW_BYTES_MASK: [u64; 9] = {
+/// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8): for words packed
+/// little-endian into a `u64`, here and in the feature hashes.
+pub(crate) const LOW_BYTES_MASK: [u64; 9] = {
     let mut m = [u64::MAX; 9];
     let mut n = 0;
     while n < 8 {
