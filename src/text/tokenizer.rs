@@ -152,7 +152,7 @@ impl Tokens {
         }
         let bytes = self.buf.as_bytes();
         match bytes.get(a..).and_then(|b| b.first_chunk::<8>()) {
-            Some(&eight) => Some(u64::from_le_bytes(eight) & (u64::MAX >> (64 - 8 * len))),
+            Some(&eight) => Some(u64::from_le_bytes(eight) & LOW_BYTES_MASK[len]),
             None => bytes.get(a..b).map(pack_bytes),
         }
     }
@@ -174,7 +174,7 @@ impl Tokens {
             Some(sixteen) => {
                 let (a, b) = sixteen.split_at(8);
                 let word = |half: &[u8]| half.try_into().map_or(0, u64::from_le_bytes);
-                [word(a), word(b) & (u64::MAX >> (128 - 8 * len))]
+                [word(a), word(b) & LOW_BYTES_MASK[len - 8]]
             }
             None => {
                 let bytes = self.text(span).as_bytes();
@@ -1052,7 +1052,7 @@ fn has_packed_triple(v: u64, len: usize) -> bool {
     let next = v ^ (v >> 8);
     let equal = !(((next & LOW7) + LOW7) | next) & HIGH;
     // Byte i: bytes i, i + 1 and i + 2 are equal, for the i whose i + 2 is in the word.
-    let triples = equal & (equal >> 8) & (u64::MAX >> (8 * (10 - len)));
+    let triples = equal & (equal >> 8) & LOW_BYTES_MASK[len - 2];
     // Check the letters the plain way, only in the rare words that have a triple.
     triples != 0 && has_ascii_stretch(&v.to_le_bytes()[..len])
 }
