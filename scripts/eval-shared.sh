@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Honest quality figures on data the evaluated model never saw: each shared corpus is
-# split 80/20 by id (scripts/split-by-id.py), a model is trained with the default
+# split 80/20 by id or text (scripts/split-by-id.py), a model is trained with the default
 # settings on the 80% parts plus data/own_labels*.csv, and evaluated on each 20% part
 # and on the seed labels. The shipped model is trained on everything, so it must not be
 # evaluated on these splits; this script trains its own.
 #
 # Usage: scripts/eval-shared.sh [extra train flags]     (SHARED=... to override)
 #   CIVIL_WEIGHT=N weighs the team's conspiratorial labels of Civil Comments posts (default
-#   4, as in train-default.sh; 0 leaves them out of training).
+#   the recipe's, scripts/recipe.sh; 0 leaves them out of training).
 #   PSY_LABELS=theirs|ours|both: which conspiratorial labels of the PsyCoMark comments train:
 #   PsyCoMark's own, the team's relabels per our guidelines (data/by-id/psycomark_relabels.csv,
 #   their train parts), or both (default: both, as in train-default.sh). PSY_RELABEL_WEIGHT=N
-#   weighs the relabels (default 4, as in train-default.sh).
+#   weighs the relabels (default: the recipe's, scripts/recipe.sh).
 #   FOLDS=5 scripts/eval-shared.sh   also runs folds 1..4 of a 5-fold cross-validation
-#   (every corpus's test part is a different fifth, by id) and prints the ROC-AUC of each
+#   (every corpus's test part is a different fifth, by id or, for Davidson and
+#   PsyCoMark, by text) and prints the ROC-AUC of each
 #   fold and their mean and spread: one 20% split of a few hundred rows moves by a few
 #   hundredths from split to split, which the mean shows.
 set -euo pipefail
@@ -28,10 +29,12 @@ esac
 WORK=target/eval-shared
 scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
+# shellcheck source=scripts/recipe.sh
+source scripts/recipe.sh
 CORPORA=(davidson psycomark psycomark_relabels toxic_spans_train toxic_spans_trial civil_labels civil_consp)
-CIVIL_WEIGHT=${CIVIL_WEIGHT:-4}
+CIVIL_WEIGHT=${CIVIL_WEIGHT:-$RECIPE_CIVIL_WEIGHT}
 PSY_LABELS=${PSY_LABELS:-both}
-PSY_RELABEL_WEIGHT=${PSY_RELABEL_WEIGHT:-4}
+PSY_RELABEL_WEIGHT=${PSY_RELABEL_WEIGHT:-$RECIPE_PSY_RELABEL_WEIGHT}
 case $PSY_LABELS in
     theirs | ours | both) ;;
     *) echo "eval-shared.sh: PSY_LABELS must be theirs, ours or both, not '$PSY_LABELS'" >&2; exit 2 ;;
@@ -54,7 +57,7 @@ train_fold() {
         case $c in davidson | psycomark | psycomark_relabels) by_text=(--by-text) ;; esac
         python3 scripts/split-by-id.py "${by_text[@]}" "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold" || return 1
     done
-    local weights=(--weight "$dir/davidson.train.csv=3")
+    local weights=(--weight "$dir/davidson.train.csv=$RECIPE_DAVIDSON_WEIGHT")
     # civil_labels (both labels) is for evaluation; civil_consp (the same posts, only
     # their conspiratorial label) is what trains.
     rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv" || return 1
@@ -76,11 +79,11 @@ train_fold() {
         local own
         own="$dir/$(basename "$f" .csv).train.csv"
         cp "$f" "$own" || return 1
-        weights+=(--weight "$own=8" --calibrate-on "$own")
+        weights+=(--weight "$own=$RECIPE_OWN_WEIGHT" --calibrate-on "$own")
     done
     shift 2
     "$TG" train "$dir"/*.train.csv --out "$dir/model.tgm" "${weights[@]}" \
-        --top-k 20000 --l2 3 "$@"
+        "${RECIPE_TRAIN_FLAGS[@]}" "$@"
 }
 
 # Figure $4 (`ROC-AUC` or `F1`) of `threadguard eval` for label $3 of file $1 under model
@@ -100,10 +103,10 @@ figure() {
 train_fold 0 "$WORK" "$@"
 
 echo
-echo "== Davidson, held-out 20% by id (abusive)"
+echo "== Davidson, held-out 20% by text (abusive)"
 "$TG" eval "$WORK/davidson.test.csv" --model "$WORK/model.tgm" --labels abusive
 echo
-echo "== PsyCoMark, held-out 20% by id (conspiratorial)"
+echo "== PsyCoMark, held-out 20% by text (conspiratorial)"
 "$TG" eval "$WORK/psycomark.test.csv" --model "$WORK/model.tgm" --labels conspiratorial
 echo
 echo "== The same held-out PsyCoMark comments, relabeled by the team per our guidelines (conspiratorial)"
@@ -120,7 +123,7 @@ echo "== Seed labels (reader comments like the users'; never trained on)"
 
 if [ "$FOLDS" -gt 1 ]; then
     echo
-    echo "== $FOLDS-fold cross-validation by id (ROC-AUC, and the F1 at the threshold where"
+    echo "== $FOLDS-fold cross-validation (ROC-AUC, and the F1 at the threshold where"
     echo "   named; fold 0 is the split above)"
     fold_row() {  # fold, directory
         local d p pr ca cc cf

@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 SHARED=${SHARED:-../shared/data}
 WORK=target/corpora
 
+# shellcheck source=scripts/recipe.sh
+source scripts/recipe.sh
+
 scripts/import-corpora.sh "$SHARED" "$WORK"
 TG=target/release/threadguard
 
@@ -23,7 +26,7 @@ notes+=(--note "data/own_labels*.csv: reader comments written and labeled by the
 notes+=(--note "psycomark_relabels.csv: PsyCoMark comments relabeled conspiratorial or not by the team per the guidelines, data/by-id/psycomark_relabels.csv joined with their texts")
 notes+=(--note "civil_consp.csv: real news comments (toxic-spans posts) labeled conspiratorial or not by the team per the guidelines, data/by-id/civil_labels.csv joined with their texts")
 
-# The recipe (see README, "The default model"): the team's authored labels weigh 8x and
+# The recipe (scripts/recipe.sh; README, "The default model"): the team's authored labels weigh 8x and
 # set the thresholds; its conspiratorial labels of real news comments weigh 4x but do not
 # set them (the posts were chosen by score, so their label rate is not a comment
 # section's, and an F1-optimal threshold follows the label rate). Their abusive labels
@@ -34,12 +37,13 @@ notes+=(--note "civil_consp.csv: real news comments (toxic-spans posts) labeled 
 # relabels per our guidelines (4x), which are narrower (14% conspiratorial against
 # PsyCoMark's 43% on the same comments).
 OWN=(data/own_labels*.csv)
-weights=(--weight "$WORK/davidson.csv=3" --weight "$WORK/civil_consp.csv=4"
-    --weight "$WORK/psycomark_relabels.csv=4")
-for f in "${OWN[@]}"; do weights+=(--weight "$f=8" --calibrate-on "$f"); done
+weights=(--weight "$WORK/davidson.csv=$RECIPE_DAVIDSON_WEIGHT"
+    --weight "$WORK/civil_consp.csv=$RECIPE_CIVIL_WEIGHT"
+    --weight "$WORK/psycomark_relabels.csv=$RECIPE_PSY_RELABEL_WEIGHT")
+for f in "${OWN[@]}"; do weights+=(--weight "$f=$RECIPE_OWN_WEIGHT" --calibrate-on "$f"); done
 "$TG" train "$WORK/davidson.csv" "$WORK/psycomark.csv" "$WORK/psycomark_relabels.csv" \
     "$WORK/toxic_spans_train.csv" "$WORK/toxic_spans_trial.csv" "$WORK/civil_consp.csv" "${OWN[@]}" "${weights[@]}" \
-    --top-k 20000 --l2 3 --out models/default.tgm "${notes[@]}" "$@"
+    "${RECIPE_TRAIN_FLAGS[@]}" --out models/default.tgm "${notes[@]}" "$@"
 
 cargo build --release --quiet
 echo

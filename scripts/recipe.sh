@@ -1,0 +1,16 @@
+# The default model's training recipe, sourced by scripts/train-default.sh (which trains
+# the shipped model) and scripts/eval-shared.sh (which trains it on the train parts of
+# its splits), so that the evaluated model is trained the way the shipped one is.
+# Why each weight: see train-default.sh and the README, "The default model".
+
+# Davidson: its hate-vs-neither signal otherwise drowns in the other abusive rows.
+RECIPE_DAVIDSON_WEIGHT=3
+# The team's conspiratorial labels of real news comments (civil_consp.csv).
+RECIPE_CIVIL_WEIGHT=4
+# The team's relabels of PsyCoMark per our guidelines (psycomark_relabels.csv), trained
+# beside PsyCoMark's own labels (1x).
+RECIPE_PSY_RELABEL_WEIGHT=4
+# The team's authored sets (data/own_labels*.csv), which also set the thresholds.
+RECIPE_OWN_WEIGHT=8
+# Features per label and L2 strength.
+RECIPE_TRAIN_FLAGS=(--top-k 20000 --l2 3)
