@@ -25,8 +25,11 @@ def main() -> None:
     if not 3 <= len(args) <= 5:
         sys.exit("usage: split-by-id.py [--by-text] IN.csv TRAIN.csv TEST.csv [TEST_PERCENT [FOLD]]")
     src, train_path, test_path = args[:3]
-    percent = int(args[3]) if len(args) > 3 else 20
-    fold = int(args[4]) if len(args) > 4 else 0
+    try:
+        percent = int(args[3]) if len(args) > 3 else 20
+        fold = int(args[4]) if len(args) > 4 else 0
+    except ValueError:
+        sys.exit(f"split-by-id.py: TEST_PERCENT and FOLD must be whole numbers, not {' '.join(args[3:])!r}")
     if not (0 < percent <= 100 and 0 <= fold and (fold + 1) * percent <= 100):
         sys.exit(f"split-by-id.py: fold {fold} of {percent}% does not fit in 100 buckets")
     low, high = fold * percent, (fold + 1) * percent
