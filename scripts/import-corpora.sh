@@ -8,7 +8,8 @@
 # conspiratorial or not per our guidelines, data/by-id/psycomark_relabels.csv).
 #
 # Usage: scripts/import-corpora.sh [SHARED_DATA_DIR] [OUT_DIR]
-#        (defaults ../shared/data and target/corpora; DAVIDSON_OFFENSIVE=drop|votes|abusive)
+#        (defaults ../shared/data and target/corpora; DAVIDSON_OFFENSIVE=drop|votes|positive|negative,
+#        the values of `threadguard import --davidson-offensive`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${1:-../shared/data}
