@@ -292,7 +292,7 @@ type FeatureIndex = HashMap<u64, u32, BuildHasherDefault<PrehashedHasher>>;
 // ---------------------------------------------------------------------------------------------
 
 /// Number of dense signals.
-pub const DENSE_COUNT: usize = 6;
+pub const DENSE_COUNT: usize = 7;
 
 /// Dense per-comment signals, each scaled to [0, 1]. Comment length is deliberately not
 /// one: in the public corpora conspiratorial posts are longer than the rest, and a length
@@ -315,6 +315,11 @@ pub enum DenseSignal {
     /// framing ("deep state", "false flag", "sheeple", "globalists", "wake up"),
     /// `count / 2` capped at 1.
     ConspiracyFrame,
+    /// `d:group_slurs`: slurs and dehumanizing names for a group defined by religion,
+    /// ethnicity, nationality, gender, sexuality or disability, which the labeling
+    /// guidelines call abusive ("towelhead", "wetback", "porch monkey"), `count / 2`
+    /// capped at 1.
+    GroupSlurs,
 }
 
 impl DenseSignal {
@@ -326,6 +331,7 @@ impl DenseSignal {
         DenseSignal::Obfuscation,
         DenseSignal::InsultWords,
         DenseSignal::ConspiracyFrame,
+        DenseSignal::GroupSlurs,
     ];
 
     /// The feature name (`d:...`).
@@ -337,6 +343,7 @@ impl DenseSignal {
             DenseSignal::Obfuscation => "d:obfuscated",
             DenseSignal::InsultWords => "d:insult_words",
             DenseSignal::ConspiracyFrame => "d:conspiracy_frame",
+            DenseSignal::GroupSlurs => "d:group_slurs",
         }
     }
 
@@ -360,6 +367,8 @@ const CLASS_INSULT: u8 = 1;
 const CLASS_FRAME_START: u8 = 2;
 /// A word that can start a second-person address pattern (see [`second_person_at`]).
 const CLASS_ADDRESS_START: u8 = 4;
+/// The first word of a [`GROUP_SLURS`] entry.
+const CLASS_SLUR_START: u8 = 8;
 
 /// The word classes the dense signals look for, as `CLASS_*` bits. Computed once per
 /// distinct word and cached while scoring.
@@ -370,6 +379,9 @@ fn word_classes(word: &str) -> u8 {
     }
     if FRAME_STARTS.contains(word) {
         classes |= CLASS_FRAME_START;
+    }
+    if SLUR_STARTS.contains(word) {
+        classes |= CLASS_SLUR_START;
     }
     if [YOU, YOU_ARE, YOUR, LIKE_YOU_SUBJECTS]
         .iter()
@@ -402,6 +414,7 @@ fn dense_signals(
     let mut obfuscated = 0usize;
     let mut insults = 0usize;
     let mut frames = 0usize;
+    let mut slurs = 0usize;
     for (i, span) in tokens.spans().iter().enumerate() {
         let class = classes.get(i).copied().unwrap_or(0);
         if class & CLASS_ADDRESS_START != 0
@@ -424,11 +437,18 @@ fn dense_signals(
             frames += 1;
             push_span(&mut spans, DenseSignal::ConspiracyFrame, tokens, i, last);
         }
+        if class & CLASS_SLUR_START != 0
+            && let Some(last) = phrase_at(tokens, i, GROUP_SLURS, &SLUR_STARTS)
+        {
+            slurs += 1;
+            push_span(&mut spans, DenseSignal::GroupSlurs, tokens, i, last);
+        }
     }
     v[DenseSignal::SecondPerson.slot()] = (address as f32 / 3.0).min(1.0);
     v[DenseSignal::Obfuscation.slot()] = (obfuscated as f32 / 3.0).min(1.0);
     v[DenseSignal::InsultWords.slot()] = (insults as f32 / 3.0).min(1.0);
     v[DenseSignal::ConspiracyFrame.slot()] = (frames as f32 / 2.0).min(1.0);
+    v[DenseSignal::GroupSlurs.slot()] = (slurs as f32 / 2.0).min(1.0);
     if let Some(spans) = spans {
         if run >= 2 {
             spans.push((DenseSignal::PunctRun, run_at, run_at + run));
@@ -574,13 +594,24 @@ static FRAME_STARTS: std::sync::LazyLock<FxHashSet<&'static str>> =
 
 /// If a conspiracy-framing phrase starts at token `i`, the index of its last token.
 fn conspiracy_frame_at(tokens: &Tokens, i: usize) -> Option<usize> {
+    phrase_at(tokens, i, CONSPIRACY_FRAMES, &FRAME_STARTS)
+}
+
+/// If one of `phrases` (whose first words are `starts`) starts at token `i`, the index of
+/// the last token of the longest one.
+fn phrase_at(
+    tokens: &Tokens,
+    i: usize,
+    phrases: &[&[&str]],
+    starts: &FxHashSet<&'static str>,
+) -> Option<usize> {
     let first = tokens.get(i)?.text;
-    if !FRAME_STARTS.contains(first) {
+    if !starts.contains(first) {
         return None;
     }
-    CONSPIRACY_FRAMES
+    phrases
         .iter()
-        .filter(|phrase| phrase[0] == first)
+        .filter(|phrase| phrase.first() == Some(&first))
         .filter(|phrase| {
             phrase
                 .iter()
@@ -590,6 +621,126 @@ fn conspiracy_frame_at(tokens: &Tokens, i: usize) -> Option<usize> {
         .map(|phrase| i + phrase.len() - 1)
         .max()
 }
+
+/// Slurs and dehumanizing names for groups defined by religion, ethnicity, nationality,
+/// gender, sexuality or disability, as normalized token sequences (singular and plural;
+/// tokens are not stemmed here). Words that are as often innocent ("coon", "cracker",
+/// "spook", "monkey") are left out: the signal should mean what the guidelines mean,
+/// and the n-gram features still see those words. Neither is "nigga", whose everyday
+/// in-group use is not contempt.
+const GROUP_SLURS: &[&[&str]] = &[
+    &["nigger"],
+    &["niggers"],
+    &["sand", "nigger"],
+    &["sand", "niggers"],
+    &["sandnigger"],
+    &["sandniggers"],
+    &["darkie"],
+    &["darkies"],
+    &["jigaboo"],
+    &["jigaboos"],
+    &["sambo"],
+    &["sambos"],
+    &["pickaninny"],
+    &["porch", "monkey"],
+    &["porch", "monkeys"],
+    &["jungle", "bunny"],
+    &["jungle", "bunnies"],
+    &["spic"],
+    &["spics"],
+    &["spick"],
+    &["beaner"],
+    &["beaners"],
+    &["wetback"],
+    &["wetbacks"],
+    &["chink"],
+    &["chinks"],
+    &["gook"],
+    &["gooks"],
+    &["zipperhead"],
+    &["zipperheads"],
+    &["kike"],
+    &["kikes"],
+    &["hymie"],
+    &["yid"],
+    &["yids"],
+    &["raghead"],
+    &["ragheads"],
+    &["rag", "head"],
+    &["rag", "heads"],
+    &["towelhead"],
+    &["towelheads"],
+    &["towel", "head"],
+    &["towel", "heads"],
+    &["camel", "jockey"],
+    &["camel", "jockeys"],
+    &["muzzie"],
+    &["muzzies"],
+    &["paki"],
+    &["pakis"],
+    &["wog"],
+    &["wogs"],
+    &["dago"],
+    &["dagos"],
+    &["wop"],
+    &["wops"],
+    &["redskin"],
+    &["redskins"],
+    &["squaw"],
+    &["squaws"],
+    &["injun"],
+    &["injuns"],
+    &["halfbreed"],
+    &["halfbreeds"],
+    &["mongrel"],
+    &["mongrels"],
+    &["honky"],
+    &["honkies"],
+    &["wigger"],
+    &["wiggers"],
+    &["golliwog"],
+    &["coolie"],
+    &["coolies"],
+    &["gyppo"],
+    &["pikey"],
+    &["pikeys"],
+    &["faggot"],
+    &["faggots"],
+    &["fag"],
+    &["fags"],
+    &["dyke"],
+    &["dykes"],
+    &["lesbo"],
+    &["lesbos"],
+    &["poof"],
+    &["poofs"],
+    &["poofter"],
+    &["poofters"],
+    &["tranny"],
+    &["trannies"],
+    &["shemale"],
+    &["shemales"],
+    &["femoid"],
+    &["femoids"],
+    &["foid"],
+    &["foids"],
+    &["spastic"],
+    &["spastics"],
+    &["spaz"],
+    &["mongoloid"],
+    &["mongoloids"],
+    &["subhuman"],
+    &["subhumans"],
+    &["untermensch"],
+];
+
+/// First words of [`GROUP_SLURS`], so most tokens are rejected with one lookup.
+static SLUR_STARTS: std::sync::LazyLock<FxHashSet<&'static str>> = std::sync::LazyLock::new(|| {
+    GROUP_SLURS
+        .iter()
+        .filter_map(|p| p.first().copied())
+        .collect()
+});
 
 /// Records the original span of tokens `first..=last` for a signal.
 fn push_span(
@@ -3218,6 +3369,40 @@ mod tests {
         let d = ex.dense("your kind. you idiot. people like you. you're a f*ck1ng joke");
         assert_eq!(d[DenseSignal::SecondPerson.slot()], 1.0);
         assert!(d[DenseSignal::Obfuscation.slot()] > 0.0);
+    }
+
+    #[test]
+    fn group_slurs_count_slurs_and_their_two_word_forms_only() {
+        let mut ex = Extractor::new();
+        let slurs = |ex: &mut Extractor, text: &str| ex.dense(text)[DenseSignal::GroupSlurs.slot()];
+        assert_eq!(slurs(&mut ex, "those towel heads again"), 0.5);
+        assert_eq!(slurs(&mut ex, "go home, wetbacks and porch monkeys"), 1.0);
+        // De-obfuscated before matching.
+        assert_eq!(slurs(&mut ex, "a k1ke"), 0.5);
+        // Innocent neighbours of slurs, and halves of two-word slurs, are not counted.
+        for text in [
+            "My guy is a Maine coon and a total cuddle bum",
+            "a towel on my head, a monkey on the porch",
+            "the jungle is full of bunnies",
+            "you idiot",
+            "",
+        ] {
+            assert_eq!(slurs(&mut ex, text), 0.0, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn group_slur_entries_are_what_the_tokenizer_makes_of_them() {
+        let mut tokenizer = Tokenizer::new();
+        for phrase in GROUP_SLURS {
+            let text = phrase.join(" ");
+            let tokens: Vec<String> = tokenizer
+                .tokenize(&text)
+                .into_iter()
+                .map(|t| t.text)
+                .collect();
+            assert_eq!(tokens, *phrase, "{text:?}");
+        }
     }
 
     #[test]
