@@ -12,6 +12,9 @@
 #   PsyCoMark's own, the team's relabels per our guidelines (data/by-id/psycomark_relabels.csv,
 #   their train parts), or both (default: both, as in train-default.sh). PSY_RELABEL_WEIGHT=N
 #   weighs the relabels (default: the recipe's, scripts/recipe.sh).
+#   The team's relabels of Davidson's fold-0 test tweets per our guidelines
+#   (data/by-id/davidson_relabels.csv) score the fold-0 model by our labels, and on the
+#   tweets where both label sets agree; they never train.
 #   FOLDS=5 scripts/eval-shared.sh   also runs folds 1..4 of a 5-fold cross-validation
 #   (every corpus's test part is a different fifth, by id or, for Davidson and
 #   PsyCoMark, by text) and prints the ROC-AUC of each
@@ -31,7 +34,7 @@ scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
 # shellcheck source=scripts/recipe.sh
 source scripts/recipe.sh
-CORPORA=(davidson psycomark psycomark_relabels toxic_spans_train toxic_spans_trial civil_labels civil_consp)
+CORPORA=(davidson davidson_relabels psycomark psycomark_relabels toxic_spans_train toxic_spans_trial civil_labels civil_consp)
 CIVIL_WEIGHT=${CIVIL_WEIGHT:-$RECIPE_CIVIL_WEIGHT}
 PSY_LABELS=${PSY_LABELS:-both}
 PSY_RELABEL_WEIGHT=${PSY_RELABEL_WEIGHT:-$RECIPE_PSY_RELABEL_WEIGHT}
@@ -54,13 +57,16 @@ train_fold() {
     rm -f "$dir"/*.train.csv "$dir"/*.test.csv "$dir"/*.unused || return 1   # stale splits would join the glob
     for c in "${CORPORA[@]}"; do
         local by_text=()
-        case $c in davidson | psycomark | psycomark_relabels) by_text=(--by-text) ;; esac
+        case $c in davidson | davidson_relabels | psycomark | psycomark_relabels) by_text=(--by-text) ;; esac
         python3 scripts/split-by-id.py "${by_text[@]}" "$WORK/$c.csv" "$dir/$c.train.csv" "$dir/$c.test.csv" 20 "$fold" || return 1
     done
     local weights=(--weight "$dir/davidson.train.csv=$RECIPE_DAVIDSON_WEIGHT")
     # civil_labels (both labels) is for evaluation; civil_consp (the same posts, only
     # their conspiratorial label) is what trains.
     rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv" || return 1
+    # The team's relabels of Davidson tweets are for evaluation only; they are all in
+    # fold 0's test part.
+    rm "$dir/davidson_relabels.train.csv" || return 1
     # PsyCoMark's test part is always scored by its own labels and by the team's relabels;
     # which of the two label sets trains is PSY_LABELS.
     case $PSY_LABELS in
@@ -105,6 +111,13 @@ train_fold 0 "$WORK" "$@"
 echo
 echo "== Davidson, held-out 20% by text (abusive)"
 "$TG" eval "$WORK/davidson.test.csv" --model "$WORK/model.tgm" --labels abusive
+echo
+echo "== The same held-out Davidson tweets, relabeled by the team per our guidelines (abusive)"
+"$TG" eval "$WORK/davidson_relabels.test.csv" --model "$WORK/model.tgm" --labels abusive
+echo
+echo "== Davidson held-out, the tweets whose label the team's relabels agree with (abusive)"
+python3 scripts/where-labels-agree.py "$WORK/davidson_relabels.test.csv" "$WORK/davidson.test.csv" abusive "$WORK/davidson_agreed.test.csv"
+"$TG" eval "$WORK/davidson_agreed.test.csv" --model "$WORK/model.tgm" --labels abusive
 echo
 echo "== PsyCoMark, held-out 20% by text (conspiratorial)"
 "$TG" eval "$WORK/psycomark.test.csv" --model "$WORK/model.tgm" --labels conspiratorial

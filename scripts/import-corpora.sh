@@ -4,8 +4,10 @@
 # and the team's own labels of corpus comments, kept in data/ as ids without texts, joined
 # with their texts: civil_labels.csv (toxic-spans posts, data/by-id/civil_labels.csv, both
 # labels, for evaluation), civil_consp.csv (the same posts with only their conspiratorial
-# label, for training) and psycomark_relabels.csv (PsyCoMark comments relabeled
-# conspiratorial or not per our guidelines, data/by-id/psycomark_relabels.csv).
+# label, for training), psycomark_relabels.csv (PsyCoMark comments relabeled
+# conspiratorial or not per our guidelines, data/by-id/psycomark_relabels.csv) and
+# davidson_relabels.csv (Davidson tweets relabeled abusive or not per our guidelines,
+# data/by-id/davidson_relabels.csv, for evaluation).
 #
 # Usage: scripts/import-corpora.sh [SHARED_DATA_DIR] [OUT_DIR]
 #        (defaults ../shared/data and target/corpora; DAVIDSON_OFFENSIVE=drop|votes|positive|negative,
@@ -24,3 +26,4 @@ TG=target/release/threadguard
 python3 scripts/join-text.py data/by-id/civil_labels.csv "$OUT/civil_labels.csv" "$OUT/toxic_spans_train.csv"
 python3 scripts/join-text.py --only conspiratorial data/by-id/civil_labels.csv "$OUT/civil_consp.csv" "$OUT/toxic_spans_train.csv"
 python3 scripts/join-text.py data/by-id/psycomark_relabels.csv "$OUT/psycomark_relabels.csv" "$OUT/psycomark.csv"
+python3 scripts/join-text.py data/by-id/davidson_relabels.csv "$OUT/davidson_relabels.csv" "$OUT/davidson.csv"

@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""The rows of a labels CSV whose label a second labels CSV agrees with.
+
+Usage: where-labels-agree.py OTHER.csv LABELS.csv LABEL OUT.csv
+
+Writes to OUT.csv the rows of LABELS.csv (a labels CSV with texts, such as a held-out
+part of an imported corpus) whose LABEL is 0 or 1 and whose id OTHER.csv decides the same
+way (the last decided row per id in OTHER.csv). scripts/eval-shared.sh uses it to score
+Davidson's held-out tweets on those where the team's relabels per our guidelines and
+Davidson's labels agree, which separates the model's errors from the label sets'
+disagreement. Prints how many rows were kept of how many decided in both.
+"""
+import csv
+import os
+import sys
+import tempfile
+
+
+def decided(path, label):
+    """id -> "0"/"1" for the rows of `path` that decide `label` (the last row per id wins)."""
+    values = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        for field in ("id", label):
+            if field not in (reader.fieldnames or []):
+                sys.exit(f"where-labels-agree.py: {path}:1: no `{field}` column")
+        for line, row in enumerate(reader, start=2):
+            value = (row[label] or "").strip()
+            if value in ("0", "1"):
+                values[row["id"]] = value
+            elif value:
+                sys.exit(f"where-labels-agree.py: {path}:{line}: {label} is '{value}', not 0, 1 or empty")
+    return values
+
+
+def main():
+    if len(sys.argv) != 5:
+        sys.exit(__doc__.split("\n\n")[1])
+    other_path, labels_path, label, out_path = sys.argv[1:]
+    other = decided(other_path, label)
+    with open(labels_path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames or []
+        for field in ("id", "text", label):
+            if field not in fields:
+                sys.exit(f"where-labels-agree.py: {labels_path}:1: no `{field}` column")
+        both = [row for row in reader if (row[label] or "").strip() in ("0", "1") and row["id"] in other]
+    kept = [row for row in both if row[label].strip() == other[row["id"]]]
+    # Written beside OUT.csv and renamed into place: a failed run leaves no half file.
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(kept)
+        os.replace(tmp, out_path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    print(f"{out_path}: {len(kept)} of the {len(both)} rows decided in both agree on {label}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except OSError as e:
+        sys.exit(f"where-labels-agree.py: {e}")
