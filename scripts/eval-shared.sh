@@ -12,9 +12,10 @@
 #   PsyCoMark's own, the team's relabels per our guidelines (data/by-id/psycomark_relabels.csv,
 #   their train parts), or both (default: both, as in train-default.sh). PSY_RELABEL_WEIGHT=N
 #   weighs the relabels (default: the recipe's, scripts/recipe.sh).
-#   The team's relabels of Davidson's fold-0 test tweets per our guidelines
-#   (data/by-id/davidson_relabels.csv) score the fold-0 model by our labels, and on the
-#   tweets where both label sets agree; they never train.
+#   The team's relabels of Davidson tweets per our guidelines (data/by-id/davidson_relabels.csv)
+#   are split like the corpus: each test part scores the model by our labels (and fold 0
+#   also on the tweets where both label sets agree). DAV_RELABEL_WEIGHT=N weighs their
+#   train parts (default: the recipe's, scripts/recipe.sh; 0 leaves them out of training).
 #   FOLDS=5 scripts/eval-shared.sh   also runs folds 1..4 of a 5-fold cross-validation
 #   (every corpus's test part is a different fifth, by id or, for Davidson and
 #   PsyCoMark, by text) and prints the ROC-AUC of each
@@ -30,7 +31,6 @@ case $FOLDS in
     *) echo "eval-shared.sh: FOLDS must be 1 or 5 (the test parts are fifths), not '$FOLDS'" >&2; exit 2 ;;
 esac
 WORK=target/eval-shared
-scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 TG=target/release/threadguard
 # shellcheck source=scripts/recipe.sh
 source scripts/recipe.sh
@@ -38,14 +38,21 @@ CORPORA=(davidson davidson_relabels psycomark psycomark_relabels toxic_spans_tra
 CIVIL_WEIGHT=${CIVIL_WEIGHT:-$RECIPE_CIVIL_WEIGHT}
 PSY_LABELS=${PSY_LABELS:-both}
 PSY_RELABEL_WEIGHT=${PSY_RELABEL_WEIGHT:-$RECIPE_PSY_RELABEL_WEIGHT}
+DAV_RELABEL_WEIGHT=${DAV_RELABEL_WEIGHT:-$RECIPE_DAV_RELABEL_WEIGHT}
 case $PSY_LABELS in
     theirs | ours | both) ;;
     *) echo "eval-shared.sh: PSY_LABELS must be theirs, ours or both, not '$PSY_LABELS'" >&2; exit 2 ;;
 esac
+if ! [[ $DAV_RELABEL_WEIGHT =~ ^(0|[1-9][0-9]*)$ ]]; then
+    echo "eval-shared.sh: DAV_RELABEL_WEIGHT must be a whole number (0 leaves the relabels out of training), not '$DAV_RELABEL_WEIGHT'" >&2
+    exit 2
+fi
 if ! [[ $PSY_RELABEL_WEIGHT =~ ^[1-9][0-9]*$ ]]; then
     echo "eval-shared.sh: PSY_RELABEL_WEIGHT must be a whole number from 1 (PSY_LABELS=theirs leaves the relabels out), not '$PSY_RELABEL_WEIGHT'" >&2
     exit 2
 fi
+
+scripts/import-corpora.sh "$SHARED" "$WORK" >/dev/null
 
 # Splits every corpus for fold $1 into $2/*.train.csv and $2/*.test.csv and trains
 # $2/model.tgm with the same recipe as scripts/train-default.sh on the train parts. The
@@ -64,9 +71,11 @@ train_fold() {
     # civil_labels (both labels) is for evaluation; civil_consp (the same posts, only
     # their conspiratorial label) is what trains.
     rm "$dir/civil_labels.train.csv" "$dir/civil_consp.test.csv" || return 1
-    # The team's relabels of Davidson tweets are for evaluation only; they are all in
-    # fold 0's test part.
-    rm "$dir/davidson_relabels.train.csv" || return 1
+    if [ "$DAV_RELABEL_WEIGHT" = 0 ]; then
+        rm "$dir/davidson_relabels.train.csv" || return 1
+    else
+        weights+=(--weight "$dir/davidson_relabels.train.csv=$DAV_RELABEL_WEIGHT")
+    fi
     # PsyCoMark's test part is always scored by its own labels and by the team's relabels;
     # which of the two label sets trains is PSY_LABELS.
     case $PSY_LABELS in
@@ -139,14 +148,15 @@ if [ "$FOLDS" -gt 1 ]; then
     echo "== $FOLDS-fold cross-validation (ROC-AUC, and the F1 at the threshold where"
     echo "   named; fold 0 is the split above)"
     fold_row() {  # fold, directory
-        local d p pr ca cc cf
+        local d dr p pr ca cc cf
         d=$(figure "$2/davidson.test.csv" "$2/model.tgm" abusive ROC-AUC)
+        dr=$(figure "$2/davidson_relabels.test.csv" "$2/model.tgm" abusive ROC-AUC)
         p=$(figure "$2/psycomark.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
         pr=$(figure "$2/psycomark_relabels.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
         ca=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" abusive ROC-AUC)
         cc=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial ROC-AUC)
         cf=$(figure "$2/civil_labels.test.csv" "$2/model.tgm" conspiratorial F1)
-        echo "$1 $d $p $pr $ca $cc $cf"
+        echo "$1 $d $dr $p $pr $ca $cc $cf"
     }
     row=$(fold_row 0 "$WORK")
     rows=("$row")
@@ -157,18 +167,24 @@ if [ "$FOLDS" -gt 1 ]; then
         rows+=("$row")
     done
     printf '%s\n' "${rows[@]}" | awk '
-        BEGIN { print "fold  Davidson abusive  PsyCoMark consp.  PsyCoMark relabeled  Civil abusive  Civil consp.  Civil consp. F1" }
+        BEGIN {
+            split("Davidson abusive|Davidson relabeled|PsyCoMark consp.|PsyCoMark relabeled|Civil abusive|Civil consp.|Civil consp. F1", head, "|")
+            printf "fold"
+            for (c = 1; c <= 7; c++) printf "  %19s", head[c]
+            print ""
+        }
         {
-            printf "%4s  %16s  %16s  %19s  %13s  %12s  %15s\n", $1, $2, $3, $4, $5, $6, $7
-            for (c = 2; c <= 7; c++) { v[NR, c] = $c; sum[c] += $c }
+            printf "%4s", $1
+            for (c = 2; c <= 8; c++) { printf "  %19s", $c; v[NR, c] = $c; sum[c] += $c }
+            print ""
         }
         END {
             printf "mean"
-            for (c = 2; c <= 7; c++) {
+            for (c = 2; c <= 8; c++) {
                 m = sum[c] / NR; var = 0
                 for (i = 1; i <= NR; i++) var += (v[i, c] - m) ^ 2
-                printf "  %9.3f ± %.3f", m, sqrt(var / (NR - 1))
+                printf "  %19s", sprintf("%.3f ± %.3f", m, sqrt(var / (NR - 1)))
             }
-            print "   (± = standard deviation over folds)"
+            print "\n(± = standard deviation over folds)"
         }'
 fi

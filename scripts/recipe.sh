@@ -12,5 +12,8 @@ RECIPE_CIVIL_WEIGHT=4
 RECIPE_PSY_RELABEL_WEIGHT=4
 # The team's authored sets (data/own_labels*.csv), which also set the thresholds.
 RECIPE_OWN_WEIGHT=8
+# The team's relabels of Davidson tweets per our guidelines (davidson_relabels.csv),
+# trained beside Davidson's own labels; 0 keeps them for evaluation only (see the README, "The default model").
+RECIPE_DAV_RELABEL_WEIGHT=0
 # Features per label and L2 strength.
 RECIPE_TRAIN_FLAGS=(--top-k 20000 --l2 3)

@@ -37,12 +37,19 @@ notes+=(--note "civil_consp.csv: real news comments (toxic-spans posts) labeled 
 # relabels per our guidelines (4x), which are narrower (14% conspiratorial against
 # PsyCoMark's 43% on the same comments).
 OWN=(data/own_labels*.csv)
+inputs=("$WORK/davidson.csv" "$WORK/psycomark.csv" "$WORK/psycomark_relabels.csv"
+    "$WORK/toxic_spans_train.csv" "$WORK/toxic_spans_trial.csv" "$WORK/civil_consp.csv")
 weights=(--weight "$WORK/davidson.csv=$RECIPE_DAVIDSON_WEIGHT"
     --weight "$WORK/civil_consp.csv=$RECIPE_CIVIL_WEIGHT"
     --weight "$WORK/psycomark_relabels.csv=$RECIPE_PSY_RELABEL_WEIGHT")
+# The team's relabels of Davidson tweets train only when the recipe weighs them.
+if [ "$RECIPE_DAV_RELABEL_WEIGHT" != 0 ]; then
+    inputs+=("$WORK/davidson_relabels.csv")
+    weights+=(--weight "$WORK/davidson_relabels.csv=$RECIPE_DAV_RELABEL_WEIGHT")
+    notes+=(--note "davidson_relabels.csv: Davidson tweets relabeled abusive or not by the team per the guidelines, data/by-id/davidson_relabels.csv joined with their texts")
+fi
 for f in "${OWN[@]}"; do weights+=(--weight "$f=$RECIPE_OWN_WEIGHT" --calibrate-on "$f"); done
-"$TG" train "$WORK/davidson.csv" "$WORK/psycomark.csv" "$WORK/psycomark_relabels.csv" \
-    "$WORK/toxic_spans_train.csv" "$WORK/toxic_spans_trial.csv" "$WORK/civil_consp.csv" "${OWN[@]}" "${weights[@]}" \
+"$TG" train "${inputs[@]}" "${OWN[@]}" "${weights[@]}" \
     "${RECIPE_TRAIN_FLAGS[@]}" --out models/default.tgm "${notes[@]}" "$@"
 
 cargo build --release --quiet
