@@ -415,6 +415,9 @@ fn dense_signals(
     let mut insults = 0usize;
     let mut frames = 0usize;
     let mut slurs = 0usize;
+    // Tokens before this one belong to the last slur counted ("sand nigger" is one slur,
+    // not two).
+    let mut slur_free_from = 0usize;
     for (i, span) in tokens.spans().iter().enumerate() {
         let class = classes.get(i).copied().unwrap_or(0);
         if class & CLASS_ADDRESS_START != 0
@@ -438,9 +441,11 @@ fn dense_signals(
             push_span(&mut spans, DenseSignal::ConspiracyFrame, tokens, i, last);
         }
         if class & CLASS_SLUR_START != 0
+            && i >= slur_free_from
             && let Some(last) = phrase_at(tokens, i, GROUP_SLURS, &SLUR_STARTS)
         {
             slurs += 1;
+            slur_free_from = last + 1;
             push_span(&mut spans, DenseSignal::GroupSlurs, tokens, i, last);
         }
     }
@@ -623,11 +628,13 @@ fn phrase_at(
 }
 
 /// Slurs and dehumanizing names for groups defined by religion, ethnicity, nationality,
-/// gender, sexuality or disability, as normalized token sequences (singular and plural;
-/// tokens are not stemmed here). Words that are as often innocent ("coon", "cracker",
-/// "spook", "monkey") are left out: the signal should mean what the guidelines mean,
-/// and the n-gram features still see those words. Neither is "nigga", whose everyday
-/// in-group use is not contempt.
+/// gender, sexuality or disability, as normalized token sequences (with their plurals
+/// where those are common; tokens are not stemmed here). Words with a common innocent
+/// use are left out ("coon", "cracker", "spook", "chink" in "a chink in the armour",
+/// "redskins" the team, "honky" tonk, doo "wop", "tranny" the gearbox, "spastic" the
+/// diagnosis, "mongrel" the dog, "sambo" the sport): the signal should mean what the
+/// guidelines mean, and the n-gram features still see those words. Neither is "nigga",
+/// whose everyday in-group use is not contempt, nor "subhuman", an insult word already.
 const GROUP_SLURS: &[&[&str]] = &[
     &["nigger"],
     &["niggers"],
@@ -639,8 +646,6 @@ const GROUP_SLURS: &[&[&str]] = &[
     &["darkies"],
     &["jigaboo"],
     &["jigaboos"],
-    &["sambo"],
-    &["sambos"],
     &["pickaninny"],
     &["porch", "monkey"],
     &["porch", "monkeys"],
@@ -648,13 +653,10 @@ const GROUP_SLURS: &[&[&str]] = &[
     &["jungle", "bunnies"],
     &["spic"],
     &["spics"],
-    &["spick"],
     &["beaner"],
     &["beaners"],
     &["wetback"],
     &["wetbacks"],
-    &["chink"],
-    &["chinks"],
     &["gook"],
     &["gooks"],
     &["zipperhead"],
@@ -682,25 +684,14 @@ const GROUP_SLURS: &[&[&str]] = &[
     &["wogs"],
     &["dago"],
     &["dagos"],
-    &["wop"],
-    &["wops"],
-    &["redskin"],
-    &["redskins"],
     &["squaw"],
     &["squaws"],
-    &["injun"],
-    &["injuns"],
     &["halfbreed"],
     &["halfbreeds"],
-    &["mongrel"],
-    &["mongrels"],
-    &["honky"],
     &["honkies"],
     &["wigger"],
     &["wiggers"],
     &["golliwog"],
-    &["coolie"],
-    &["coolies"],
     &["gyppo"],
     &["pikey"],
     &["pikeys"],
@@ -711,25 +702,17 @@ const GROUP_SLURS: &[&[&str]] = &[
     &["dyke"],
     &["dykes"],
     &["lesbo"],
-    &["lesbos"],
-    &["poof"],
-    &["poofs"],
     &["poofter"],
     &["poofters"],
-    &["tranny"],
-    &["trannies"],
     &["shemale"],
     &["shemales"],
     &["femoid"],
     &["femoids"],
     &["foid"],
     &["foids"],
-    &["spastic"],
-    &["spastics"],
     &["spaz"],
     &["mongoloid"],
     &["mongoloids"],
-    &["subhuman"],
     &["subhumans"],
     &["untermensch"],
 ];
@@ -3379,11 +3362,14 @@ mod tests {
         assert_eq!(slurs(&mut ex, "go home, wetbacks and porch monkeys"), 1.0);
         // De-obfuscated before matching.
         assert_eq!(slurs(&mut ex, "a k1ke"), 0.5);
+        // A two-word slur that ends in a one-word slur counts once.
+        assert_eq!(slurs(&mut ex, "a sand nigger"), 0.5);
         // Innocent neighbours of slurs, and halves of two-word slurs, are not counted.
         for text in [
             "My guy is a Maine coon and a total cuddle bum",
             "a towel on my head, a monkey on the porch",
             "the jungle is full of bunnies",
+            "a chink in the armour of the Redskins' honky tonk band",
             "you idiot",
             "",
         ] {
