@@ -11,32 +11,17 @@ Usage: scripts/label-sets-auc.py PREDICTING.csv TRUTH.csv LABEL
    e.g. scripts/label-sets-auc.py target/corpora/psycomark_relabels.csv \\
             target/corpora/psycomark.csv conspiratorial
 """
-import csv
 import sys
 
-
-def decided(path, label):
-    """id -> 0/1 for the rows of `path` that decide `label` (the last row per id wins)."""
-    values = {}
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        for field in ("id", label):
-            if field not in (reader.fieldnames or []):
-                sys.exit(f"label-sets-auc.py: {path}: no '{field}' column")
-        for line, row in enumerate(reader, start=2):
-            value = (row[label] or "").strip()
-            if value in ("0", "1"):
-                values[row["id"]] = int(value)
-            elif value:
-                sys.exit(f"label-sets-auc.py: {path}, line {line}: {label} is '{value}', not 0, 1 or empty")
-    return values
+from labelcsv import decided
 
 
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__.split("\n\n")[-1])
     predicting, truth, label = sys.argv[1:]
-    a, b = decided(predicting, label), decided(truth, label)
+    a = {i: int(v) for i, v in decided(predicting, label, "label-sets-auc.py").items()}
+    b = {i: int(v) for i, v in decided(truth, label, "label-sets-auc.py").items()}
     common = [i for i in a if i in b]
     if not common:
         sys.exit("label-sets-auc.py: the two files decide no common id")
@@ -60,4 +45,4 @@ if __name__ == "__main__":
     try:
         main()
     except OSError as e:
-        sys.exit(f"label-sets-auc.py: {e}")
+        sys.exit(f"label-sets-auc.py: {e.filename}: {e.strerror}")

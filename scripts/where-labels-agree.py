@@ -15,36 +15,18 @@ import os
 import sys
 import tempfile
 
+from labelcsv import decided, read_rows
 
-def decided(path, label):
-    """id -> "0"/"1" for the rows of `path` that decide `label` (the last row per id wins)."""
-    values = {}
-    with open(path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        for field in ("id", label):
-            if field not in (reader.fieldnames or []):
-                sys.exit(f"where-labels-agree.py: {path}:1: no `{field}` column")
-        for line, row in enumerate(reader, start=2):
-            value = (row[label] or "").strip()
-            if value in ("0", "1"):
-                values[row["id"]] = value
-            elif value:
-                sys.exit(f"where-labels-agree.py: {path}:{line}: {label} is '{value}', not 0, 1 or empty")
-    return values
+SCRIPT = "where-labels-agree.py"
 
 
 def main():
     if len(sys.argv) != 5:
         sys.exit(__doc__.split("\n\n")[1])
     other_path, labels_path, label, out_path = sys.argv[1:]
-    other = decided(other_path, label)
-    with open(labels_path, newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        fields = reader.fieldnames or []
-        for field in ("id", "text", label):
-            if field not in fields:
-                sys.exit(f"where-labels-agree.py: {labels_path}:1: no `{field}` column")
-        both = [row for row in reader if (row[label] or "").strip() in ("0", "1") and row["id"] in other]
+    other = decided(other_path, label, SCRIPT)
+    fields, rows = read_rows(labels_path, SCRIPT, ("id", "text", label))
+    both = [row for _, row in rows if (row[label] or "").strip() in ("0", "1") and row["id"] in other]
     kept = [row for row in both if row[label].strip() == other[row["id"]]]
     # Written beside OUT.csv and renamed into place: a failed run leaves no half file.
     out_dir = os.path.dirname(os.path.abspath(out_path))
@@ -54,6 +36,7 @@ def main():
             writer = csv.DictWriter(f, fieldnames=fields)
             writer.writeheader()
             writer.writerows(kept)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, out_path)
     except BaseException:
         os.unlink(tmp)
@@ -65,4 +48,4 @@ if __name__ == "__main__":
     try:
         main()
     except OSError as e:
-        sys.exit(f"where-labels-agree.py: {e}")
+        sys.exit(f"{SCRIPT}: {e.filename}: {e.strerror}")
