@@ -166,7 +166,8 @@ if [ "$FOLDS" -gt 1 ]; then
         row=$(fold_row "$fold" "$dir")
         rows+=("$row")
     done
-    printf '%s\n' "${rows[@]}" | awk '
+    # Widths count bytes (LC_ALL=C, as mawk always does): "±" takes two, hence %20s.
+    printf '%s\n' "${rows[@]}" | LC_ALL=C awk '
         BEGIN {
             split("Davidson abusive|Davidson relabeled|PsyCoMark consp.|PsyCoMark relabeled|Civil abusive|Civil consp.|Civil consp. F1", head, "|")
             printf "fold"
@@ -183,7 +184,7 @@ if [ "$FOLDS" -gt 1 ]; then
             for (c = 2; c <= 8; c++) {
                 m = sum[c] / NR; var = 0
                 for (i = 1; i <= NR; i++) var += (v[i, c] - m) ^ 2
-                printf "  %19s", sprintf("%.3f ± %.3f", m, sqrt(var / (NR - 1)))
+                printf "  %20s", sprintf("%.3f ± %.3f", m, sqrt(var / (NR - 1)))
             }
             print "\n(± = standard deviation over folds)"
         }'

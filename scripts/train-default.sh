@@ -43,6 +43,10 @@ weights=(--weight "$WORK/davidson.csv=$RECIPE_DAVIDSON_WEIGHT"
     --weight "$WORK/civil_consp.csv=$RECIPE_CIVIL_WEIGHT"
     --weight "$WORK/psycomark_relabels.csv=$RECIPE_PSY_RELABEL_WEIGHT")
 # The team's relabels of Davidson tweets train only when the recipe weighs them.
+if ! [[ $RECIPE_DAV_RELABEL_WEIGHT =~ ^(0|[1-9][0-9]*)$ ]]; then
+    echo "train-default.sh: RECIPE_DAV_RELABEL_WEIGHT in scripts/recipe.sh must be a whole number, not '$RECIPE_DAV_RELABEL_WEIGHT'" >&2
+    exit 2
+fi
 if [ "$RECIPE_DAV_RELABEL_WEIGHT" != 0 ]; then
     inputs+=("$WORK/davidson_relabels.csv")
     weights+=(--weight "$WORK/davidson_relabels.csv=$RECIPE_DAV_RELABEL_WEIGHT")
