@@ -10,8 +10,9 @@
 //! Tweets with `class` 0 hate speech, 1 offensive language, 2 neither and the annotator
 //! votes `hate_speech`, `offensive_language`, `neither` out of `count`.
 //! - `abusive`: hate (0) → 1, neither (2) → 0; offensive (1) by [`OffensivePolicy`]
-//!   (default [`OffensivePolicy::Drop`]: Davidson's "offensive" is mostly casual
-//!   profanity, while our `abusive` means attacking people).
+//!   (default [`OffensivePolicy::Drop`]: Davidson's "offensive" mixes attacks on people
+//!   with profanity aimed at no one, and trained on as abusive it teaches profanity; see
+//!   the README).
 //! - `conspiratorial`: empty. Tweets are almost never conspiratorial, but the corpus was
 //!   not annotated for it, and a wrong 0 is worse than no label.
 //! - Text is kept as is (retweet prefixes included) except HTML entities (`&amp;`, `&lt;`,
