@@ -98,48 +98,95 @@ pub fn write_parsed(
 /// The table view: each thread's title, then its comments indented by depth.
 fn write_parsed_table(out: &mut dyn Write, threads: &[Thread], width: usize) -> io::Result<()> {
     for thread in threads {
-        let title = thread.title.as_deref().unwrap_or("(untitled)");
+        let id = terminal_safe(&thread.id);
+        let title = terminal_safe(thread.title.as_deref().unwrap_or("(untitled)"));
         writeln!(
             out,
-            "{} — {}",
-            thread.id,
-            truncate(title, width.saturating_sub(thread.id.len() + 3))
+            "{id} — {}",
+            truncate(&title, width.saturating_sub(id.len() + 3))
         )?;
         writeln!(
             out,
             "  {} comment{} · {}",
             thread.comments.len(),
             plural(thread.comments.len()),
-            thread.source
+            terminal_safe(&thread.source)
         )?;
         for c in &thread.comments {
             let indent = "  ".repeat(c.depth + 1);
             writeln!(out, "{indent}{}", comment_heading(c))?;
             let room = width.saturating_sub(indent.len() + 2).max(20);
-            writeln!(out, "{indent}  {}", truncate(&one_line(&c.text), room))?;
+            writeln!(out, "{indent}  {}", truncate(&text_line(&c.text), room))?;
         }
         writeln!(out)?;
     }
     out.flush()
 }
 
-/// "author → replied-to · timestamp · id", leaving out what is unknown.
+/// "author → replied-to · timestamp · id", leaving out what is unknown, on one line and
+/// safe to show on a terminal (see [`terminal_safe`]).
 pub fn comment_heading(c: &Comment) -> String {
-    let mut heading = c
-        .author
-        .clone()
-        .unwrap_or_else(|| "(anonymous)".to_string());
+    let mut heading = match &c.author {
+        Some(author) => terminal_safe(author).into_owned(),
+        None => "(anonymous)".to_string(),
+    };
     if let Some(p) = &c.parent_author {
         heading.push_str(" → ");
-        heading.push_str(p);
+        heading.push_str(&terminal_safe(p));
     }
     if let Some(t) = &c.timestamp {
         heading.push_str(" · ");
-        heading.push_str(&t.replace('T', " "));
+        heading.push_str(&terminal_safe(&t.replace('T', " ")));
     }
     heading.push_str(" · ");
-    heading.push_str(&c.id);
+    heading.push_str(&terminal_safe(&c.id));
     heading
+}
+
+/// Whether a terminal could act on `c` rather than show it, or break a line at it: a
+/// control character (C0, line breaks and tabs included, DEL, C1), a bidi embedding,
+/// override or isolate (U+202A to U+202E, U+2066 to U+2069), or a line or paragraph
+/// separator.
+fn is_unsafe_on_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// `text` made harmless to write to a terminal, on one line: every character a terminal
+/// could act on (see [`is_unsafe_on_terminal`]) becomes a visible escape, `\n`, `\r`,
+/// `\t`, `\x1b` or `\u{202e}`. For the table views only: CSV and JSONL output is data
+/// and keeps every character as read.
+pub fn terminal_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    if !text.chars().any(is_unsafe_on_terminal) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        // Writing to a String cannot fail.
+        match c {
+            '\n' => safe.push_str("\\n"),
+            '\r' => safe.push_str("\\r"),
+            '\t' => safe.push_str("\\t"),
+            c if !is_unsafe_on_terminal(c) => safe.push(c),
+            c if u32::from(c) <= 0xff => {
+                let _ = write!(safe, "\\x{:02x}", u32::from(c));
+            }
+            c => {
+                let _ = write!(safe, "\\u{{{:x}}}", u32::from(c));
+            }
+        }
+    }
+    std::borrow::Cow::Owned(safe)
+}
+
+/// A comment's text for a table row: whitespace collapsed to single spaces (see
+/// [`one_line`]), then made safe to show on a terminal (see [`terminal_safe`]).
+pub fn text_line(text: &str) -> String {
+    terminal_safe(&one_line(text)).into_owned()
 }
 
 fn plural(n: usize) -> &'static str {
@@ -682,15 +729,9 @@ pub fn write_scored_table(
             *t += n;
         }
         comments += thread.comments.len();
-        let title = thread.title.as_deref().unwrap_or("(untitled)");
-        writeln!(
-            out,
-            "{}",
-            paint(
-                "1",
-                &truncate(&format!("{} — {title}", thread.id), style.width)
-            )
-        )?;
+        let title = terminal_safe(thread.title.as_deref().unwrap_or("(untitled)"));
+        let heading = format!("{} — {title}", terminal_safe(&thread.id));
+        writeln!(out, "{}", paint("1", &truncate(&heading, style.width)))?;
         let summary: Vec<String> = labels
             .names
             .iter()
@@ -729,7 +770,7 @@ pub fn write_scored_table(
                 score_text.join(" · ")
             )?;
             let room = style.width.saturating_sub(indent.len() + 4).max(20);
-            let body = truncate(&one_line(&c.text), room);
+            let body = truncate(&text_line(&c.text), room);
             let body = if flags.is_empty() {
                 body
             } else {
@@ -740,7 +781,7 @@ pub fn write_scored_table(
                 for (name, contributions) in labels.names.iter().zip(per_label) {
                     if !contributions.is_empty() {
                         let why = truncate(
-                            &format_contributions(&c.text, contributions),
+                            &terminal_safe(&format_contributions(&c.text, contributions)),
                             room.saturating_sub(name.len() + 6),
                         );
                         writeln!(
@@ -807,6 +848,45 @@ mod tests {
         for p in [0.0001f32, 0.3333, 0.6180, 0.9999] {
             assert_eq!(text(p), format!("{p:.4}"));
         }
+    }
+
+    #[test]
+    fn terminal_safe_escapes_what_a_terminal_would_act_on() {
+        assert!(matches!(
+            terminal_safe("plain «text» 日本"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            terminal_safe("a\x1b[2Jb\x07c\x7fd\u{9b}e"),
+            "a\\x1b[2Jb\\x07c\\x7fd\\x9be"
+        );
+        assert_eq!(terminal_safe("two\nlines\r\tx"), "two\\nlines\\r\\tx");
+        assert_eq!(
+            terminal_safe("\u{202e}abc\u{2066}\u{2069}\u{2028}"),
+            "\\u{202e}abc\\u{2066}\\u{2069}\\u{2028}"
+        );
+        // Text rows collapse whitespace first, then escape what is left.
+        assert_eq!(
+            text_line("hi \x1b]0;pwned\x07\n\nthere"),
+            "hi \\x1b]0;pwned\\x07 there"
+        );
+    }
+
+    #[test]
+    fn comment_heading_is_one_safe_line() {
+        let c = Comment {
+            id: "1\x1b".to_string(),
+            author: Some("evil\nname\x1b[2J".to_string()),
+            parent_author: Some("\u{202e}you".to_string()),
+            timestamp: Some("2024-01-01T10:00\x07".to_string()),
+            ..Comment::default()
+        };
+        let heading = comment_heading(&c);
+        assert_eq!(
+            heading,
+            "evil\\nname\\x1b[2J → \\u{202e}you · 2024-01-01 10:00\\x07 · 1\\x1b"
+        );
+        assert!(!heading.chars().any(is_unsafe_on_terminal));
     }
 
     #[test]

@@ -483,3 +483,22 @@ fn a_parent_cycle_in_an_export_ends_with_finite_depths() {
         .assert()
         .success();
 }
+
+#[test]
+fn parse_table_shows_control_characters_harmlessly() {
+    let out = threadguard()
+        .args(["parse", "-", "--format", "table"])
+        .write_stdin("id,author,text\n1,\"evil\nname\x1b[2J\",\"hi \x1b]0;pwned\x07 \u{202e}\"\n")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        !table
+            .chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{table:?}"
+    );
+    assert!(table.contains("evil\\nname\\x1b[2J · 1"), "{table}");
+    assert!(table.contains("hi \\x1b]0;pwned\\x07 \\u{202e}"), "{table}");
+}
