@@ -113,14 +113,40 @@ fn write_parsed_table(out: &mut dyn Write, threads: &[Thread], width: usize) -> 
             terminal_safe(&thread.source)
         )?;
         for c in &thread.comments {
-            let indent = "  ".repeat(c.depth + 1);
-            writeln!(out, "{indent}{}", comment_heading(c))?;
+            let indent = indentation(c.depth);
+            writeln!(
+                out,
+                "{indent}{}{}",
+                depth_marker(c.depth),
+                comment_heading(c)
+            )?;
             let room = width.saturating_sub(indent.len() + 2).max(20);
             writeln!(out, "{indent}  {}", truncate(&text_line(&c.text), room))?;
         }
         writeln!(out)?;
     }
     out.flush()
+}
+
+/// The deepest nesting the table views show by indentation. Deeper replies are indented
+/// like this depth and marked with their true depth, so a long reply chain cannot make
+/// the output grow with the square of its length.
+pub const MAX_INDENT_DEPTH: usize = 8;
+
+/// A comment's indentation in the table views: two spaces per level of nesting, plus
+/// two, up to [`MAX_INDENT_DEPTH`] levels.
+fn indentation(depth: usize) -> String {
+    "  ".repeat(depth.min(MAX_INDENT_DEPTH) + 1)
+}
+
+/// `[depth N] ` for a comment nested deeper than the table views indent (see
+/// [`MAX_INDENT_DEPTH`]), empty otherwise.
+fn depth_marker(depth: usize) -> String {
+    if depth > MAX_INDENT_DEPTH {
+        format!("[depth {depth}] ")
+    } else {
+        String::new()
+    }
 }
 
 /// "author → replied-to · timestamp · id", leaving out what is unknown, on one line and
@@ -751,7 +777,7 @@ pub fn write_scored_table(
             if style.flagged_only && flags.is_empty() {
                 continue;
             }
-            let indent = "  ".repeat(c.depth + 1);
+            let indent = indentation(c.depth);
             let score_text: Vec<String> = labels
                 .names
                 .iter()
@@ -765,7 +791,8 @@ pub fn write_scored_table(
             };
             writeln!(
                 out,
-                "{indent}{marker}{} · {}",
+                "{indent}{marker}{}{} · {}",
+                depth_marker(c.depth),
                 comment_heading(c),
                 score_text.join(" · ")
             )?;
@@ -887,6 +914,20 @@ mod tests {
             "evil\\nname\\x1b[2J → \\u{202e}you · 2024-01-01 10:00\\x07 · 1\\x1b"
         );
         assert!(!heading.chars().any(is_unsafe_on_terminal));
+    }
+
+    #[test]
+    fn indentation_stops_growing_and_deeper_comments_show_their_depth() {
+        assert_eq!(indentation(0), "  ");
+        assert_eq!(indentation(2), "      ");
+        assert_eq!(
+            indentation(MAX_INDENT_DEPTH).len(),
+            2 * MAX_INDENT_DEPTH + 2
+        );
+        assert_eq!(indentation(431), indentation(MAX_INDENT_DEPTH));
+        assert_eq!(indentation(usize::MAX), indentation(MAX_INDENT_DEPTH));
+        assert_eq!(depth_marker(MAX_INDENT_DEPTH), "");
+        assert_eq!(depth_marker(431), "[depth 431] ");
     }
 
     #[test]

@@ -502,3 +502,31 @@ fn parse_table_shows_control_characters_harmlessly() {
     assert!(table.contains("evil\\nname\\x1b[2J · 1"), "{table}");
     assert!(table.contains("hi \\x1b]0;pwned\\x07 \\u{202e}"), "{table}");
 }
+
+#[test]
+fn parse_table_indentation_is_capped_and_deep_replies_show_their_depth() {
+    let mut csv = String::from("id,parent_id,text\n");
+    for i in 0..1000 {
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("c{}", i - 1)
+        };
+        csv.push_str(&format!("c{i},{parent},hi\n"));
+    }
+    let out = threadguard()
+        .args(["parse", "-", "--format", "table"])
+        .write_stdin(csv)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let table = String::from_utf8(out.stdout).unwrap();
+    let deepest = table
+        .lines()
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .max()
+        .unwrap_or(0);
+    assert!(deepest <= 2 * 9 + 2, "indented {deepest} spaces");
+    assert!(table.contains("[depth 999] (anonymous) · c999"), "{table}");
+    assert!(table.len() < 200_000, "{} bytes", table.len());
+}

@@ -62,3 +62,44 @@ fn csv_and_jsonl_keep_control_characters_as_data() {
         "{jsonl}"
     );
 }
+
+/// A CSV export of one reply chain `n` comments long: each comment replies to the last.
+fn reply_chain(n: usize) -> String {
+    let mut csv = String::from("id,parent_id,text\n");
+    for i in 0..n {
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("c{}", i - 1)
+        };
+        csv.push_str(&format!("c{i},{parent},hi\n"));
+    }
+    csv
+}
+
+/// The number of spaces a line starts with.
+fn leading_spaces(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+#[test]
+fn table_indentation_is_capped_and_deep_replies_show_their_depth() {
+    let comments = 1000;
+    let table = String::from_utf8(score_stdin(&reply_chain(comments), "table")).unwrap();
+    // Nine levels of two spaces, then the four before a comment's text.
+    let deepest = table.lines().map(leading_spaces).max().unwrap_or(0);
+    assert!(deepest <= 2 * 9 + 4, "indented {deepest} spaces");
+    assert!(
+        table.contains("[depth 999] (anonymous) · c999 · "),
+        "{table}"
+    );
+    assert!(
+        !table.contains("[depth 8]"),
+        "depth 8 is still shown by indentation"
+    );
+    assert!(
+        table.len() < 200 * comments,
+        "{} bytes for {comments} comments",
+        table.len()
+    );
+}
