@@ -261,6 +261,80 @@ pub struct ScoredThread {
     pub explanations: Vec<Vec<Vec<crate::model::Contribution>>>,
 }
 
+impl ScoredThread {
+    /// Appends a later part of the same thread (the input is read and scored in chunks):
+    /// its comments, their scores and explanations, and its title or body if this part
+    /// has none.
+    pub fn append(&mut self, part: ScoredThread) {
+        let ScoredThread {
+            thread,
+            scores,
+            explanations,
+        } = part;
+        if !explanations.is_empty() {
+            // Keeps explanation `i` with comment `i` even if this part had none.
+            let comments = self.thread.comments.len();
+            self.explanations.resize_with(comments, Vec::new);
+            self.explanations.extend(explanations);
+        }
+        self.scores.append(&scores);
+        self.thread.comments.extend(thread.comments);
+        if self.thread.title.is_none() {
+            self.thread.title = thread.title;
+        }
+        if self.thread.body.is_none() {
+            self.thread.body = thread.body;
+        }
+    }
+}
+
+/// Scored threads kept for the table view, each put together from its parts: a thread
+/// of an export reaches the table in chunks (at most
+/// [`CHUNK_COMMENTS`](crate::ingest::CHUNK_COMMENTS) comments, one per run of rows of that
+/// thread), and the table shows each thread once, with all its comments in input order.
+#[derive(Debug, Default)]
+pub struct TableThreads {
+    /// Threads in order of first appearance.
+    threads: Vec<ScoredThread>,
+    /// Where each thread is in `threads`, by source and thread id.
+    index: std::collections::HashMap<(String, String), usize>,
+    /// Whether each thread was put together from several parts.
+    merged: Vec<bool>,
+}
+
+impl TableThreads {
+    /// Adds a thread, or appends it to the earlier parts of the same thread (same source
+    /// and id).
+    pub fn push(&mut self, part: ScoredThread) {
+        let key = (part.thread.source.clone(), part.thread.id.clone());
+        let earlier = self.index.get(&key).copied();
+        match earlier.and_then(|i| Some((self.threads.get_mut(i)?, self.merged.get_mut(i)?))) {
+            Some((thread, merged)) => {
+                thread.append(part);
+                *merged = true;
+            }
+            None => {
+                self.index.insert(key, self.threads.len());
+                self.threads.push(part);
+                self.merged.push(false);
+            }
+        }
+    }
+
+    /// The threads in order of first appearance. The depths of a thread put together
+    /// from parts are computed again over all its comments, as each part's only knew
+    /// the parents within that part.
+    pub fn into_threads(self) -> Vec<ScoredThread> {
+        let mut threads = self.threads;
+        for (scored, merged) in threads.iter_mut().zip(self.merged) {
+            if merged {
+                crate::thread::set_depths(&mut scored.thread.comments);
+            }
+        }
+        threads
+    }
+}
+
 /// Per comment, the probability of each label: `scores.get(i)` is comment `i`'s, in the
 /// model's label order. One allocation per thread rather than one per comment, since
 /// scored batches are freed on another thread than the one that scored them.
@@ -289,6 +363,18 @@ impl Scores {
         self.values
             .extend(std::iter::repeat_n(0.0, self.labels - n));
         self.comments += 1;
+    }
+
+    /// Appends `other`'s comments' probabilities after these; an empty `Scores` takes its
+    /// number of labels from `other`.
+    pub fn append(&mut self, other: &Scores) {
+        if self.comments == 0 {
+            self.labels = other.labels;
+            self.values.clear();
+        }
+        for probabilities in other {
+            self.push(probabilities);
+        }
     }
 
     /// The number of comments.
@@ -861,6 +947,73 @@ mod tests {
             .collect();
         assert_eq!(collected.get(1), Some(&[0.1, 0.2, 0.3][..]));
         assert_eq!(Scores::default().iter().count(), 0);
+    }
+
+    /// A scored part of thread `id` from `source`, one comment per `(comment id, parent)`.
+    fn part(source: &str, id: &str, comments: &[(&str, Option<&str>)]) -> ScoredThread {
+        let comments: Vec<Comment> = comments
+            .iter()
+            .map(|&(c, parent)| Comment {
+                id: c.to_string(),
+                parent_id: parent.map(str::to_string),
+                text: c.to_string(),
+                ..Comment::default()
+            })
+            .collect();
+        let scores = comments.iter().map(|_| vec![0.1, 0.2]).collect();
+        let explanations = comments
+            .iter()
+            .map(|_| vec![Vec::new(), Vec::new()])
+            .collect();
+        ScoredThread {
+            thread: Thread {
+                id: id.to_string(),
+                source: source.to_string(),
+                comments,
+                ..Thread::default()
+            },
+            scores,
+            explanations,
+        }
+    }
+
+    #[test]
+    fn table_threads_put_the_parts_of_each_thread_together() {
+        let mut table = TableThreads::default();
+        table.push(part("a.csv", "t", &[("1", None), ("2", Some("1"))]));
+        table.push(part("a.csv", "u", &[("9", None)]));
+        table.push(part("b.csv", "t", &[("1", None)]));
+        let mut later = part("a.csv", "t", &[("3", Some("2"))]);
+        later.explanations.clear();
+        later.thread.title = Some("Title".to_string());
+        table.push(later);
+        table.push(part("a.csv", "t", &[("4", Some("3"))]));
+        let threads = table.into_threads();
+        let shown: Vec<(&str, &str, usize)> = threads
+            .iter()
+            .map(|s| {
+                (
+                    s.thread.source.as_str(),
+                    s.thread.id.as_str(),
+                    s.scores.len(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [("a.csv", "t", 4), ("a.csv", "u", 1), ("b.csv", "t", 1)]
+        );
+        let t = &threads[0];
+        let ids: Vec<&str> = t.thread.comments.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3", "4"]);
+        let depths: Vec<usize> = t.thread.comments.iter().map(|c| c.depth).collect();
+        assert_eq!(depths, [0, 1, 2, 3], "depths over the whole thread");
+        assert_eq!(t.thread.title.as_deref(), Some("Title"));
+        assert_eq!(t.scores.get(3), Some(&[0.1, 0.2][..]));
+        // The part without explanations keeps the later ones with their comments.
+        assert_eq!(t.explanations.len(), 4);
+        assert!(t.explanations[2].is_empty());
+        assert_eq!(t.explanations[3].len(), 2);
     }
 
     #[test]

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use threadguard::ingest::{self, InputFormat, Sink, Warning};
 use threadguard::model::Scorer;
-use threadguard::report::{self, LabelSet, OutputFormat, ScoreWriter, ScoredThread, TableStyle};
+use threadguard::report::{
+    self, LabelSet, OutputFormat, ScoreWriter, ScoredThread, TableStyle, TableThreads,
+};
 use threadguard::thread::Thread;
 
 /// Flags of `threadguard score`.
@@ -45,10 +47,11 @@ pub struct ScoreArgs {
     pub jobs: Option<usize>,
 }
 
-/// Where scored threads go: straight out (CSV/JSONL) or kept for the table.
+/// Where scored threads go: straight out (CSV/JSONL) or kept for the table, the parts
+/// of each thread put together.
 enum Destination<W: Write> {
     Stream(ScoreWriter<W>),
-    Table(Vec<ScoredThread>),
+    Table(TableThreads),
 }
 
 /// Writes one scored thread to standard output.
@@ -84,7 +87,7 @@ impl<W: Write> Destination<W> {
                 Ok(batch)
             }
             Destination::Table(threads) => {
-                threads.extend(batch);
+                batch.into_iter().for_each(|scored| threads.push(scored));
                 Ok(Vec::new())
             }
         }
@@ -102,7 +105,7 @@ struct Output {
 impl Output {
     fn destination<W: Write>(&self, out: W) -> Destination<W> {
         match self.format {
-            OutputFormat::Table => Destination::Table(Vec::new()),
+            OutputFormat::Table => Destination::Table(TableThreads::default()),
             format => Destination::Stream(ScoreWriter::new(
                 out,
                 format,
@@ -254,7 +257,7 @@ fn write_loop(
                 .map_err(|e| threadguard::Error::io("<stdout>", e))?;
             Ok(Vec::new())
         }
-        Destination::Table(threads) => Ok(threads),
+        Destination::Table(threads) => Ok(threads.into_threads()),
     }
 }
 
@@ -355,7 +358,7 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
                 writer.finish()?;
                 Vec::new()
             }
-            Destination::Table(threads) => threads,
+            Destination::Table(threads) => threads.into_threads(),
         }
     } else {
         score_in_parallel(&args, &model, &output, jobs)?
