@@ -28,7 +28,9 @@ pub struct Comment {
 /// One comment thread: an article and the reader comments under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Thread {
-    /// Stable id: the file stem for page dumps, the `thread_id` column for exports.
+    /// Stable id: the `thread_id` column for exports that have one; otherwise the file's
+    /// stem, or for a file in a subdirectory of a directory argument its path from there
+    /// without the extension (`sub1/a`).
     pub id: String,
     /// Path of the file the thread was read from (`-` for stdin).
     pub source: String,

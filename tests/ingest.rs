@@ -375,3 +375,50 @@ fn a_forum_header_naming_no_one_gives_no_author() {
     assert_eq!(c.text, "Who am I?");
     assert_eq!(c.extra.get("verified").map(String::as_str), Some("false"));
 }
+
+/// (thread id, comment id, parent id) of every comment read from `path`.
+fn ids(path: &str) -> Vec<(String, String, Option<String>)> {
+    read(path)
+        .iter()
+        .flat_map(|t| {
+            t.comments
+                .iter()
+                .map(|c| (t.id.clone(), c.id.clone(), c.parent_id.clone()))
+        })
+        .collect()
+}
+
+#[test]
+fn same_named_files_in_subdirectories_get_their_own_ids() {
+    let own = |thread: &str, comment: &str, parent: Option<&str>| {
+        (
+            thread.to_string(),
+            comment.to_string(),
+            parent.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        ids("tests/fixtures/nested"),
+        [
+            own("a", "a-c1", None),
+            own("a", "a-c2", None),
+            own("sub1/a", "sub1/a-c1", None),
+            own("sub2/a", "sub2/a-c1", None),
+            own("sub2/deep/a", "sub2/deep/a-c1", None),
+            own("sub2/deep/a", "sub2/deep/a-c2", Some("sub2/deep/a-c1")),
+        ]
+    );
+    // Relative to the directory argument, and a file named on its own keeps its stem.
+    assert_eq!(
+        ids("tests/fixtures/nested/sub2/"),
+        [
+            own("a", "a-c1", None),
+            own("deep/a", "deep/a-c1", None),
+            own("deep/a", "deep/a-c2", Some("deep/a-c1")),
+        ]
+    );
+    assert_eq!(
+        ids("tests/fixtures/nested/sub1/a.csv"),
+        [own("a", "a-c1", None)]
+    );
+}

@@ -152,15 +152,31 @@ pub fn use_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// Sizes the global worker pool.
-pub fn set_jobs(jobs: usize) -> anyhow::Result<()> {
-    if jobs == 0 {
-        anyhow::bail!("--jobs must be at least 1");
+/// The most worker threads `--jobs` accepts: beyond this, threads only cost memory (and
+/// thousands fail to start).
+pub const MAX_JOBS: usize = 1024;
+
+/// Parses a `--jobs` value: a whole number from 1 to [`MAX_JOBS`].
+pub fn parse_jobs(value: &str) -> Result<usize, String> {
+    value
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|jobs| (1..=MAX_JOBS).contains(jobs))
+        .ok_or_else(|| format!("must be a whole number from 1 to {MAX_JOBS}"))
+}
+
+/// Sizes the global worker pool: `jobs` threads, or rayon's default (every core) for
+/// `None`. A thread that cannot be started is an error, not a panic later.
+pub fn set_jobs(jobs: Option<usize>) -> anyhow::Result<()> {
+    let requested = jobs.unwrap_or(0);
+    if requested > MAX_JOBS {
+        anyhow::bail!("--jobs must be at most {MAX_JOBS}");
     }
     rayon::ThreadPoolBuilder::new()
-        .num_threads(jobs)
-        .build_global()?;
-    Ok(())
+        .num_threads(requested)
+        .build_global()
+        .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}; try a smaller --jobs"))
 }
 
 /// A progress bar on stderr for long steps, one per step; hidden when stderr is not a
@@ -231,5 +247,27 @@ fn finish_step((bar, step, started): (indicatif::ProgressBar, String, std::time:
     bar.finish_and_clear();
     if std::env::var_os("THREADGUARD_TIMINGS").is_some() {
         eprintln!("{step}: {:.2}s", started.elapsed().as_secs_f64());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jobs_are_whole_numbers_from_one_to_the_maximum() {
+        assert_eq!(parse_jobs("1"), Ok(1));
+        assert_eq!(parse_jobs("1024"), Ok(MAX_JOBS));
+        for bad in [
+            "0",
+            "1025",
+            "20000",
+            "18446744073709551616",
+            "-1",
+            "2.5",
+            "",
+        ] {
+            assert!(parse_jobs(bad).is_err(), "{bad:?}");
+        }
     }
 }

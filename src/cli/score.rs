@@ -42,8 +42,8 @@ pub struct ScoreArgs {
     /// Force an input format instead of choosing by extension and content.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     pub input_format: InputFormat,
-    /// Worker threads [default: all cores].
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores, at most 1024].
+    #[arg(long, short = 'j', value_name = "N", value_parser = super::parse_jobs)]
     pub jobs: Option<usize>,
 }
 
@@ -262,7 +262,8 @@ fn write_loop(
 }
 
 /// Reads every input and scores it on `jobs` worker threads: the calling thread reads,
-/// the workers score batches, a writer thread writes them back in input order.
+/// the workers score batches, a writer thread writes them back in input order. A thread
+/// that cannot be started is an error before anything is read or written.
 fn score_in_parallel(
     args: &ScoreArgs,
     model: &threadguard::model::Model,
@@ -271,22 +272,27 @@ fn score_in_parallel(
 ) -> anyhow::Result<Vec<ScoredThread>> {
     use std::sync::mpsc;
     let in_flight = 2 * jobs + 2;
-    let (work_tx, work_rx) = mpsc::sync_channel::<Batch<Thread>>(in_flight);
-    let (done_tx, done_rx) = mpsc::channel::<Scored>();
     let (permit_tx, permit_rx) = mpsc::sync_channel::<Vec<ScoredThread>>(in_flight);
     for _ in 0..in_flight {
         permit_tx.try_send(Vec::new())?;
     }
+    let (work_tx, work_rx) = mpsc::sync_channel::<Batch<Thread>>(in_flight);
     let work_rx = std::sync::Mutex::new(work_rx);
     let explain = args.explain.then_some(args.explain_top);
     std::thread::scope(|scope| {
-        let writer = scope.spawn(move || write_loop(output, done_rx, permit_tx));
-        for _ in 0..jobs {
+        let (done_tx, done_rx) = mpsc::channel::<Scored>();
+        for n in 0..jobs {
             let done = done_tx.clone();
             let work_rx = &work_rx;
-            scope.spawn(move || work_loop(model, explain, work_rx, done));
+            let started = std::thread::Builder::new()
+                .spawn_scoped(scope, move || work_loop(model, explain, work_rx, done));
+            // On failure, `work_tx` is dropped on return, so the started workers end.
+            started.map_err(|e| spawn_error(&format!("scoring thread {} of {jobs}", n + 1), e))?;
         }
         drop(done_tx);
+        let writer = std::thread::Builder::new()
+            .spawn_scoped(scope, move || write_loop(output, done_rx, permit_tx))
+            .map_err(|e| spawn_error("the output thread", e))?;
         let mut sink = BatchingSink {
             batch: Vec::new(),
             comments: 0,
@@ -307,6 +313,11 @@ fn score_in_parallel(
     })
 }
 
+/// The error for a thread the system would not start.
+fn spawn_error(what: &str, error: std::io::Error) -> anyhow::Error {
+    anyhow::anyhow!("cannot start {what}: {error}; try a smaller --jobs")
+}
+
 /// Reads every input into `sink`. Only stdin given no comments writes none and succeeds,
 /// like any Unix filter: under Spark's `rdd.pipe` an empty partition is normal, not an
 /// error (named files that are all empty still are).
@@ -321,12 +332,16 @@ fn read_inputs(args: &ScoreArgs, sink: &mut dyn ingest::Sink) -> threadguard::Re
     }
 }
 
-/// The number of worker threads: `--jobs`, or every core.
+/// The number of worker threads: `--jobs`, or every core (at most [`super::MAX_JOBS`]).
 fn jobs(requested: Option<usize>) -> anyhow::Result<usize> {
     match requested {
-        Some(0) => anyhow::bail!("--jobs must be at least 1"),
+        Some(n) if !(1..=super::MAX_JOBS).contains(&n) => {
+            anyhow::bail!("--jobs must be from 1 to {}", super::MAX_JOBS)
+        }
         Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism().map_or(1, usize::from)),
+        None => Ok(std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .min(super::MAX_JOBS)),
     }
 }
 

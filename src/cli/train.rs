@@ -84,16 +84,14 @@ pub struct TrainArgs {
     /// A note recorded in the model's provenance (repeatable), e.g. how inputs were made.
     #[arg(long, value_name = "TEXT")]
     pub note: Vec<String>,
-    /// Worker threads [default: all cores].
-    #[arg(long, short = 'j', value_name = "N")]
+    /// Worker threads, 1 to 1024 [default: all cores].
+    #[arg(long, short = 'j', value_name = "N", value_parser = super::parse_jobs)]
     pub jobs: Option<usize>,
 }
 
 /// Runs `threadguard train`.
 pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
-    if let Some(jobs) = args.jobs {
-        super::set_jobs(jobs)?;
-    }
+    super::set_jobs(args.jobs)?;
     let options = options(&args)?;
     let started = std::time::Instant::now();
     let (mut model, reports, warnings) = train::train(&args.inputs, &options, &Bar::new())?;

@@ -159,7 +159,7 @@ pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Resul
     if meta.is_dir() {
         return read_dir(path, format, sink);
     }
-    read_file(path, format, sink)
+    read_file(path, &file_thread_id(path), format, sink)
 }
 
 /// Reads every supported file under `dir`, recursively, in sorted path order.
@@ -175,9 +175,34 @@ fn read_dir(dir: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> 
         ));
     }
     for file in files {
-        read_file(&file, format, sink)?;
+        read_file(&file, &thread_id_under(dir, &file), format, sink)?;
     }
     Ok(())
+}
+
+/// The default thread id of `file`, found under `dir`: its stem when it sits directly in
+/// `dir`, as for a file named on the command line; deeper, its path from `dir` without
+/// the extension, joined with `/` (`sub1/a` for `dir/sub1/a.csv`), so that same-named
+/// files in different subdirectories do not share thread and comment ids.
+fn thread_id_under(dir: &Path, file: &Path) -> String {
+    let Ok(relative) = file.strip_prefix(dir) else {
+        return file_thread_id(file);
+    };
+    let mut parts: Vec<String> = relative
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.push(file_thread_id(file));
+    parts.join("/")
+}
+
+/// The default thread id of a file named on its own: its stem.
+fn file_thread_id(file: &Path) -> String {
+    file.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "input".to_string())
 }
 
 /// Lists supported files under `dir` (recursively, hidden entries skipped), sorted.
@@ -210,15 +235,11 @@ fn has_supported_extension(path: &Path) -> bool {
         .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
 }
 
-/// Reads one file.
-fn read_file(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+/// Reads one file; `thread_id` names its thread unless the file names its own.
+fn read_file(path: &Path, thread_id: &str, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    let thread_id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "input".to_string());
     let input = std::io::BufReader::with_capacity(1 << 16, file);
-    read_stream(path, &thread_id, input, format, sink)
+    read_stream(path, thread_id, input, format, sink)
 }
 
 /// Reads one input from a stream. CSV and JSONL exports are streamed row by row, so
