@@ -2,15 +2,21 @@
 
 use crate::error::{Error, Result};
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Writes `path` atomically: the bytes go to a temporary file in the same directory,
 /// which is flushed, synced and renamed over `path`. A crash leaves either the old
 /// file or the new one, never a mix.
+///
+/// A symlink is followed: the file it points to is replaced, and the link kept. A path
+/// that is not a regular file (a directory, a device, a pipe) is refused rather than
+/// replaced by one.
 pub fn write_atomic(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
+    let target = writable_target(path).map_err(|e| Error::io(path, e))?;
+    let path = target.as_path();
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -25,6 +31,49 @@ pub fn write_atomic(
     tmp.as_file().sync_all().map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Where writing `path` should put the file: `path` itself when nothing or a regular file
+/// is there, the file a symlink points to, or an error for anything else.
+fn writable_target(path: &Path) -> std::io::Result<PathBuf> {
+    let metadata = match std::fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        Err(e) => return Err(e),
+    };
+    let target = if metadata.file_type().is_symlink() {
+        std::fs::canonicalize(path).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("a symlink to a file that cannot be reached ({e})"),
+            )
+        })?
+    } else {
+        path.to_path_buf()
+    };
+    if !std::fs::metadata(&target)?.is_file() {
+        return Err(std::io::Error::other(
+            "not a regular file (a directory, a device or a pipe); refusing to replace it",
+        ));
+    }
+    Ok(target)
+}
+
+/// Whether `a` and `b` name the same existing file (through links, `..` or symlinks).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+        false
+    }
+    #[cfg(not(unix))]
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// Gives the new file the permissions of the file it replaces, or the usual 0644 for a new
@@ -65,6 +114,58 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o644);
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&real, b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[test]
+    fn a_directory_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let err = write_atomic(&sub, |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        assert!(sub.is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_refused_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return; // no mkfifo on this machine: the directory test covers the rule
+        }
+        let err = write_atomic(&fifo, |w| w.write_all(b"x")).unwrap_err();
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+        assert!(!std::fs::metadata(&fifo).unwrap().is_file());
+    }
+
+    #[test]
+    fn same_file_sees_through_other_spellings() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.csv");
+        std::fs::write(&a, b"x").unwrap();
+        let other = dir.path().join(".").join("a.csv");
+        assert!(same_file(&a, &other));
+        assert!(!same_file(&a, &dir.path().join("b.csv")));
     }
 
     #[test]

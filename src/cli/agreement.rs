@@ -21,6 +21,16 @@ pub struct AgreementArgs {
 /// Runs `threadguard agreement`.
 pub fn run(args: AgreementArgs) -> anyhow::Result<ExitCode> {
     let report = threadguard::agreement::agreement_for_file(&args.input, &args.labels)?;
-    print!("{report}");
+    {
+        use std::io::Write as _;
+        write!(std::io::stdout(), "{report}")?;
+    }
+    if report.labels.iter().all(|l| l.items == 0) {
+        anyhow::bail!(
+            "{}: no comment is labeled for {}",
+            args.input.display(),
+            args.labels.join(", ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -45,12 +45,14 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     )?;
+    let mut evaluated = 0;
     for (name, metrics) in model::evaluate(&model, &examples, &labels) {
         outln!("{name}")?;
         let Some(m) = metrics else {
             outln!("  not evaluated: the model has no such label, or no row is labeled for it")?;
             continue;
         };
+        evaluated += 1;
         outln!("  {}", metrics_line(&m))?;
         let c = m.confusion;
         outln!(
@@ -67,6 +69,13 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             c.false_positives,
             c.true_negatives
         )?;
+    }
+    if evaluated == 0 {
+        anyhow::bail!(
+            "nothing evaluated: no row of the inputs is labeled for {} among the model's labels ({})",
+            labels.join(", "),
+            model.label_names().join(", ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -66,6 +66,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         CorpusName::Psycomark => Corpus::Psycomark,
         CorpusName::ToxicSpans => Corpus::ToxicSpans,
     };
+    super::train::refuse_overwriting_an_input(&args.out, std::slice::from_ref(&args.input))?;
     let (rows, stats) = import::import(corpus, &args.input)?;
     import::write_labels(&args.out, &rows)?;
     print!("{stats}");

@@ -64,7 +64,8 @@ pub struct LabelArgs {
 }
 
 /// Runs `threadguard label`.
-pub fn run(args: LabelArgs) -> anyhow::Result<ExitCode> {
+pub fn run(mut args: LabelArgs) -> anyhow::Result<ExitCode> {
+    args.labels = label_names(&args.labels)?;
     let annotator = annotator(args.annotator.as_deref())?;
     if args.limit == Some(0) {
         bail!("--limit must be at least 1");
@@ -107,6 +108,23 @@ pub fn run(args: LabelArgs) -> anyhow::Result<ExitCode> {
     result?;
     printed?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `--labels` names, trimmed ("abusive, conspiratorial" as train reads it), or an
+/// error for a name the labels CSV or batch decisions could not carry.
+fn label_names(labels: &[String]) -> anyhow::Result<Vec<String>> {
+    let names: Vec<String> = labels.iter().map(|l| l.trim().to_string()).collect();
+    if names.iter().any(String::is_empty) {
+        bail!("--labels needs non-empty label names, comma separated");
+    }
+    super::train::check_label_names(&names)?;
+    if let Some(name) = names
+        .iter()
+        .find(|n| *n == "skip" || *n == "undo" || n.contains(';'))
+    {
+        bail!("--labels {name}: `skip`, `undo` and names with `;` are batch decisions, not labels");
+    }
+    Ok(names)
 }
 
 /// Batch mode: decisions from standard input about the comments of the inputs.

@@ -4,6 +4,7 @@ use super::Bar;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use threadguard::fsutil::same_file;
 use threadguard::metrics::{LabelMetrics, ThresholdRule};
 use threadguard::model::{file, train};
 
@@ -93,6 +94,7 @@ pub struct TrainArgs {
 pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     super::set_jobs(args.jobs)?;
     let options = options(&args)?;
+    refuse_overwriting_an_input(&args.out, &args.inputs)?;
     let started = std::time::Instant::now();
     let (mut model, reports, warnings) = train::train(&args.inputs, &options, &Bar::new())?;
     for warning in &warnings {
@@ -133,6 +135,7 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
     if args.labels.is_empty() || args.labels.iter().any(|l| l.trim().is_empty()) {
         anyhow::bail!("--labels needs at least one non-empty label name");
     }
+    check_label_names(&args.labels)?;
     if !(0.05..=0.5).contains(&args.test_fraction) {
         anyhow::bail!("--test-fraction must be between 0.05 and 0.5");
     }
@@ -166,10 +169,11 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
             .ok_or_else(|| {
                 anyhow::anyhow!("--weight {spec:?}: W must be a whole number from 1 to 100")
             })?;
-        options.weights.push((
-            input_index(&args.inputs, std::path::Path::new(file), "--weight")?,
-            weight,
-        ));
+        let index = input_index(&args.inputs, std::path::Path::new(file), "--weight")?;
+        if options.weights.iter().any(|&(i, _)| i == index) {
+            anyhow::bail!("--weight {file}: given twice; give each input one weight");
+        }
+        options.weights.push((index, weight));
     }
     if !args.calibrate_on.is_empty() {
         let files = args
@@ -210,7 +214,24 @@ fn input_index(inputs: &[PathBuf], file: &std::path::Path, flag: &str) -> anyhow
     inputs
         .iter()
         .position(|p| p == file)
+        .or_else(|| inputs.iter().position(|p| same_file(p, file)))
         .ok_or_else(|| anyhow::anyhow!("{flag} {}: not one of the training inputs", file.display()))
+}
+
+/// Fails when `out` is one of `inputs` (under any spelling): writing the output would
+/// destroy that input.
+pub fn refuse_overwriting_an_input(
+    out: &std::path::Path,
+    inputs: &[PathBuf],
+) -> anyhow::Result<()> {
+    match inputs.iter().find(|input| same_file(input, out)) {
+        Some(input) => anyhow::bail!(
+            "--out {}: is the input {}; writing there would destroy it",
+            out.display(),
+            input.display()
+        ),
+        None => Ok(()),
+    }
 }
 
 /// Parses `MIN-MAX` (or a single `N`) into a length range.
@@ -226,4 +247,34 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
         return Err(format!("{text:?}: MIN is larger than MAX"));
     }
     Ok((lo, hi))
+}
+
+/// Columns and keys that `score` writes beside the labels' scores, and the labels CSV's own
+/// columns: a label of one of these names would clash with them.
+const RESERVED_LABEL_NAMES: [&str; 12] = [
+    "id",
+    "thread_id",
+    "comment_id",
+    "parent_id",
+    "author",
+    "text",
+    "flags",
+    "explanation",
+    "title",
+    "annotator",
+    "labeled_at",
+    "source",
+];
+
+/// Fails for a label name that `score`'s output or the labels CSV already uses.
+pub fn check_label_names(labels: &[String]) -> anyhow::Result<()> {
+    for label in labels.iter().map(|l| l.trim()) {
+        if RESERVED_LABEL_NAMES.contains(&label) {
+            anyhow::bail!(
+                "--labels {label}: a column name of threadguard's own output ({}); rename the label",
+                RESERVED_LABEL_NAMES.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
