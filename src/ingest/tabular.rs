@@ -13,7 +13,12 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-/// Whether a line looks like the header of a CSV export (it has a `text` column).
+/// The name of the one column a CSV export must have.
+pub const TEXT_COLUMN: &str = "text";
+
+/// Whether a line looks like the header of a CSV export: it has a `text` column, and
+/// when it is a single column, it is exactly the name the CSV reader looks for (so that
+/// the first line of a page dump is not easily taken for one).
 pub fn looks_like_csv_header(line: &str) -> bool {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -21,7 +26,12 @@ pub fn looks_like_csv_header(line: &str) -> bool {
     let Some(Ok(record)) = reader.records().next() else {
         return false;
     };
-    record.len() >= 2 && record.iter().any(|f| f.trim().eq_ignore_ascii_case("text"))
+    if record.len() == 1 {
+        return record[0].trim() == TEXT_COLUMN;
+    }
+    record
+        .iter()
+        .any(|f| f.trim().eq_ignore_ascii_case(TEXT_COLUMN))
 }
 
 /// One row, by column name, before it becomes a comment.
@@ -181,7 +191,7 @@ impl Column {
                     "author" => Column::Author,
                     "parent_author" => Column::ParentAuthor,
                     "timestamp" => Column::Timestamp,
-                    "text" => Column::Text,
+                    TEXT_COLUMN => Column::Text,
                     "depth" => Column::Ignored,
                     other => Column::Extra(other.to_string()),
                 }
@@ -316,7 +326,7 @@ pub fn read_csv(
         .iter()
         .map(|h| decoder.field(h, path, 1, 0, sink).trim().to_string())
         .collect();
-    if !headers.iter().any(|h| h == "text") {
+    if !headers.iter().any(|h| h == TEXT_COLUMN) {
         return Err(Error::input(
             Location::line(path, 1),
             format!("no \"text\" column (columns: {})", headers.join(", ")),
