@@ -528,3 +528,31 @@ fn a_csv_of_only_the_text_column_is_read_from_stdin() {
     assert_eq!(rows.len(), 1);
     assert_eq!(&rows[0][7], "A comment.");
 }
+
+#[test]
+fn an_unterminated_quote_in_the_last_column_is_an_error_naming_its_line() {
+    // The csv crate takes the end of the file for the closing quote: the quoted field
+    // swallowed the rest of the file as one comment.
+    for (file, expected) in [
+        (
+            "tests/fixtures/bad_input/unterminated_last.csv",
+            "unterminated_last.csv:2: unterminated quoted field",
+        ),
+        (
+            "tests/fixtures/bad_input/unterminated_last_crlf.csv",
+            "unterminated_last_crlf.csv:4: unterminated quoted field",
+        ),
+    ] {
+        threadguard()
+            .args(["score", file, "--format", "csv"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(expected));
+    }
+    let (ok, rows, stderr) = parse_stdin("text\n\"open\nmore\n");
+    assert!(!ok, "must fail, got rows {rows:?}");
+    assert!(
+        stderr.contains("-:2: unterminated quoted field"),
+        "{stderr}"
+    );
+}

@@ -6,6 +6,7 @@
 //! [`CHUNK_COMMENTS`](super::CHUNK_COMMENTS) long), so a large export streams. Depths are
 //! computed within a chunk: a reply whose parent lies in an earlier chunk counts as depth 1.
 
+use super::csv_watch::CsvWatch;
 use super::{CHUNK_COMMENTS, Sink};
 use crate::error::{Error, Location, Result};
 use crate::thread::{Comment, Thread, positional_id, set_depths};
@@ -316,7 +317,7 @@ pub fn read_csv(
     input: impl std::io::Read,
     sink: &mut dyn Sink,
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(input);
+    let mut reader = csv::ReaderBuilder::new().from_reader(CsvWatch::new(input));
     let mut decoder = Decoder { warned: false };
     let raw_headers = reader
         .byte_headers()
@@ -357,6 +358,13 @@ pub fn read_csv(
                 chunker.push(record_values(&roles, &record))?;
             }
         }
+    }
+    // The csv crate takes the end of the input for a closing quote.
+    if let Some(line) = reader.get_ref().open_quote_line() {
+        return Err(Error::input(
+            Location::line(path, line),
+            "unterminated quoted field: no closing quote before the end of the file",
+        ));
     }
     chunker.flush()
 }
