@@ -257,10 +257,11 @@ fn read_stream(
     match streamed {
         Some(export) if !utf16 && !blank => {
             input.consume(bom);
+            let start = bom as u64;
             if export == InputFormat::Csv {
-                tabular::read_csv(path, default_thread_id, input, sink)
+                tabular::read_csv_at(path, default_thread_id, input, start, sink)
             } else {
-                tabular::read_jsonl(path, default_thread_id, input, sink)
+                tabular::read_jsonl_at(path, default_thread_id, input, start, sink)
             }
         }
         _ => {
