@@ -461,3 +461,36 @@ fn invalid_utf8_in_a_page_with_cr_line_ends_names_its_line() {
         "cr.txt:6: invalid UTF-8 at byte offset 33 (1 invalid sequence replaced with U+FFFD)"
     );
 }
+
+#[test]
+fn numeric_jsonl_values_keep_the_text_they_were_written_with() {
+    let mut collected = ingest::Collected::default();
+    let lines = concat!(
+        "{\"id\":123456789012345678901,\"text\":\"a\",\"score\":1e2}\n",
+        "{\"id\":123456789012345678902,\"text\":\"b\",\"score\":1.50}\n",
+        "{\"id\":-0,\"text\":\"c\",\"score\":-7}\n",
+        "{\"id\":18446744073709551615,\"text\":\"d\",\"score\":0.5}\n",
+    );
+    ingest::read_bytes(
+        Path::new("n.jsonl"),
+        "n",
+        lines.as_bytes(),
+        InputFormat::Auto,
+        &mut collected,
+    )
+    .unwrap();
+    let got: Vec<(&str, &str)> = collected.threads[0]
+        .comments
+        .iter()
+        .map(|c| (c.id.as_str(), c.extra["score"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("123456789012345678901", "1e2"),
+            ("123456789012345678902", "1.50"),
+            ("-0", "-7"),
+            ("18446744073709551615", "0.5"),
+        ]
+    );
+}

@@ -479,6 +479,9 @@ pub fn read_jsonl_at(
     chunker.flush()
 }
 
+/// Parses one JSON Lines row: an object with a string `text`. Values become text: a
+/// string as it is, a number as written in the line, anything else as compact JSON;
+/// nulls are left out.
 fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
@@ -490,18 +493,39 @@ fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
         Some(_) => return Err("\"text\" must be a string".to_string()),
         None => return Err("no \"text\" key".to_string()),
     }
+    let numbers = numbers_as_written(line, &object)?;
     let row = object
         .into_iter()
         .filter_map(|(k, v)| {
             let value = match v {
                 serde_json::Value::Null => return None,
                 serde_json::Value::String(s) => s,
+                serde_json::Value::Number(n) => match numbers.get(&k) {
+                    Some(raw) => raw.get().to_string(),
+                    None => n.to_string(),
+                },
                 other => other.to_string(),
             };
             Some((k, value))
         })
         .collect();
     Ok(row)
+}
+
+/// The values of `line` as written, when one of its numbers would not print as written
+/// (an integer beyond 64 bits, a fraction or an exponent: serde_json keeps an `f64`, so
+/// two long ids could become the same text); empty otherwise, the common case.
+fn numbers_as_written<'a>(
+    line: &'a str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> std::result::Result<BTreeMap<String, &'a serde_json::value::RawValue>, String> {
+    let lossy = object
+        .values()
+        .any(|v| matches!(v, serde_json::Value::Number(n) if n.is_f64()));
+    if !lossy {
+        return Ok(BTreeMap::new());
+    }
+    serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))
 }
 
 #[cfg(test)]
