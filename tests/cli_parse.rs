@@ -530,3 +530,76 @@ fn parse_table_indentation_is_capped_and_deep_replies_show_their_depth() {
     assert!(table.contains("[depth 999] (anonymous) · c999"), "{table}");
     assert!(table.len() < 200_000, "{} bytes", table.len());
 }
+
+// ---------- the format chosen by content (stdin, files without a known extension) ----------
+
+/// `parse - --format csv` with `stdin`: the exit status, the rows and stderr.
+fn parse_stdin(stdin: impl Into<Vec<u8>>) -> (bool, Vec<csv::StringRecord>, String) {
+    let out = threadguard()
+        .args(["parse", "-", "--format", "csv"])
+        .write_stdin(stdin.into())
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    (out.status.success(), csv_rows(&out.stdout), stderr)
+}
+
+#[test]
+fn a_jsonl_first_line_longer_than_the_detection_head_is_still_jsonl() {
+    let long = "x".repeat(70_000);
+    let input = format!("{{\"id\":\"a\",\"text\":\"{long}\"}}\n{{\"id\":\"b\",\"text\":\"s\"}}\n");
+    let (ok, rows, stderr) = parse_stdin(input);
+    assert!(ok, "{stderr}");
+    let got: Vec<(&str, usize)> = rows.iter().map(|r| (&r[1], r[7].len())).collect();
+    assert_eq!(got, [("a", 70_000), ("b", 1)]);
+}
+
+#[test]
+fn a_malformed_first_json_line_is_an_error_naming_it_not_a_page() {
+    let (ok, rows, stderr) =
+        parse_stdin("{\"id\":\"1\",\"text\":\"hi\",}\n{\"id\":\"2\",\"text\":\"b\"}\n");
+    assert!(!ok, "must fail, got rows {rows:?}");
+    assert!(stderr.contains("-:1: invalid JSON"), "{stderr}");
+}
+
+#[test]
+fn a_csv_of_only_the_text_column_is_read_from_stdin() {
+    let (ok, rows, stderr) = parse_stdin("text\nhello\nworld\n");
+    assert!(ok, "{stderr}");
+    let texts: Vec<&str> = rows.iter().map(|r| &r[7]).collect();
+    assert_eq!(texts, ["hello", "world"]);
+    // A page whose first line is one other word stays a page.
+    let (ok, rows, stderr) = parse_stdin("Texts\n\nThe article. It ends.\n\n\nA comment.\n");
+    assert!(ok, "{stderr}");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][7], "A comment.");
+}
+
+#[test]
+fn an_unterminated_quote_in_the_last_column_is_an_error_naming_its_line() {
+    // The csv crate takes the end of the file for the closing quote: the quoted field
+    // swallowed the rest of the file as one comment.
+    for (file, expected) in [
+        (
+            "tests/fixtures/bad_input/unterminated_last.csv",
+            "unterminated_last.csv:2: unterminated quoted field",
+        ),
+        (
+            "tests/fixtures/bad_input/unterminated_last_crlf.csv",
+            "unterminated_last_crlf.csv:4: unterminated quoted field",
+        ),
+    ] {
+        threadguard()
+            .args(["score", file, "--format", "csv"])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains(expected));
+    }
+    let (ok, rows, stderr) = parse_stdin("text\n\"open\nmore\n");
+    assert!(!ok, "must fail, got rows {rows:?}");
+    assert!(
+        stderr.contains("-:2: unterminated quoted field"),
+        "{stderr}"
+    );
+}

@@ -422,3 +422,122 @@ fn same_named_files_in_subdirectories_get_their_own_ids() {
         [own("a", "a-c1", None)]
     );
 }
+
+/// What reading `bytes` as a streamed CSV export reports: the warnings, then the error.
+fn csv_reports(bytes: &[u8]) -> Vec<String> {
+    let mut collected = ingest::Collected::default();
+    let result = ingest::tabular::read_csv(Path::new("p.csv"), "p", bytes, &mut collected);
+    let mut reports: Vec<String> = collected.warnings.iter().map(|w| w.to_string()).collect();
+    reports.extend(result.err().map(|e| e.to_string()));
+    reports
+}
+
+#[test]
+fn csv_errors_name_the_line_the_record_starts_on_whatever_the_line_ends() {
+    let bad = "p.csv:4: malformed CSV row: 3 fields where the header has 2";
+    for (input, expected) in [
+        ("id,text\n1,a\n2,b\n3,c,d\n", bad),
+        ("id,text\r\n1,a\r\n2,b\r\n3,c,d\r\n", bad),
+        ("id,text\r1,a\r2,b\r3,c,d\r", bad),
+        ("id,text\n1,a\n\n\n3,c,d\n", "p.csv:5: malformed"),
+        (
+            "id,text\r\n1,\"a\r\nb\"\r\n\r\n3,c,d\r\n",
+            "p.csv:5: malformed",
+        ),
+        ("\r\n\r\nid,body\r\n1,a\r\n", "p.csv:3: no \"text\" column"),
+    ] {
+        let reports = csv_reports(input.as_bytes());
+        assert_eq!(reports.len(), 1, "{input:?}: {reports:?}");
+        assert!(reports[0].starts_with(expected), "{input:?}: {reports:?}");
+    }
+}
+
+#[test]
+fn invalid_utf8_in_a_csv_is_reported_at_its_line_and_byte_offset_in_the_file() {
+    for (input, line, offset) in [
+        (&b"id,text\n1,a\n2,b\n3,c\xff\n"[..], 4, 19),
+        (b"id,text\r\n1,a\r\n2,b\r\n3,c\xff\r\n", 4, 22),
+        (b"id,text\r1,a\r2,b\r3,c\xff\r", 4, 19),
+        // Inside a quoted field, after a line break and a doubled quote.
+        (b"id,text\n1,\"a\r\nb\"\"c\xc3\"\n", 3, 18),
+        // In the header's second column; a sequence cut short by a delimiter.
+        (b"id,te\xffxt\n1,a\n", 1, 5),
+        (b"text,x,y\na\xc3\xa9,b\xe2\x82,c\n", 2, 14),
+    ] {
+        let expected =
+            format!("p.csv:{line}: invalid UTF-8 at byte offset {offset} (invalid sequences");
+        let reports = csv_reports(input);
+        assert!(
+            reports.len() <= 2 && reports[0].starts_with(&expected),
+            "{input:?}: {reports:?}"
+        );
+    }
+}
+
+#[test]
+fn byte_offsets_count_a_byte_order_mark() {
+    // Read as files are: the mark is skipped, and counted.
+    let mut collected = ingest::Collected::default();
+    for file in ["bom_invalid.csv", "bom_invalid.jsonl"] {
+        let path = PathBuf::from("tests/fixtures/bad_input").join(file);
+        ingest::read_path(&path, InputFormat::Auto, &mut collected).unwrap();
+    }
+    let warnings: Vec<String> = collected.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "tests/fixtures/bad_input/bom_invalid.csv:4: invalid UTF-8 at byte offset 22 (invalid sequences replaced with U+FFFD)",
+            "tests/fixtures/bad_input/bom_invalid.jsonl:2: invalid UTF-8 at byte offset 26 (invalid sequences replaced with U+FFFD)",
+        ]
+    );
+}
+
+#[test]
+fn invalid_utf8_in_a_page_with_cr_line_ends_names_its_line() {
+    let mut collected = ingest::Collected::default();
+    ingest::read_bytes(
+        Path::new("cr.txt"),
+        "cr",
+        b"Title\r\rArticle text. More.\r\r\rbad \xff byte\r",
+        InputFormat::Auto,
+        &mut collected,
+    )
+    .unwrap();
+    assert_eq!(
+        collected.warnings[0].to_string(),
+        "cr.txt:6: invalid UTF-8 at byte offset 33 (1 invalid sequence replaced with U+FFFD)"
+    );
+}
+
+#[test]
+fn numeric_jsonl_values_keep_the_text_they_were_written_with() {
+    let mut collected = ingest::Collected::default();
+    let lines = concat!(
+        "{\"id\":123456789012345678901,\"text\":\"a\",\"score\":1e2}\n",
+        "{\"id\":123456789012345678902,\"text\":\"b\",\"score\":1.50}\n",
+        "{\"id\":-0,\"text\":\"c\",\"score\":-7}\n",
+        "{\"id\":18446744073709551615,\"text\":\"d\",\"score\":0.5}\n",
+    );
+    ingest::read_bytes(
+        Path::new("n.jsonl"),
+        "n",
+        lines.as_bytes(),
+        InputFormat::Auto,
+        &mut collected,
+    )
+    .unwrap();
+    let got: Vec<(&str, &str)> = collected.threads[0]
+        .comments
+        .iter()
+        .map(|c| (c.id.as_str(), c.extra["score"].as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("123456789012345678901", "1e2"),
+            ("123456789012345678902", "1.50"),
+            ("-0", "-7"),
+            ("18446744073709551615", "0.5"),
+        ]
+    );
+}

@@ -39,7 +39,7 @@ fn utf8_lossy<'a>(path: &Path, bytes: &'a [u8], base: usize, sink: &mut dyn Sink
         Err(first) => {
             let bad = count_invalid_sequences(bytes);
             let offset = first.valid_up_to();
-            let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count() as u64;
+            let line = 1 + line_ends(&bytes[..offset]);
             sink.warning(Warning {
                 location: Location::line(path, line),
                 message: format!(
@@ -51,6 +51,14 @@ fn utf8_lossy<'a>(path: &Path, bytes: &'a [u8], base: usize, sink: &mut dyn Sink
             Cow::Owned(String::from_utf8_lossy(bytes).into_owned())
         }
     }
+}
+
+/// Counts the line ends in `bytes`: CRLF, CR and LF each end one line.
+pub fn line_ends(bytes: &[u8]) -> u64 {
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let cr = memchr::memchr_iter(b'\r', bytes).count();
+    let crlf = memchr::memmem::find_iter(bytes, b"\r\n").count();
+    (lf + cr - crlf) as u64
 }
 
 /// Counts the invalid sequences `from_utf8_lossy` would replace.

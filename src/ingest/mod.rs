@@ -6,6 +6,7 @@
 //! [`CHUNK_COMMENTS`] comments (one chunk per run of rows with the same `thread_id`),
 //! so memory does not grow with the size of the input.
 
+mod csv_watch;
 pub mod decode;
 pub mod forum;
 pub mod page;
@@ -14,6 +15,7 @@ pub mod tabular;
 use crate::error::{Error, Location, Result};
 use crate::thread::Thread;
 use std::fmt;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 /// The most comments handed to the caller in one chunk when streaming an export.
@@ -242,33 +244,45 @@ fn read_file(path: &Path, thread_id: &str, format: InputFormat, sink: &mut dyn S
     read_stream(path, thread_id, input, format, sink)
 }
 
+/// The most bytes read ahead of a stream to choose its format.
+const HEAD_LIMIT: usize = 1 << 16;
+
+/// The UTF-8 byte-order mark.
+const UTF8_BOM: &[u8] = &[0xEF, 0xBB, 0xBF];
+
 /// Reads one input from a stream. CSV and JSONL exports are streamed row by row, so
 /// memory does not grow with their size; page dumps (and UTF-16 or blank inputs) are
 /// read whole.
 fn read_stream(
     path: &Path,
     default_thread_id: &str,
-    mut input: impl std::io::BufRead,
+    mut input: impl BufRead,
     format: InputFormat,
     sink: &mut dyn Sink,
 ) -> Result<()> {
-    let head = input.fill_buf().map_err(|e| Error::io(path, e))?;
+    let head = read_head(&mut input).map_err(|e| Error::io(path, e))?;
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     let blank = head.iter().all(u8::is_ascii_whitespace);
+    let bom = if head.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
     let streamed = match format {
-        InputFormat::Auto => detect_export(path, head),
+        InputFormat::Auto => detect_export(path, &head[bom..]),
         InputFormat::Csv | InputFormat::Jsonl => Some(format),
         _ => None,
     };
+    // The head is read again, then the rest of the stream.
+    let mut input = std::io::Cursor::new(head).chain(input);
     match streamed {
         Some(export) if !utf16 && !blank => {
-            if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-                input.consume(3);
-            }
+            input.consume(bom);
+            let start = bom as u64;
             if export == InputFormat::Csv {
-                tabular::read_csv(path, default_thread_id, input, sink)
+                tabular::read_csv_at(path, default_thread_id, input, start, sink)
             } else {
-                tabular::read_jsonl(path, default_thread_id, input, sink)
+                tabular::read_jsonl_at(path, default_thread_id, input, start, sink)
             }
         }
         _ => {
@@ -281,8 +295,37 @@ fn read_stream(
     }
 }
 
-/// The export format of an input, from its extension or its first line; `None` for
-/// anything else (page dumps).
+/// Reads the start of a stream, enough to choose its format: up to the end of its first
+/// non-blank line, [`HEAD_LIMIT`] bytes or the end of the stream, whichever comes first.
+/// A pipe may hand over a line in pieces; this waits for the whole line.
+fn read_head(input: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut in_line = false;
+    loop {
+        let buf = input.fill_buf()?;
+        let take = buf.len().min(HEAD_LIMIT - head.len());
+        let mut line_end = None;
+        for (i, &b) in buf[..take].iter().enumerate() {
+            if !in_line {
+                in_line = !b.is_ascii_whitespace();
+            } else if b == b'\n' || b == b'\r' {
+                line_end = Some(i + 1);
+                break;
+            }
+        }
+        let take = line_end.unwrap_or(take);
+        head.extend_from_slice(&buf[..take]);
+        input.consume(take);
+        if take == 0 || line_end.is_some() || head.len() == HEAD_LIMIT {
+            return Ok(head);
+        }
+    }
+}
+
+/// The export format of an input, from its extension or its first non-blank line; `None`
+/// for anything else (page dumps). A line starting with `{` is taken for JSON Lines even
+/// when it is not valid JSON (the JSONL reader then names the line and the problem); a
+/// CSV header needs a `text` column (see [`tabular::looks_like_csv_header`]).
 fn detect_export(path: &Path, head: &[u8]) -> Option<InputFormat> {
     let ext = path
         .extension()
@@ -299,8 +342,7 @@ fn detect_export(path: &Path, head: &[u8]) -> Option<InputFormat> {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    if first_line.starts_with('{') && serde_json::from_str::<serde_json::Value>(first_line).is_ok()
-    {
+    if first_line.starts_with('{') {
         return Some(InputFormat::Jsonl);
     }
     tabular::looks_like_csv_header(first_line).then_some(InputFormat::Csv)
@@ -357,5 +399,86 @@ pub fn detect(path: &Path, text: &str) -> InputFormat {
         Some(export) => export,
         None if forum::has_comment_headers(text) => InputFormat::Forum,
         None => InputFormat::Blog,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A pipe that hands over its first four bytes alone, then the rest as asked, and
+    /// counts what it has handed over.
+    struct Trickle {
+        data: Vec<u8>,
+        given: Rc<Cell<usize>>,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let at = self.given.get();
+            let limit = if at < 4 { 4 - at } else { buf.len() };
+            let n = limit.min(buf.len()).min(self.data.len() - at);
+            buf[..n].copy_from_slice(&self.data[at..at + n]);
+            self.given.set(at + n);
+            Ok(n)
+        }
+    }
+
+    /// Records how much of the input had been read when the first chunk arrived.
+    struct FirstChunk {
+        given: Rc<Cell<usize>>,
+        read_before_first: Option<usize>,
+        comments: usize,
+    }
+
+    impl Sink for FirstChunk {
+        fn thread(&mut self, thread: Thread) -> Result<()> {
+            self.read_before_first.get_or_insert(self.given.get());
+            self.comments += thread.comments.len();
+            Ok(())
+        }
+
+        fn warning(&mut self, _: Warning) {}
+    }
+
+    #[test]
+    fn a_first_line_cut_by_the_first_read_still_streams() {
+        let mut data = Vec::new();
+        for i in 0..5000 {
+            data.extend_from_slice(format!("{{\"text\":\"comment {i}\"}}\n").as_bytes());
+        }
+        let total = data.len();
+        let given = Rc::new(Cell::new(0));
+        let pipe = Trickle {
+            data,
+            given: Rc::clone(&given),
+        };
+        let input = std::io::BufReader::with_capacity(1 << 16, pipe);
+        let mut sink = FirstChunk {
+            given,
+            read_before_first: None,
+            comments: 0,
+        };
+        read_stream(Path::new("-"), "stdin", input, InputFormat::Auto, &mut sink).unwrap();
+        assert_eq!(sink.comments, 5000);
+        let read = sink.read_before_first.unwrap();
+        assert!(
+            read < total,
+            "read all {total} bytes before the first chunk"
+        );
+    }
+
+    #[test]
+    fn the_head_is_the_first_non_blank_line() {
+        let pipe = Trickle {
+            data: b"\n \n{\"text\":\"a\"}\r\nmore".to_vec(),
+            given: Rc::new(Cell::new(0)),
+        };
+        let mut input = std::io::BufReader::with_capacity(3, pipe);
+        assert_eq!(read_head(&mut input).unwrap(), b"\n \n{\"text\":\"a\"}\r");
+        let long = vec![b'x'; HEAD_LIMIT + 10];
+        assert_eq!(read_head(&mut long.as_slice()).unwrap().len(), HEAD_LIMIT);
     }
 }

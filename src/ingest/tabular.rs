@@ -6,6 +6,7 @@
 //! [`CHUNK_COMMENTS`](super::CHUNK_COMMENTS) long), so a large export streams. Depths are
 //! computed within a chunk: a reply whose parent lies in an earlier chunk counts as depth 1.
 
+use super::csv_watch::{CsvWatch, Spot};
 use super::{CHUNK_COMMENTS, Sink};
 use crate::error::{Error, Location, Result};
 use crate::thread::{Comment, Thread, positional_id, set_depths};
@@ -13,7 +14,12 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-/// Whether a line looks like the header of a CSV export (it has a `text` column).
+/// The name of the one column a CSV export must have.
+pub const TEXT_COLUMN: &str = "text";
+
+/// Whether a line looks like the header of a CSV export: it has a `text` column, and
+/// when it is a single column, it is exactly the name the CSV reader looks for (so that
+/// the first line of a page dump is not easily taken for one).
 pub fn looks_like_csv_header(line: &str) -> bool {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -21,7 +27,12 @@ pub fn looks_like_csv_header(line: &str) -> bool {
     let Some(Ok(record)) = reader.records().next() else {
         return false;
     };
-    record.len() >= 2 && record.iter().any(|f| f.trim().eq_ignore_ascii_case("text"))
+    if record.len() == 1 {
+        return record[0].trim() == TEXT_COLUMN;
+    }
+    record
+        .iter()
+        .any(|f| f.trim().eq_ignore_ascii_case(TEXT_COLUMN))
 }
 
 /// One row, by column name, before it becomes a comment.
@@ -181,7 +192,7 @@ impl Column {
                     "author" => Column::Author,
                     "parent_author" => Column::ParentAuthor,
                     "timestamp" => Column::Timestamp,
-                    "text" => Column::Text,
+                    TEXT_COLUMN => Column::Text,
                     "depth" => Column::Ignored,
                     other => Column::Extra(other.to_string()),
                 }
@@ -242,42 +253,17 @@ fn values_by_role<'r>(
     row
 }
 
-/// Decodes fields of a streamed export, replacing invalid UTF-8 and warning once per file
-/// with the line and byte offset of the first bad byte.
+/// Decodes the lines of a streamed JSON Lines export, replacing invalid UTF-8 and warning
+/// once per file with the line and byte offset of the first bad byte.
 struct Decoder {
     warned: bool,
 }
 
 impl Decoder {
-    /// Warns (once per file) about the first field of `record` that is not valid UTF-8;
-    /// `start` is the record's byte offset.
-    fn check(
-        &mut self,
-        record: &csv::ByteRecord,
-        path: &Path,
-        line: u64,
-        start: u64,
-        sink: &mut dyn Sink,
-    ) {
-        let mut offset = start;
-        for v in record.iter() {
-            if let Err(e) = std::str::from_utf8(v) {
-                self.warn(path, line, offset + e.valid_up_to() as u64, sink);
-                return;
-            }
-            offset += v.len() as u64 + 1;
-        }
-    }
-
     fn warn(&mut self, path: &Path, line: u64, offset: u64, sink: &mut dyn Sink) {
         if !self.warned {
             self.warned = true;
-            sink.warning(super::Warning {
-                location: Location::line(path, line),
-                message: format!(
-                    "invalid UTF-8 at byte offset {offset} (invalid sequences replaced with U+FFFD)"
-                ),
-            });
+            sink.warning(invalid_utf8_warning(path, line, offset));
         }
     }
 
@@ -299,6 +285,101 @@ impl Decoder {
     }
 }
 
+/// The warning about invalid UTF-8 in an export, at `line` and byte `offset`.
+fn invalid_utf8_warning(path: &Path, line: u64, offset: u64) -> super::Warning {
+    super::Warning {
+        location: Location::line(path, line),
+        message: format!(
+            "invalid UTF-8 at byte offset {offset} (invalid sequences replaced with U+FFFD)"
+        ),
+    }
+}
+
+/// A CSV parser over the raw bytes of an export, and what it does not tell: where each
+/// record starts and the first invalid UTF-8 byte (see [`CsvWatch`]).
+struct CsvInput<R> {
+    reader: csv::Reader<CsvWatch<R>>,
+    /// Where the last record read starts.
+    record_start: Option<Spot>,
+    /// Whether the invalid UTF-8 warning was given.
+    warned: bool,
+}
+
+impl<R: std::io::Read> CsvInput<R> {
+    /// Reads `input`, which starts `start` bytes into the file.
+    fn new(input: R, start: u64) -> Self {
+        Self {
+            reader: csv::ReaderBuilder::new().from_reader(CsvWatch::new(input, start)),
+            record_start: None,
+            warned: false,
+        }
+    }
+
+    /// Reads the header row, decoded (invalid UTF-8 replaced, with a warning) and trimmed.
+    fn headers(&mut self, path: &Path, sink: &mut dyn Sink) -> Result<Vec<String>> {
+        let headers = self.reader.byte_headers().cloned();
+        self.record_start = self.reader.get_mut().take_record_start();
+        let headers = headers.map_err(|e| self.error(path, &e))?;
+        if std::str::from_utf8(headers.as_slice()).is_err() {
+            self.warn_invalid(path, sink);
+        }
+        Ok(headers
+            .iter()
+            .map(|h| field_text(h).trim().to_string())
+            .collect())
+    }
+
+    /// The line the last record read starts on (the header's: 1 for an empty file).
+    fn line(&self) -> u64 {
+        self.record_start.map_or(1, |s| s.line)
+    }
+
+    /// Reads the next record into `record`: false at the end of the input.
+    fn next(&mut self, path: &Path, record: &mut csv::ByteRecord) -> Result<bool> {
+        let read = self.reader.read_byte_record(record);
+        if let Some(start) = self.reader.get_mut().take_record_start() {
+            self.record_start = Some(start);
+        }
+        read.map_err(|e| self.error(path, &e))
+    }
+
+    /// Turns a csv error on the last record read into an input error naming its line.
+    fn error(&self, path: &Path, err: &csv::Error) -> Error {
+        let message = match err.kind() {
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            } => {
+                format!("malformed CSV row: {len} fields where the header has {expected_len}")
+            }
+            _ => format!("malformed CSV: {err}"),
+        };
+        let location = match err.kind() {
+            csv::ErrorKind::Io(_) => Location::file(path),
+            _ => Location::line(path, self.line()),
+        };
+        Error::input(location, message)
+    }
+
+    /// Warns (once per file) about the first invalid UTF-8 byte, which is at the latest
+    /// in the last record read.
+    fn warn_invalid(&mut self, path: &Path, sink: &mut dyn Sink) {
+        if self.warned {
+            return;
+        }
+        self.warned = true;
+        let spot = self.reader.get_ref().first_invalid_utf8();
+        let (line, offset) = spot
+            .or(self.record_start)
+            .map_or((1, 0), |s| (s.line, s.byte));
+        sink.warning(invalid_utf8_warning(path, line, offset));
+    }
+
+    /// The line of the quote of a quoted field left open at the end of the input.
+    fn unterminated_quote(&self) -> Option<u64> {
+        self.reader.get_ref().open_quote_line()
+    }
+}
+
 /// Reads a CSV export from a stream, one row at a time.
 pub fn read_csv(
     path: &Path,
@@ -306,31 +387,30 @@ pub fn read_csv(
     input: impl std::io::Read,
     sink: &mut dyn Sink,
 ) -> Result<()> {
-    let mut reader = csv::ReaderBuilder::new().from_reader(input);
-    let mut decoder = Decoder { warned: false };
-    let raw_headers = reader
-        .byte_headers()
-        .map_err(|e| csv_error(path, &e))?
-        .clone();
-    let headers: Vec<String> = raw_headers
-        .iter()
-        .map(|h| decoder.field(h, path, 1, 0, sink).trim().to_string())
-        .collect();
-    if !headers.iter().any(|h| h == "text") {
+    read_csv_at(path, default_thread_id, input, 0, sink)
+}
+
+/// [`read_csv`] of a stream that starts `start` bytes into the file (after a byte-order
+/// mark), for the byte offsets of warnings.
+pub fn read_csv_at(
+    path: &Path,
+    default_thread_id: &str,
+    input: impl std::io::Read,
+    start: u64,
+    sink: &mut dyn Sink,
+) -> Result<()> {
+    let mut input = CsvInput::new(input, start);
+    let headers = input.headers(path, sink)?;
+    if !headers.iter().any(|h| h == TEXT_COLUMN) {
         return Err(Error::input(
-            Location::line(path, 1),
+            Location::line(path, input.line()),
             format!("no \"text\" column (columns: {})", headers.join(", ")),
         ));
     }
     let roles = Column::roles(&headers);
     let mut chunker = Chunker::new(path, default_thread_id, sink);
     let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(csv_error(path, &e)),
-        }
+    while input.next(path, &mut record)? {
         // Valid UTF-8 (nearly always) is checked once, for the whole record; fields are
         // then used as they are. Otherwise each field is decoded lossily, with a warning.
         match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
@@ -340,46 +420,44 @@ pub fn read_csv(
             }
             Err(invalid) => {
                 record = invalid.into_byte_record();
-                if !decoder.warned {
-                    let (line, start) = record.position().map_or((0, 0), |p| (p.line(), p.byte()));
-                    decoder.check(&record, path, line, start, chunker.sink);
-                }
+                input.warn_invalid(path, chunker.sink);
                 chunker.push(record_values(&roles, &record))?;
             }
         }
     }
+    // The csv crate takes the end of the input for a closing quote.
+    if let Some(line) = input.unterminated_quote() {
+        return Err(Error::input(
+            Location::line(path, line),
+            "unterminated quoted field: no closing quote before the end of the file",
+        ));
+    }
     chunker.flush()
-}
-
-/// Turns a csv error into an input error with the line it happened on.
-pub fn csv_error(path: &Path, err: &csv::Error) -> Error {
-    let line = err.position().map(|p| p.line());
-    let message = match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => {
-            format!("malformed CSV row: {len} fields where the header has {expected_len}")
-        }
-        _ => format!("malformed CSV: {err}"),
-    };
-    let location = match line {
-        Some(l) => Location::line(path, l),
-        None => Location::file(path),
-    };
-    Error::input(location, message)
 }
 
 /// Reads a JSON Lines export from a stream: one object per line, blank lines skipped.
 pub fn read_jsonl(
     path: &Path,
     default_thread_id: &str,
+    input: impl std::io::BufRead,
+    sink: &mut dyn Sink,
+) -> Result<()> {
+    read_jsonl_at(path, default_thread_id, input, 0, sink)
+}
+
+/// [`read_jsonl`] of a stream that starts `start` bytes into the file (after a
+/// byte-order mark), for the byte offsets of warnings.
+pub fn read_jsonl_at(
+    path: &Path,
+    default_thread_id: &str,
     mut input: impl std::io::BufRead,
+    start: u64,
     sink: &mut dyn Sink,
 ) -> Result<()> {
     let mut chunker = Chunker::new(path, default_thread_id, sink);
     let mut decoder = Decoder { warned: false };
     let mut buffer = Vec::new();
-    let (mut line_number, mut offset) = (0u64, 0u64);
+    let (mut line_number, mut offset) = (0u64, start);
     loop {
         buffer.clear();
         let read = input
@@ -401,6 +479,9 @@ pub fn read_jsonl(
     chunker.flush()
 }
 
+/// Parses one JSON Lines row: an object with a string `text`. Values become text: a
+/// string as it is, a number as written in the line, anything else as compact JSON;
+/// nulls are left out.
 fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
     let value: serde_json::Value =
         serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
@@ -412,18 +493,39 @@ fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
         Some(_) => return Err("\"text\" must be a string".to_string()),
         None => return Err("no \"text\" key".to_string()),
     }
+    let numbers = numbers_as_written(line, &object)?;
     let row = object
         .into_iter()
         .filter_map(|(k, v)| {
             let value = match v {
                 serde_json::Value::Null => return None,
                 serde_json::Value::String(s) => s,
+                serde_json::Value::Number(n) => match numbers.get(&k) {
+                    Some(raw) => raw.get().to_string(),
+                    None => n.to_string(),
+                },
                 other => other.to_string(),
             };
             Some((k, value))
         })
         .collect();
     Ok(row)
+}
+
+/// The values of `line` as written, when one of its numbers would not print as written
+/// (an integer beyond 64 bits, a fraction or an exponent: serde_json keeps an `f64`, so
+/// two long ids could become the same text); empty otherwise, the common case.
+fn numbers_as_written<'a>(
+    line: &'a str,
+    object: &serde_json::Map<String, serde_json::Value>,
+) -> std::result::Result<BTreeMap<String, &'a serde_json::value::RawValue>, String> {
+    let lossy = object
+        .values()
+        .any(|v| matches!(v, serde_json::Value::Number(n) if n.is_f64()));
+    if !lossy {
+        return Ok(BTreeMap::new());
+    }
+    serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))
 }
 
 #[cfg(test)]
