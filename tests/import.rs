@@ -315,3 +315,17 @@ fn corpus_names() {
     );
     assert!(Corpus::from_name("reddit", OffensivePolicy::Drop).is_err());
 }
+
+#[test]
+fn a_corpus_file_cut_inside_a_quoted_field_is_an_error_naming_the_quote() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.csv");
+    fs::write(
+        &path,
+        "id,subreddit,annotator,conspiracy,text\nt1,x,a1,Yes,\"whole\"\nt2,x,a1,Yes,\"cut in",
+    )
+    .unwrap();
+    let message = error_text(import(Corpus::Psycomark, &path));
+    assert!(message.contains("cut.csv:3"), "{message}");
+    assert!(message.contains("unterminated quoted field"), "{message}");
+}

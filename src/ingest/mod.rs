@@ -6,7 +6,7 @@
 //! [`CHUNK_COMMENTS`] comments (one chunk per run of rows with the same `thread_id`),
 //! so memory does not grow with the size of the input.
 
-mod csv_watch;
+pub(crate) mod csv_watch;
 pub mod decode;
 pub mod forum;
 pub mod page;
