@@ -166,3 +166,25 @@ fn label_trims_label_names_and_refuses_batch_words() {
     let header = written.lines().next().unwrap_or("");
     assert!(header.contains(",abusive,conspiratorial,"), "{header}");
 }
+
+#[test]
+fn train_warns_about_an_input_with_no_labeled_row() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = copied_labels(dir.path());
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").expect("writes");
+    let model = dir.path().join("m.tgm").display().to_string();
+    let out = threadguard(&[
+        "train",
+        &input,
+        &empty.display().to_string(),
+        "--out",
+        &model,
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("empty.csv: warning: no row labeled"),
+        "{}",
+        stderr(&out)
+    );
+}

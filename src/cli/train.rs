@@ -103,6 +103,11 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     model.provenance.notes.extend(args.note.iter().cloned());
     file::save(&model, &args.out)?;
     for report in &reports {
+        if let Some(note) = &report.threshold_note {
+            eprintln!("threadguard: warning: {}: {note}", report.name);
+        }
+    }
+    for report in &reports {
         outln!("{}", report.name)?;
         outln!("  rows {} · positives {}", report.rows, report.positives)?;
         outln!("  held out: {}", metrics_line(&report.held_out))?;

@@ -106,6 +106,9 @@ pub struct LabelReport {
     pub held_out: LabelMetrics,
     /// The final model's strongest positive features.
     pub top_features: Vec<(String, f32)>,
+    /// Why the threshold is not what the rule asked for, when it is not: the calibration
+    /// rows hold one class, or `--target-precision` is out of their reach.
+    pub threshold_note: Option<String>,
 }
 
 /// Receives progress of long steps (a progress bar in the CLI, nothing in tests).
@@ -158,6 +161,16 @@ pub fn read_examples(
             });
         }
         warnings.extend(set.warnings);
+        if examples.len() == before {
+            // Reading on is right (other inputs may hold the labels), silence is not.
+            warnings.push(labels::LoadWarning {
+                location: crate::error::Location::file(path),
+                message: format!(
+                    "no row labeled for {}; nothing of it is used",
+                    label_names.join(", ")
+                ),
+            });
+        }
         inputs.push(InputFile {
             path: path.display().to_string(),
             sha256: super::file::sha256_hex(&bytes),
@@ -269,6 +282,35 @@ fn record_input_roles(
     }
 }
 
+/// A label's threshold from its calibration scores, by `rule`, and a note when the rule
+/// could not be followed: 0.5 when the rows hold one class (or none), the best-F1 threshold
+/// when a target precision is out of reach.
+fn calibrate(scores: &[f64], truth: &[bool], rule: ThresholdRule) -> (f64, Option<String>) {
+    let positives = truth.iter().filter(|&&t| t).count();
+    if positives == 0 || positives == truth.len() {
+        let note = format!(
+            "its {} calibration rows do not hold both classes; the threshold is 0.5",
+            truth.len()
+        );
+        return (0.5, Some(note));
+    }
+    let threshold = choose_threshold(scores, truth, rule);
+    let note = match rule {
+        ThresholdRule::TargetPrecision(target) => {
+            let reached = LabelMetrics::evaluate(scores, truth, threshold).precision;
+            (reached < target).then(|| {
+                format!(
+                    "precision {target} is out of reach on its {} calibration rows; the threshold \
+                     is the best-F1 one ({threshold:.3}, precision {reached:.3} there)",
+                    truth.len()
+                )
+            })
+        }
+        ThresholdRule::BestF1 => None,
+    };
+    (threshold, note)
+}
+
 /// Trains a model on examples already in memory (see [`train`]).
 pub fn train_examples(
     examples: &[Example],
@@ -316,13 +358,11 @@ pub fn train_examples(
     let test_scores = score_vectors(&evaluation, &dense, &vectors, &splits.test);
     let mut thresholds = Vec::new();
     let mut held_out = Vec::new();
+    let mut threshold_notes = Vec::new();
     for l in 0..options.labels.len() {
         let (scores, truth) = labeled_scores(examples, &calibration_rows, &calibration_scores, l);
-        let threshold = if truth.contains(&true) && truth.contains(&false) {
-            choose_threshold(&scores, &truth, options.threshold_rule)
-        } else {
-            0.5
-        };
+        let (threshold, note) = calibrate(&scores, &truth, options.threshold_rule);
+        threshold_notes.push(note);
         thresholds.push(threshold.clamp(0.0, 1.0) as f32);
         let (scores, truth) = labeled_scores(examples, &splits.test, &test_scores, l);
         held_out.push(LabelMetrics::evaluate(&scores, &truth, threshold));
@@ -359,6 +399,7 @@ pub fn train_examples(
                 positives,
                 held_out: held_out[l],
                 top_features: model.top_features(l, 15),
+                threshold_note: threshold_notes[l].clone(),
             }
         })
         .collect();
@@ -692,4 +733,29 @@ fn fit_label(task: &LabelTask<'_>, warm: Option<&LabelModel>) -> Result<LabelMod
         trained_rows: positives + negatives,
         trained_positives: positives,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calibration_notes_when_the_rule_cannot_be_followed() {
+        let scores = [0.9, 0.8, 0.7, 0.6, 0.4, 0.3];
+        // The top score is a negative: no threshold is more than 50% precise.
+        let mixed = [false, true, false, true, false, true];
+        let (_, note) = calibrate(&scores, &mixed, ThresholdRule::BestF1);
+        assert_eq!(note, None);
+        let (_, note) = calibrate(&scores, &mixed, ThresholdRule::TargetPrecision(0.99));
+        assert!(note.is_some_and(|n| n.contains("out of reach")));
+        // A reachable target gives no note.
+        let (threshold, note) = calibrate(&scores, &mixed, ThresholdRule::TargetPrecision(0.5));
+        assert_eq!(note, None, "threshold {threshold}");
+        let (threshold, note) = calibrate(&scores, &[true; 6], ThresholdRule::BestF1);
+        assert_eq!(threshold, 0.5);
+        assert!(note.is_some_and(|n| n.contains("both classes")));
+        let (threshold, note) = calibrate(&[], &[], ThresholdRule::BestF1);
+        assert_eq!(threshold, 0.5);
+        assert!(note.is_some());
+    }
 }
