@@ -319,6 +319,18 @@ fn degenerate_feature_settings_are_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("lower --min-df"));
+    threadguard()
+        .args([
+            "train",
+            LABELS,
+            "--word-ngrams",
+            "0-0",
+            "--char-ngrams",
+            "0-0",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("leave no n-gram features"));
     // Zero iterations would write the untrained (all-zero) weights as a model.
     threadguard()
         .args(["train", LABELS, "--max-iter", "0"])

@@ -440,6 +440,21 @@ impl Splits {
     }
 }
 
+/// Why training found no n-gram feature, and what to change.
+fn no_ngrams_message(cfg: &FeatureConfig) -> String {
+    if cfg.word_ngram_range.1 == 0 && cfg.char_ngram_range.1 == 0 {
+        return "--word-ngrams 0-0 and --char-ngrams 0-0 leave no n-gram features; turn one on"
+            .to_string();
+    }
+    format!(
+        "no word or character n-gram was kept: none appears in at least {} training documents \
+         (and in at most {:.0}% of them) while telling the labels apart (are the texts all \
+         alike?); lower --min-df, raise --max-df or add varied labeled rows",
+        cfg.min_df,
+        cfg.max_df * 100.0
+    )
+}
+
 /// A sparse feature vector: sorted indices and values.
 type Vector = (Vec<u32>, Vec<f32>);
 
@@ -462,10 +477,7 @@ fn vocabulary_and_vectors(
         .filter(|n| !n.starts_with("d:"))
         .count();
     if n_grams == 0 {
-        return Err(Error::Usage(format!(
-            "no word or character n-gram appears in at least {} training documents; lower --min-df or add labeled rows",
-            options.features.min_df
-        )));
+        return Err(Error::Usage(no_ngrams_message(&options.features)));
     }
     progress.start("features", Some(examples.len() as u64));
     let vectors: Vec<Vector> = examples
