@@ -342,10 +342,22 @@ fn detect_export(path: &Path, head: &[u8]) -> Option<InputFormat> {
         .find(|l| !l.trim().is_empty())
         .unwrap_or("")
         .trim();
-    if first_line.starts_with('{') {
+    if starts_like_a_json_object(first_line) {
         return Some(InputFormat::Jsonl);
     }
     tabular::looks_like_csv_header(first_line).then_some(InputFormat::Csv)
+}
+
+/// Whether a first line reads as the start of a JSON object: `{` and then a quoted key
+/// (or `}`), even if the line is cut or malformed further on, so that a broken export is an
+/// error naming its line rather than a page; a page line such as `{Update} Council votes`
+/// is not one.
+fn starts_like_a_json_object(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix('{') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.is_empty() || rest.starts_with('"') || rest.starts_with('}')
 }
 
 /// Reads the bytes of one input. `default_thread_id` names the thread of a page dump
@@ -405,6 +417,18 @@ pub fn detect(path: &Path, text: &str) -> InputFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_first_line_in_braces_is_jsonl_only_when_it_opens_an_object() {
+        let guess = |head: &str| detect_export(Path::new("-"), head.as_bytes());
+        assert_eq!(guess("{Update} Council votes\n\nBody."), None);
+        assert_eq!(
+            guess("{\"id\":\"1\",\"text\":\"hi\",}\n"),
+            Some(InputFormat::Jsonl)
+        );
+        assert_eq!(guess("{ \"id\": 1 }\n"), Some(InputFormat::Jsonl));
+        assert_eq!(guess("{}\n"), Some(InputFormat::Jsonl));
+    }
     use std::cell::Cell;
     use std::rc::Rc;
 
