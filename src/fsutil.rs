@@ -42,21 +42,67 @@ fn writable_target(path: &Path) -> std::io::Result<PathBuf> {
         Err(e) => return Err(e),
     };
     let target = if metadata.file_type().is_symlink() {
-        std::fs::canonicalize(path).map_err(|e| {
-            std::io::Error::new(
-                e.kind(),
-                format!("a symlink to a file that cannot be reached ({e})"),
-            )
-        })?
+        symlink_target(path)?
     } else {
         path.to_path_buf()
     };
-    if !std::fs::metadata(&target)?.is_file() {
+    let metadata = match std::fs::metadata(&target) {
+        Ok(m) => m,
+        // A link to a file not made yet: it will be made where the link points.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(target),
+        Err(e) => return Err(e),
+    };
+    if !metadata.is_file() {
         return Err(std::io::Error::other(
             "not a regular file (a directory, a device or a pipe); refusing to replace it",
         ));
     }
     Ok(target)
+}
+
+/// The file the symlink `path` points to, through every link on the way, whether or not
+/// that file exists yet (its directory must).
+fn symlink_target(path: &Path) -> std::io::Result<PathBuf> {
+    if let Ok(resolved) = std::fs::canonicalize(path) {
+        return Ok(resolved);
+    }
+    let unreachable = |e: std::io::Error| {
+        std::io::Error::new(
+            e.kind(),
+            format!("a symlink to a file that cannot be reached ({e})"),
+        )
+    };
+    let link = std::fs::read_link(path).map_err(unreachable)?;
+    let pointed = match path.parent() {
+        Some(dir) if link.is_relative() => dir.join(&link),
+        _ => link,
+    };
+    let dir = match pointed.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let name = pointed
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("a symlink to a path without a file name"))?;
+    Ok(std::fs::canonicalize(dir).map_err(unreachable)?.join(name))
+}
+
+/// Checks, before long work, that [`write_atomic`] could write `path`: nothing or a
+/// regular file is there (or a symlink to one), in an existing directory.
+pub fn check_writable(path: &Path) -> Result<()> {
+    let target = writable_target(path).map_err(|e| Error::io(path, e))?;
+    let dir = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        let missing = std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("the directory {} does not exist", dir.display()),
+        );
+        return Err(Error::io(path, missing));
+    }
+    Ok(())
 }
 
 /// Whether `a` and `b` name the same existing file (through links, `..` or symlinks).
@@ -132,6 +178,33 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_to_a_file_not_made_yet_makes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("models").join("m.tgm");
+        std::fs::create_dir(dir.path().join("models")).unwrap();
+        let link = dir.path().join("link.tgm");
+        std::os::unix::fs::symlink("models/m.tgm", &link).unwrap();
+        check_writable(&link).unwrap();
+        write_atomic(&link, |w| w.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read(&real).unwrap(), b"new");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+    }
+
+    #[test]
+    fn check_writable_refuses_a_missing_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = check_writable(&dir.path().join("no").join("m.tgm")).unwrap_err();
+        assert!(err.to_string().contains("does not exist"), "{err}");
+        check_writable(&dir.path().join("m.tgm")).unwrap();
     }
 
     #[test]

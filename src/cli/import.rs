@@ -67,6 +67,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         CorpusName::ToxicSpans => Corpus::ToxicSpans,
     };
     super::train::refuse_overwriting_an_input(&args.out, std::slice::from_ref(&args.input))?;
+    threadguard::fsutil::check_writable(&args.out)?;
     let (rows, stats) = import::import(corpus, &args.input)?;
     import::write_labels(&args.out, &rows)?;
     print!("{stats}");

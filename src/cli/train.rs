@@ -95,6 +95,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     super::set_jobs(args.jobs)?;
     let options = options(&args)?;
     refuse_overwriting_an_input(&args.out, &args.inputs)?;
+    threadguard::fsutil::check_writable(&args.out)?;
     let started = std::time::Instant::now();
     let (mut model, reports, warnings) = train::train(&args.inputs, &options, &Bar::new())?;
     for warning in &warnings {
