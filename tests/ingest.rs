@@ -541,3 +541,32 @@ fn numeric_jsonl_values_keep_the_text_they_were_written_with() {
         ]
     );
 }
+
+#[test]
+fn chunks_of_one_thread_are_put_together_with_depths_over_the_whole_thread() {
+    // 3,000 replies in a chain cross two chunk boundaries (chunks hold 1,024 comments), and
+    // 2,000 one-comment threads follow: each stays its own thread, in input order.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.csv");
+    let mut csv = String::from("thread_id,id,parent_id,text\n");
+    for i in 0..3000 {
+        let parent = if i == 0 {
+            String::new()
+        } else {
+            format!("c{}", i - 1)
+        };
+        csv.push_str(&format!("chain,c{i},{parent},reply {i}\n"));
+    }
+    for i in 0..2000 {
+        csv.push_str(&format!("t{i},s{i},,alone {i}\n"));
+    }
+    std::fs::write(&path, csv).unwrap();
+    let collected = ingest::read_all(&[path], InputFormat::Auto).unwrap();
+    assert_eq!(collected.threads.len(), 2001);
+    let chain = &collected.threads[0];
+    assert_eq!(chain.comments.len(), 3000);
+    let depths: Vec<usize> = chain.comments.iter().map(|c| c.depth).collect();
+    assert_eq!(depths, (0..3000).collect::<Vec<_>>());
+    assert_eq!(collected.threads[1].id, "t0");
+    assert_eq!(collected.threads[2000].id, "t1999");
+}

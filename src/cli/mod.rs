@@ -120,6 +120,7 @@ pub fn read_inputs(
     }
     let mut sink = Printing(threadguard::ingest::Collected::default());
     threadguard::ingest::read_paths(paths, format, &mut sink)?;
+    sink.0.finish_depths();
     Ok(sink.0.threads)
 }
 

@@ -85,18 +85,45 @@ pub struct Collected {
     pub threads: Vec<Thread>,
     /// Warnings in the order they were raised.
     pub warnings: Vec<Warning>,
+    /// Where each (source, thread id) is in `threads`: finding a chunk's thread must not
+    /// scan them all (a scan made 100,000 one-comment threads take 30 s).
+    positions: std::collections::HashMap<(String, String), usize>,
+    /// Threads that got more than one chunk, whose depths [`Collected::finish_depths`]
+    /// sets again over the whole thread.
+    merged: std::collections::BTreeSet<usize>,
+}
+
+impl Collected {
+    /// Sets the depths of every thread put together from chunks over the whole thread (a
+    /// reply's parent may be in an earlier chunk). Once, after the last chunk: per chunk,
+    /// a thread of a million comments would be walked a thousand times.
+    pub fn finish_depths(&mut self) {
+        for i in std::mem::take(&mut self.merged) {
+            if let Some(thread) = self.threads.get_mut(i) {
+                crate::thread::set_depths(&mut thread.comments);
+            }
+        }
+    }
 }
 
 impl Sink for Collected {
     fn thread(&mut self, thread: Thread) -> Result<()> {
-        let same = self
-            .threads
-            .iter_mut()
-            .rev()
-            .find(|t| t.id == thread.id && t.source == thread.source);
-        match same {
-            Some(existing) => existing.comments.extend(thread.comments),
-            None => self.threads.push(thread),
+        let key = (thread.source.clone(), thread.id.clone());
+        match self
+            .positions
+            .get(&key)
+            .and_then(|&i| self.threads.get_mut(i))
+        {
+            Some(existing) => {
+                existing.comments.extend(thread.comments);
+                if let Some(&i) = self.positions.get(&key) {
+                    self.merged.insert(i);
+                }
+            }
+            None => {
+                self.positions.insert(key, self.threads.len());
+                self.threads.push(thread);
+            }
         }
         Ok(())
     }
@@ -110,6 +137,7 @@ impl Sink for Collected {
 pub fn read_all(paths: &[PathBuf], format: InputFormat) -> Result<Collected> {
     let mut collected = Collected::default();
     read_paths(paths, format, &mut collected)?;
+    collected.finish_depths();
     Ok(collected)
 }
 
