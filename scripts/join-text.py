@@ -12,9 +12,9 @@ line, so a changed corpus cannot silently shrink the training set. With --only, 
 other label columns (`abusive`, `conspiratorial`) are left empty: "not labeled".
 """
 import csv
-import os
 import sys
-import tempfile
+
+from labelcsv import write_atomically
 
 
 def texts_by_id(paths):
@@ -30,23 +30,6 @@ def texts_by_id(paths):
 
 
 LABELS = ("abusive", "conspiratorial")
-
-
-def write_atomically(out_path, fields, rows):
-    """Writes the CSV to a temporary file beside `out_path` and renames it into place, so a
-    failed run leaves neither a half file nor the temporary one."""
-    out_dir = os.path.dirname(os.path.abspath(out_path))
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(rows)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
 
 
 def main() -> None:

@@ -1,10 +1,14 @@
-"""Reading labels CSVs in the project's scripts, with one-line errors naming file and line.
+"""Reading and writing labels CSVs in the project's scripts: one-line errors naming file
+and line, and atomic writes.
 
-Imported by scripts/label-sets-auc.py and scripts/where-labels-agree.py (run from the
-repository, so this file sits beside them on Python's path).
+Imported by scripts/join-text.py, scripts/label-sets-auc.py and
+scripts/where-labels-agree.py (run as `python3 scripts/NAME.py`, so this file sits beside
+them on Python's path).
 """
 import csv
+import os
 import sys
+import tempfile
 
 csv.field_size_limit(1 << 30)
 
@@ -57,3 +61,20 @@ def decided(path, label, script):
         elif value:
             sys.exit(f"{script}: {path}:{line}: {label} is '{value}', not 0, 1 or empty")
     return values
+
+
+def write_atomically(out_path, fields, rows):
+    """Writes the CSV to a temporary file beside `out_path` and renames it into place, so a
+    failed run leaves neither a half file nor the temporary one."""
+    out_dir = os.path.dirname(os.path.abspath(out_path))
+    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(rows)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out_path)
+    except BaseException:
+        os.unlink(tmp)
+        raise

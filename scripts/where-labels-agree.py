@@ -10,12 +10,9 @@ Davidson's held-out tweets on those where the team's relabels per our guidelines
 Davidson's labels agree, which separates the model's errors from the label sets'
 disagreement. Prints how many rows were kept of how many decided in both.
 """
-import csv
-import os
 import sys
-import tempfile
 
-from labelcsv import decided, read_rows
+from labelcsv import decided, read_rows, write_atomically
 
 SCRIPT = "where-labels-agree.py"
 
@@ -28,19 +25,7 @@ def main():
     fields, rows = read_rows(labels_path, SCRIPT, ("id", "text", label))
     both = [row for _, row in rows if (row[label] or "").strip() in ("0", "1") and row["id"] in other]
     kept = [row for row in both if row[label].strip() == other[row["id"]]]
-    # Written beside OUT.csv and renamed into place: a failed run leaves no half file.
-    out_dir = os.path.dirname(os.path.abspath(out_path))
-    fd, tmp = tempfile.mkstemp(dir=out_dir, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=fields)
-            writer.writeheader()
-            writer.writerows(kept)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out_path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_atomically(out_path, fields, kept)
     print(f"{out_path}: {len(kept)} of the {len(both)} rows decided in both agree on {label}")
 
 
