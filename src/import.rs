@@ -396,20 +396,6 @@ fn numeric_entity(name: &str) -> Option<char> {
     char::from_u32(code)
 }
 
-/// Fails when `bytes` (a CSV file) end inside a quoted field: the csv crate would take the
-/// rest of the file as that field, as if it were a cut download.
-fn refuse_unterminated_quote(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut watch = crate::ingest::csv_watch::CsvWatch::new(bytes, 0);
-    std::io::copy(&mut watch, &mut std::io::sink()).map_err(|e| Error::io(path, e))?;
-    match watch.open_quote_line() {
-        Some(line) => Err(Error::input(
-            Location::line(path, line),
-            "unterminated quoted field: the file ends inside it (cut short?)",
-        )),
-        None => Ok(()),
-    }
-}
-
 /// A corpus CSV file read whole: its header and rows with their lines.
 struct Table {
     path: PathBuf,
@@ -422,7 +408,7 @@ impl Table {
     fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        refuse_unterminated_quote(path, bytes)?;
+        crate::ingest::csv_watch::refuse_unterminated_quote(path, bytes)?;
         let mut reader = ReaderBuilder::new().from_reader(bytes);
         let header = reader.headers().map_err(|e| csv_error(path, bytes, &e))?;
         let header = header.iter().map(str::to_string).collect();

@@ -11,8 +11,29 @@
 //! character, and so is a character after a quoted field's closing quote. So its
 //! records are the parser's, one for one, in order.
 
+use crate::error::{Error, Location, Result};
 use std::collections::VecDeque;
 use std::io::Read;
+use std::path::Path;
+
+/// The error for a CSV file whose quoted field opened on `line` never closes.
+pub(crate) fn unterminated_quote(path: &Path, line: u64) -> Error {
+    Error::input(
+        Location::line(path, line),
+        "unterminated quoted field: no closing quote before the end of the file",
+    )
+}
+
+/// Fails when `bytes`, a whole CSV file, end inside a quoted field, for readers that hold
+/// the file in memory (streaming readers ask their [`CsvWatch`] at the end instead).
+pub(crate) fn refuse_unterminated_quote(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut watch = CsvWatch::new(bytes, 0);
+    std::io::copy(&mut watch, &mut std::io::sink()).map_err(|e| Error::io(path, e))?;
+    match watch.open_quote_line() {
+        Some(line) => Err(unterminated_quote(path, line)),
+        None => Ok(()),
+    }
+}
 
 /// A place in the file: line (from 1; CRLF, CR and LF each end a line) and byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

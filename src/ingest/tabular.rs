@@ -427,10 +427,7 @@ pub fn read_csv_at(
     }
     // The csv crate takes the end of the input for a closing quote.
     if let Some(line) = input.unterminated_quote() {
-        return Err(Error::input(
-            Location::line(path, line),
-            "unterminated quoted field: no closing quote before the end of the file",
-        ));
+        return Err(super::csv_watch::unterminated_quote(path, line));
     }
     chunker.flush()
 }
