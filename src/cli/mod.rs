@@ -167,15 +167,12 @@ pub fn parse_jobs(value: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("must be a whole number from 1 to {MAX_JOBS}"))
 }
 
-/// Sizes the global worker pool: `jobs` threads, or rayon's default (every core) for
-/// `None`. A thread that cannot be started is an error, not a panic later.
+/// Sizes the global worker pool: `jobs` threads (a `--jobs` value, which [`parse_jobs`]
+/// has bounded), or rayon's default (every core) for `None`. A thread that cannot be
+/// started is an error, not a panic later.
 pub fn set_jobs(jobs: Option<usize>) -> anyhow::Result<()> {
-    let requested = jobs.unwrap_or(0);
-    if requested > MAX_JOBS {
-        anyhow::bail!("--jobs must be at most {MAX_JOBS}");
-    }
     rayon::ThreadPoolBuilder::new()
-        .num_threads(requested)
+        .num_threads(jobs.unwrap_or(0))
         .build_global()
         .map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}; try a smaller --jobs"))
 }

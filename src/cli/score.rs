@@ -332,22 +332,19 @@ fn read_inputs(args: &ScoreArgs, sink: &mut dyn ingest::Sink) -> threadguard::Re
     }
 }
 
-/// The number of worker threads: `--jobs`, or every core (at most [`super::MAX_JOBS`]).
-fn jobs(requested: Option<usize>) -> anyhow::Result<usize> {
-    match requested {
-        Some(n) if !(1..=super::MAX_JOBS).contains(&n) => {
-            anyhow::bail!("--jobs must be from 1 to {}", super::MAX_JOBS)
-        }
-        Some(n) => Ok(n),
-        None => Ok(std::thread::available_parallelism()
+/// The number of worker threads: `--jobs` (bounded by [`super::parse_jobs`]), or every
+/// core (at most [`super::MAX_JOBS`]).
+fn jobs(requested: Option<usize>) -> usize {
+    requested.unwrap_or_else(|| {
+        std::thread::available_parallelism()
             .map_or(1, usize::from)
-            .min(super::MAX_JOBS)),
-    }
+            .min(super::MAX_JOBS)
+    })
 }
 
 /// Runs `threadguard score`.
 pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
-    let jobs = jobs(args.jobs)?;
+    let jobs = jobs(args.jobs);
     let model = load_model(args.model.as_deref())?;
     let labels = LabelSet::of(&model);
     let terminal = std::io::stdout().is_terminal();
