@@ -296,42 +296,28 @@ impl ScoredThread {
 pub struct TableThreads {
     /// Threads in order of first appearance.
     threads: Vec<ScoredThread>,
-    /// Where each thread is in `threads`, by source and thread id.
-    index: std::collections::HashMap<(String, String), usize>,
-    /// Whether each thread was put together from several parts.
-    merged: Vec<bool>,
+    /// The earlier parts of each thread, and which threads got several.
+    parts: crate::thread::ThreadParts,
 }
 
 impl TableThreads {
     /// Adds a thread, or appends it to the earlier parts of the same thread (same source
     /// and id).
     pub fn push(&mut self, part: ScoredThread) {
-        let key = (part.thread.source.clone(), part.thread.id.clone());
-        let earlier = self.index.get(&key).copied();
-        match earlier.and_then(|i| Some((self.threads.get_mut(i)?, self.merged.get_mut(i)?))) {
-            Some((thread, merged)) => {
-                thread.append(part);
-                *merged = true;
-            }
-            None => {
-                self.index.insert(key, self.threads.len());
-                self.threads.push(part);
-                self.merged.push(false);
-            }
+        let earlier = self.parts.earlier(&part.thread, self.threads.len());
+        match earlier.and_then(|i| self.threads.get_mut(i)) {
+            Some(thread) => thread.append(part),
+            None => self.threads.push(part),
         }
     }
 
     /// The threads in order of first appearance. The depths of a thread put together
     /// from parts are computed again over all its comments, as each part's only knew
     /// the parents within that part.
-    pub fn into_threads(self) -> Vec<ScoredThread> {
-        let mut threads = self.threads;
-        for (scored, merged) in threads.iter_mut().zip(self.merged) {
-            if merged {
-                crate::thread::set_depths(&mut scored.thread.comments);
-            }
-        }
-        threads
+    pub fn into_threads(mut self) -> Vec<ScoredThread> {
+        self.parts
+            .set_merged_depths(&mut self.threads, |s| &mut s.thread.comments);
+        self.threads
     }
 }
 

@@ -54,6 +54,51 @@ pub fn positional_id(thread_id: &str, index: usize) -> String {
     format!("{thread_id}-c{}", index + 1)
 }
 
+/// Where the earlier parts of threads that arrive in parts are (exports are read in
+/// chunks of at most [`CHUNK_COMMENTS`](crate::ingest::CHUNK_COMMENTS) comments, one per run
+/// of rows of a thread), by source and thread id, and which threads got several parts.
+/// Looking parts up here, not by scanning every thread so far, keeps many small threads
+/// linear (a scan made 100,000 one-comment threads take 30 s).
+#[derive(Debug, Default)]
+pub struct ThreadParts {
+    positions: std::collections::HashMap<(String, String), usize>,
+    merged: std::collections::BTreeSet<usize>,
+}
+
+impl ThreadParts {
+    /// The position of an earlier part of `thread` among the `count` threads kept so
+    /// far, or `None` after noting that `thread` is kept next, at `count`.
+    pub fn earlier(&mut self, thread: &Thread, count: usize) -> Option<usize> {
+        let key = (thread.source.clone(), thread.id.clone());
+        match self.positions.get(&key) {
+            Some(&i) => {
+                self.merged.insert(i);
+                Some(i)
+            }
+            None => {
+                self.positions.insert(key, count);
+                None
+            }
+        }
+    }
+
+    /// Sets, over the whole thread, the depths of every thread of `threads` put together
+    /// from parts (each part only knew the parents within it); `comments` picks a kept
+    /// thread's comments. Once, after the last part: per part, a thread of a million
+    /// comments would be walked a thousand times.
+    pub fn set_merged_depths<T>(
+        &mut self,
+        threads: &mut [T],
+        comments: impl Fn(&mut T) -> &mut Vec<Comment>,
+    ) {
+        for i in std::mem::take(&mut self.merged) {
+            if let Some(thread) = threads.get_mut(i) {
+                set_depths(comments(thread));
+            }
+        }
+    }
+}
+
 /// Sets every comment's depth from the parent links: 0 for a top-level comment, the
 /// parent's depth + 1 for a reply whose parent is in `comments`, and 1 for a reply whose
 /// parent is not (a dangling `parent_id`, or only a `parent_author`). A parent cycle is

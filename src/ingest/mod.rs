@@ -85,45 +85,25 @@ pub struct Collected {
     pub threads: Vec<Thread>,
     /// Warnings in the order they were raised.
     pub warnings: Vec<Warning>,
-    /// Where each (source, thread id) is in `threads`: finding a chunk's thread must not
-    /// scan them all (a scan made 100,000 one-comment threads take 30 s).
-    positions: std::collections::HashMap<(String, String), usize>,
-    /// Threads that got more than one chunk, whose depths [`Collected::finish_depths`]
-    /// sets again over the whole thread.
-    merged: std::collections::BTreeSet<usize>,
+    /// The earlier chunks of each thread, and which threads got several.
+    parts: crate::thread::ThreadParts,
 }
 
 impl Collected {
     /// Sets the depths of every thread put together from chunks over the whole thread (a
-    /// reply's parent may be in an earlier chunk). Once, after the last chunk: per chunk,
-    /// a thread of a million comments would be walked a thousand times.
+    /// reply's parent may be in an earlier chunk); call once, after the last chunk.
     pub fn finish_depths(&mut self) {
-        for i in std::mem::take(&mut self.merged) {
-            if let Some(thread) = self.threads.get_mut(i) {
-                crate::thread::set_depths(&mut thread.comments);
-            }
-        }
+        self.parts
+            .set_merged_depths(&mut self.threads, |t| &mut t.comments);
     }
 }
 
 impl Sink for Collected {
     fn thread(&mut self, thread: Thread) -> Result<()> {
-        let key = (thread.source.clone(), thread.id.clone());
-        match self
-            .positions
-            .get(&key)
-            .and_then(|&i| self.threads.get_mut(i))
-        {
-            Some(existing) => {
-                existing.comments.extend(thread.comments);
-                if let Some(&i) = self.positions.get(&key) {
-                    self.merged.insert(i);
-                }
-            }
-            None => {
-                self.positions.insert(key, self.threads.len());
-                self.threads.push(thread);
-            }
+        let earlier = self.parts.earlier(&thread, self.threads.len());
+        match earlier.and_then(|i| self.threads.get_mut(i)) {
+            Some(existing) => existing.comments.extend(thread.comments),
+            None => self.threads.push(thread),
         }
         Ok(())
     }
