@@ -331,9 +331,10 @@ fn read_head(input: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
 }
 
 /// The export format of an input, from its extension or its first non-blank line; `None`
-/// for anything else (page dumps). A line starting with `{` is taken for JSON Lines even
-/// when it is not valid JSON (the JSONL reader then names the line and the problem); a
-/// CSV header needs a `text` column (see [`tabular::looks_like_csv_header`]).
+/// for anything else (page dumps). A line that opens a JSON object is taken for JSON Lines
+/// even when it is not valid JSON (the JSONL reader then names the line and the problem;
+/// see [`starts_like_a_json_object`]); a CSV header needs a `text` column (see
+/// [`tabular::looks_like_csv_header`]).
 fn detect_export(path: &Path, head: &[u8]) -> Option<InputFormat> {
     let ext = path
         .extension()
@@ -425,6 +426,8 @@ pub fn detect(path: &Path, text: &str) -> InputFormat {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
 
     #[test]
     fn a_first_line_in_braces_is_jsonl_only_when_it_opens_an_object() {
@@ -437,8 +440,6 @@ mod tests {
         assert_eq!(guess("{ \"id\": 1 }\n"), Some(InputFormat::Jsonl));
         assert_eq!(guess("{}\n"), Some(InputFormat::Jsonl));
     }
-    use std::cell::Cell;
-    use std::rc::Rc;
 
     /// A pipe that hands over its first four bytes alone, then the rest as asked, and
     /// counts what it has handed over.
