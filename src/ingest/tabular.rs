@@ -4,7 +4,9 @@
 //!
 //! Rows are handed on in chunks (a run of rows of one thread, at most
 //! [`CHUNK_COMMENTS`](super::CHUNK_COMMENTS) long), so a large export streams. Depths are
-//! computed within a chunk: a reply whose parent lies in an earlier chunk counts as depth 1.
+//! computed within a chunk: a reply whose parent lies in an earlier chunk counts as depth 1
+//! until a sink that keeps whole threads sets them again (see
+//! [`ThreadParts`](crate::thread::ThreadParts)).
 
 use super::csv_watch::{CsvWatch, Spot};
 use super::{CHUNK_COMMENTS, Sink};
