@@ -255,30 +255,24 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
     Ok((lo, hi))
 }
 
-/// Columns and keys that `score` writes beside the labels' scores, and the labels CSV's own
-/// columns: a label of one of these names would clash with them.
-const RESERVED_LABEL_NAMES: [&str; 12] = [
-    "id",
-    "thread_id",
-    "comment_id",
-    "parent_id",
-    "author",
-    "text",
-    "flags",
-    "explanation",
-    "title",
-    "annotator",
-    "labeled_at",
-    "source",
-];
+/// Columns and keys that `score` writes beside the labels' scores and beside the labels
+/// CSV's own columns (`labels::LEADING_COLUMNS` and `TRAILING_COLUMNS`).
+const SCORE_OUTPUT_KEYS: [&str; 4] = ["comment_id", "flags", "explanation", "title"];
 
 /// Fails for a label name that `score`'s output or the labels CSV already uses.
 pub fn check_label_names(labels: &[String]) -> anyhow::Result<()> {
+    use threadguard::labels::{LEADING_COLUMNS, TRAILING_COLUMNS};
+    let reserved: Vec<&str> = LEADING_COLUMNS
+        .iter()
+        .chain(&TRAILING_COLUMNS)
+        .chain(&SCORE_OUTPUT_KEYS)
+        .copied()
+        .collect();
     for label in labels.iter().map(|l| l.trim()) {
-        if RESERVED_LABEL_NAMES.contains(&label) {
+        if reserved.contains(&label) {
             anyhow::bail!(
                 "--labels {label}: a column name of threadguard's own output ({}); rename the label",
-                RESERVED_LABEL_NAMES.join(", ")
+                reserved.join(", ")
             );
         }
     }
