@@ -17,10 +17,7 @@ pub fn write_atomic(
 ) -> Result<()> {
     let target = writable_target(path).map_err(|e| Error::io(path, e))?;
     let path = target.as_path();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(path);
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(path, e))?;
     {
         let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
@@ -77,10 +74,7 @@ fn symlink_target(path: &Path) -> std::io::Result<PathBuf> {
         Some(dir) if link.is_relative() => dir.join(&link),
         _ => link,
     };
-    let dir = match pointed.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(&pointed);
     let name = pointed
         .file_name()
         .ok_or_else(|| std::io::Error::other("a symlink to a path without a file name"))?;
@@ -91,10 +85,7 @@ fn symlink_target(path: &Path) -> std::io::Result<PathBuf> {
 /// regular file is there (or a symlink to one), in an existing directory.
 pub fn check_writable(path: &Path) -> Result<()> {
     let target = writable_target(path).map_err(|e| Error::io(path, e))?;
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(&target);
     if !dir.is_dir() {
         let missing = std::io::Error::new(
             std::io::ErrorKind::NotFound,
@@ -119,6 +110,14 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
+    }
+}
+
+/// The directory a file path is in: its parent, or `.` for a bare file name.
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     }
 }
 
