@@ -631,6 +631,36 @@ a3, conspiratorial \n";
 }
 
 #[test]
+fn a_batch_skip_never_erases_labels_from_this_run_or_an_earlier_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // a1 labeled in an earlier run, a2 in this one, a3 labeled then undone, b1 new.
+    batch(dir.path(), "a1,abusive\n").success();
+    let out = batch(
+        dir.path(),
+        "a1,skip\na2,\na2,skip\na3,abusive\na3,undo\na3,skip\nb1,skip\n",
+    )
+    .success()
+    .stderr(
+        predicate::str::contains("<stdin>:1: `a1` keeps its labels")
+            .and(predicate::str::contains("<stdin>:3: `a2` keeps its labels"))
+            .and(predicate::str::contains("`a3` keeps").not()),
+    )
+    .get_output()
+    .stdout
+    .clone();
+    let acks = String::from_utf8(out).unwrap();
+    assert_eq!(acks.lines().filter(|l| l.starts_with("ok ")).count(), 7);
+    let log = read_log(dir.path());
+    let latest = log.latest_for_annotator("ci");
+    assert_eq!(latest["a1"].values, [Some(true), Some(false)]);
+    assert_eq!(latest["a2"].values, [Some(false), Some(false)]);
+    assert_eq!(latest["a3"].values, [None, None], "skipped after its undo");
+    assert_eq!(latest["b1"].values, [None, None]);
+    // 1 row from the first run; a2, a3, a3's undo, a3's skip and b1's skip from the second.
+    assert_eq!(log.rows_read, 6);
+}
+
+#[test]
 fn batch_mode_stops_at_an_unknown_id_or_label_with_its_line_and_keeps_what_came_before() {
     let dir = tempfile::tempdir().unwrap();
     batch(dir.path(), "a1,abusive\nnope,abusive\na2,\n")

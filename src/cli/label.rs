@@ -4,12 +4,14 @@
 use super::{load_model, read_inputs};
 use anyhow::bail;
 use clap::Args;
+use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use threadguard::ingest::InputFormat;
+use threadguard::label::batch::Applied;
 use threadguard::label::{self, Counts, Order, Recorder, Session, SessionOptions};
-use threadguard::labels::LabelWriter;
+use threadguard::labels::{LabelLog, LabelWriter};
 
 /// Flags of `threadguard label`.
 #[derive(Debug, Args)]
@@ -132,12 +134,19 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
     let threads = read_inputs(&args.paths, args.input_format)?;
     let items = label::collect_items(&threads);
     let writer = LabelWriter::open(&args.out, &args.labels)?;
+    let labeled: HashSet<String> = LabelLog::read_if_exists(&args.out, &args.labels)?
+        .latest_for_annotator(annotator)
+        .into_iter()
+        .filter(|(_, decision)| decision.has_label())
+        .map(|(id, _)| id.to_string())
+        .collect();
     let mut recorder = Recorder::new(writer, annotator);
     let stdin = std::io::stdin();
     let result = label::batch::run(
         &items,
         &args.labels,
         &mut recorder,
+        labeled,
         stdin.lock(),
         "<stdin>",
         acknowledge,
@@ -149,9 +158,19 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints `ok <line> <decision>` once a batch decision is on disk, flushed at once so a
-/// script sees it even if the process is killed right after. A closed standard output is
-/// an error (not a quiet exit): the decisions after it would go unacknowledged.
-fn acknowledge(line: u64, decision: &str) -> threadguard::Result<()> {
+/// script sees it even if the process is killed right after (with a warning on stderr
+/// for a skip that kept earlier labels). A closed standard output is an error (not a
+/// quiet exit): the decisions after it would go unacknowledged.
+fn acknowledge(line: u64, decision: &str, applied: Applied) -> threadguard::Result<()> {
+    if applied == Applied::KeptLabels {
+        let id = decision
+            .rsplit_once(',')
+            .map_or(decision, |(id, _)| id.trim());
+        eprintln!(
+            "warning: <stdin>:{line}: `{id}` keeps its labels: a skip never erases them \
+             (send `{id},undo` to clear them); nothing written"
+        );
+    }
     let mut out = std::io::stdout().lock();
     writeln!(out, "ok {line} {decision}")
         .and_then(|()| out.flush())

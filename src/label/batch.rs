@@ -11,6 +11,10 @@
 //! a1,undo                     # an undo row: a1 is undecided again
 //! ```
 //!
+//! A skip never erases labels: for a comment whose current decision (by this annotator,
+//! in the file or earlier in the run) carries labels, `skip` writes nothing and the
+//! labels stay. `undo` is what clears them.
+//!
 //! The id is everything before the last comma, so ids may contain commas. Blank lines
 //! and lines starting with `#` are ignored. Lines are applied in order and each row is
 //! saved before the next line is read: the first bad line (unknown id or label) stops
@@ -26,7 +30,7 @@
 
 use super::{Counts, Item, Recorder};
 use crate::error::{Error, Location, Result};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
 /// What one batch line asks for.
@@ -62,16 +66,29 @@ pub fn parse_command(spec: &str, labels: &[String]) -> std::result::Result<Comma
     Ok(Command::Decide(values))
 }
 
+/// What a batch line did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Its row was written and synced.
+    Written,
+    /// A `skip` of a comment whose current decision carries labels: nothing was written
+    /// and the labels stay (see the module docs).
+    KeptLabels,
+}
+
 /// Applies the decisions of `input` (named `input_name` in errors) about `items`,
-/// writing each with `recorder` and calling `ack` with the line number and text of each
-/// line once its row is durable. Returns the rows written.
+/// writing each with `recorder` and calling `ack` with the line number, the line's text
+/// and what it did once it is durable. `labeled` holds the ids whose current decision
+/// by the recorder's annotator, before the run, carries labels (a skip leaves those
+/// alone). Returns the rows written.
 pub fn run(
     items: &[Item],
     labels: &[String],
     recorder: &mut Recorder,
+    mut labeled: HashSet<String>,
     input: impl BufRead,
     input_name: &str,
-    mut ack: impl FnMut(u64, &str) -> Result<()>,
+    mut ack: impl FnMut(u64, &str, Applied) -> Result<()>,
 ) -> Result<Counts> {
     let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
     for (index, line) in input.lines().enumerate() {
@@ -99,12 +116,25 @@ pub fn run(
                 "unknown comment id `{id}` (not in the inputs)"
             )));
         };
-        match parse_command(spec, labels).map_err(fail)? {
-            Command::Decide(values) => recorder.accept(item, &values)?,
-            Command::Skip => recorder.skip(item)?,
-            Command::Undo => recorder.undo(&item.id)?,
-        }
-        ack(number, line)?;
+        let applied = match parse_command(spec, labels).map_err(fail)? {
+            Command::Decide(values) => {
+                recorder.accept(item, &values)?;
+                // A clean decision (every label 0) carries labels too.
+                labeled.insert(item.id.clone());
+                Applied::Written
+            }
+            Command::Skip if labeled.contains(&item.id) => Applied::KeptLabels,
+            Command::Skip => {
+                recorder.skip(item)?;
+                Applied::Written
+            }
+            Command::Undo => {
+                recorder.undo(&item.id)?;
+                labeled.remove(&item.id);
+                Applied::Written
+            }
+        };
+        ack(number, line, applied)?;
     }
     Ok(recorder.counts())
 }
