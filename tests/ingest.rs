@@ -423,6 +423,72 @@ fn same_named_files_in_subdirectories_get_their_own_ids() {
     );
 }
 
+/// The (thread id, file) of each input that `paths` name.
+fn planned(paths: &[&str]) -> Vec<(String, String)> {
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    ingest::plan_inputs(&paths)
+        .unwrap()
+        .into_iter()
+        .map(|input| match input {
+            ingest::Input::File { path, thread_id } => (thread_id, path.display().to_string()),
+            ingest::Input::Stdin => ("stdin".to_string(), "-".to_string()),
+        })
+        .collect()
+}
+
+#[test]
+fn different_files_that_would_share_an_id_get_the_shortest_path_ends_that_differ() {
+    let n = "tests/fixtures/nested";
+    let pair = |id: &str, file: &str| (id.to_string(), format!("{n}/{file}"));
+    // Named on their own: stems collide, so one parent directory more.
+    assert_eq!(
+        planned(&[&format!("{n}/sub1/a.csv"), &format!("{n}/sub2/a.csv")]),
+        [pair("sub1/a", "sub1/a.csv"), pair("sub2/a", "sub2/a.csv")]
+    );
+    // Two directory arguments with `a` at their top; `deep/a` is unique and stays.
+    assert_eq!(
+        planned(&[&format!("{n}/sub1"), &format!("{n}/sub2")]),
+        [
+            pair("sub1/a", "sub1/a.csv"),
+            pair("sub2/a", "sub2/a.csv"),
+            pair("deep/a", "sub2/deep/a.txt"),
+        ]
+    );
+    // Same stem, different extension: only the extension tells them apart.
+    assert_eq!(
+        planned(&[&format!("{n}/sub2/deep/a.txt"), &format!("{n}/a.csv")])
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect::<Vec<_>>(),
+        ["deep/a", "nested/a"]
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("x.csv"), "id,text\n1,hi\n").unwrap();
+    std::fs::write(
+        dir.path().join("x.jsonl"),
+        "{\"id\":\"1\",\"text\":\"hi\"}\n",
+    )
+    .unwrap();
+    let dir_arg = dir.path().display().to_string();
+    let ids: Vec<String> = planned(&[&dir_arg]).into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, ["x.csv", "x.jsonl"]);
+    // The same file named twice (under two spellings) keeps its one id; so does stdin.
+    assert_eq!(
+        planned(&[&format!("{n}/a.csv"), &format!("{n}/../nested/a.csv"), "-"]),
+        [
+            pair("a", "a.csv"),
+            ("a".to_string(), format!("{n}/../nested/a.csv")),
+            ("stdin".to_string(), "-".to_string()),
+        ]
+    );
+    // A missing path fails before anything is read.
+    let paths = [
+        PathBuf::from(n),
+        PathBuf::from("tests/fixtures/no-such-file.csv"),
+    ];
+    assert!(ingest::plan_inputs(&paths).is_err());
+}
+
 /// What reading `bytes` as a streamed CSV export reports: the warnings, then the error.
 fn csv_reports(bytes: &[u8]) -> Vec<String> {
     let mut collected = ingest::Collected::default();

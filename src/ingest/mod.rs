@@ -122,14 +122,16 @@ pub fn read_all(paths: &[PathBuf], format: InputFormat) -> Result<Collected> {
 }
 
 /// Streams every path into `sink`. Fails when a path is missing, a file is malformed,
-/// or nothing at all could be read.
+/// or nothing at all could be read. Every path is checked (and directories walked)
+/// before the first is read, so a typo in the last path fails at once.
 pub fn read_paths(paths: &[PathBuf], format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+    let inputs = plan_inputs(paths)?;
     let mut counting = CountingSink {
         inner: sink,
         threads: 0,
     };
-    for path in paths {
-        read_path(path, format, &mut counting)?;
+    for input in &inputs {
+        input.read(format, &mut counting)?;
     }
     if counting.threads == 0 {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
@@ -139,6 +141,165 @@ pub fn read_paths(paths: &[PathBuf], format: InputFormat, sink: &mut dyn Sink) -
         )));
     }
     Ok(())
+}
+
+/// One input to read: standard input, or a file with the thread id it gets unless it
+/// names its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// Standard input (`-`), thread id `stdin`.
+    Stdin,
+    /// A file and its default thread id.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Its default thread id.
+        thread_id: String,
+    },
+}
+
+impl Input {
+    /// Reads this input into `sink`.
+    pub fn read(&self, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+        match self {
+            Input::Stdin => read_stdin(format, sink),
+            Input::File { path, thread_id } => read_file(path, thread_id, format, sink),
+        }
+    }
+}
+
+/// The inputs named by `paths`, in order, directories walked: a file named on its own
+/// gets its stem as thread id, a file found under a directory its path from there
+/// (see [`thread_id_under`]). When two different files would get the same id (`a/x.csv`
+/// and `b/x.csv`, or `x.csv` and `x.jsonl`), each of them gets instead the shortest tail
+/// of its full path that tells them apart (`a/x`, `b/x`; `x.csv`, `x.jsonl`), so that
+/// their threads and comments never share ids. Fails on a missing path or a directory
+/// without readable files.
+pub fn plan_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
+    let mut inputs = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            inputs.push(Input::Stdin);
+            continue;
+        }
+        let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+        if meta.is_dir() {
+            let files = supported_files(path)?;
+            if files.is_empty() {
+                return Err(Error::input(
+                    Location::file(path),
+                    format!(
+                        "no readable files in this directory (looked for .{})",
+                        SUPPORTED_EXTENSIONS.join(", .")
+                    ),
+                ));
+            }
+            for file in files {
+                let thread_id = thread_id_under(path, &file);
+                inputs.push(Input::File {
+                    path: file,
+                    thread_id,
+                });
+            }
+        } else {
+            let thread_id = file_thread_id(path);
+            inputs.push(Input::File {
+                path: path.clone(),
+                thread_id,
+            });
+        }
+    }
+    tell_apart_same_ids(&mut inputs);
+    Ok(inputs)
+}
+
+/// Gives the files of `inputs` that share a default thread id with a different file
+/// the shortest tails of their full paths that are unique among them (see
+/// [`plan_inputs`]). The same file named twice keeps one id.
+fn tell_apart_same_ids(inputs: &mut [Input]) {
+    let mut by_id: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, input) in inputs.iter().enumerate() {
+        if let Input::File { thread_id, .. } = input {
+            by_id.entry(thread_id.clone()).or_default().push(i);
+        }
+    }
+    for (id, group) in by_id {
+        let files: Vec<(usize, PathBuf)> = group
+            .into_iter()
+            .filter_map(|i| match &inputs[i] {
+                Input::File { path, .. } => Some((i, full_path(path))),
+                Input::Stdin => None,
+            })
+            .collect();
+        let distinct: std::collections::HashSet<&PathBuf> = files.iter().map(|(_, p)| p).collect();
+        if distinct.len() < 2 {
+            continue;
+        }
+        let min_parts = id.split('/').count();
+        let ids = distinct_tails(&files, min_parts);
+        for ((i, _), new_id) in files.iter().zip(ids) {
+            if let Input::File { thread_id, .. } = &mut inputs[*i] {
+                *thread_id = new_id;
+            }
+        }
+    }
+}
+
+/// `path` made absolute and resolved where the file system allows, else as given.
+fn full_path(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// For each file of `files`, the last `k` components of its path joined by `/` (the last
+/// one without its extension), for the smallest `k >= min_parts` that makes the tails of
+/// different files different; with the extensions kept when only they differ.
+fn distinct_tails(files: &[(usize, PathBuf)], min_parts: usize) -> Vec<String> {
+    let parts: Vec<Vec<String>> = files
+        .iter()
+        .map(|(_, p)| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
+        })
+        .collect();
+    let longest = parts.iter().map(Vec::len).max().unwrap_or(0);
+    for keep_extension in [false, true] {
+        for k in min_parts.max(1)..=longest.max(1) {
+            let tails: Vec<String> = files
+                .iter()
+                .zip(&parts)
+                .map(|((_, path), parts)| tail(path, parts, k, keep_extension))
+                .collect();
+            let unique_per_file = files
+                .iter()
+                .zip(&tails)
+                .all(|((_, p), t)| files.iter().zip(&tails).all(|((_, q), u)| p == q || t != u));
+            if unique_per_file {
+                return tails;
+            }
+        }
+    }
+    // Unreachable for different paths: their full names differ.
+    files.iter().map(|(_, p)| p.display().to_string()).collect()
+}
+
+/// The last `k` of `parts` joined by `/`, the last one being `path`'s stem unless
+/// `keep_extension`.
+fn tail(path: &Path, parts: &[String], k: usize, keep_extension: bool) -> String {
+    let start = parts.len().saturating_sub(k);
+    let mut tail: Vec<String> = parts
+        .get(start..parts.len().saturating_sub(1))
+        .unwrap_or(&[])
+        .to_vec();
+    let last = if keep_extension {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "input".to_string())
+    } else {
+        file_thread_id(path)
+    };
+    tail.push(last);
+    tail.join("/")
 }
 
 /// Counts threads passing through, to tell "nothing could be read" apart.
@@ -160,34 +321,17 @@ impl Sink for CountingSink<'_> {
 
 /// Reads one path: a file, a directory (walked), or `-` for stdin.
 pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    if path.as_os_str() == "-" {
-        let stdin = std::io::stdin();
-        let input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
-        return read_stream(path, "stdin", input, format, sink);
-    }
-    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-    if meta.is_dir() {
-        return read_dir(path, format, sink);
-    }
-    read_file(path, &file_thread_id(path), format, sink)
-}
-
-/// Reads every supported file under `dir`, recursively, in sorted path order.
-fn read_dir(dir: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    let files = supported_files(dir)?;
-    if files.is_empty() {
-        return Err(Error::input(
-            Location::file(dir),
-            format!(
-                "no readable files in this directory (looked for .{})",
-                SUPPORTED_EXTENSIONS.join(", .")
-            ),
-        ));
-    }
-    for file in files {
-        read_file(&file, &thread_id_under(dir, &file), format, sink)?;
+    for input in plan_inputs(std::slice::from_ref(&path.to_path_buf()))? {
+        input.read(format, sink)?;
     }
     Ok(())
+}
+
+/// Reads standard input, thread id `stdin`.
+fn read_stdin(format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
+    let stdin = std::io::stdin();
+    let input = std::io::BufReader::with_capacity(1 << 16, stdin.lock());
+    read_stream(Path::new("-"), "stdin", input, format, sink)
 }
 
 /// The default thread id of `file`, found under `dir`: its stem when it sits directly in
