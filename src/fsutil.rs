@@ -96,6 +96,21 @@ pub fn check_writable(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What tells one file apart from every other on this system while it exists: device
+/// and inode on Unix. `None` where the platform gives no such identity.
+pub fn file_identity(meta: &std::fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
+}
+
 /// Whether `a` and `b` name the same existing file (through links, `..` or symlinks).
 pub fn same_file(a: &Path, b: &Path) -> bool {
     #[cfg(unix)]

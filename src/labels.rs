@@ -53,7 +53,7 @@
 //!   row with the right number of fields: its labels are intact, so it is kept.
 
 use crate::error::{Error, Location, Result};
-use crate::fsutil::write_atomic;
+use crate::fsutil::{file_identity, write_atomic};
 use csv::{ByteRecord, ReaderBuilder, WriterBuilder};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -665,6 +665,9 @@ pub struct LabelWriter {
     layout: Layout,
     /// Set when a failed append could not be rolled back: no more rows are written.
     broken: Option<String>,
+    /// The [`file_identity`] of the file opened; each append checks that `path` still
+    /// names it, so rows are never written to a file that was replaced or removed.
+    identity: Option<(u64, u64)>,
 }
 
 impl LabelWriter {
@@ -687,11 +690,19 @@ impl LabelWriter {
         wrap: impl FnOnce(File) -> Box<dyn AppendTarget>,
     ) -> Result<Self> {
         check_labels(labels)?;
-        let existing = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        let (existing, present) = match std::fs::read(path) {
+            Ok(bytes) => (bytes, true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), false),
             Err(e) => return Err(Error::io(path, e)),
         };
+        if present {
+            // Appending needs write access; the header of an empty file is written by
+            // replacing it, which would otherwise succeed on a read-only file.
+            OpenOptions::new()
+                .append(true)
+                .open(path)
+                .map_err(|e| Error::io(path, e))?;
+        }
         let layout = if strip_bom(&existing).is_empty() {
             create_with_header(path, labels)?
         } else {
@@ -701,12 +712,18 @@ impl LabelWriter {
             .append(true)
             .open(path)
             .map_err(|e| Error::io(path, e))?;
+        let identity = file
+            .metadata()
+            .ok()
+            .as_ref()
+            .and_then(file_identity);
         let mut writer = LabelWriter {
             path: path.to_path_buf(),
             file: wrap(file),
             labels: labels.to_vec(),
             layout,
             broken: None,
+            identity,
         };
         if let Some(repair) = repair_bytes(path, strip_bom(&existing))? {
             writer.write_durably(repair)?;
@@ -742,6 +759,7 @@ impl LabelWriter {
             let msg = format!("no more rows are written after an earlier failure ({reason})");
             return Err(Error::io(&self.path, std::io::Error::other(msg)));
         }
+        self.check_still_there()?;
         // Another session appending to the same file in the instant between this size and
         // a failed write would lose its row to the truncation below; on a full disk its
         // own write fails too, so this is accepted for a rollback that is otherwise exact.
@@ -770,6 +788,28 @@ impl LabelWriter {
             &self.path,
             std::io::Error::new(failure.kind(), msg),
         ))
+    }
+
+    /// Errors when `path` no longer names the file this writer opened: it was replaced
+    /// (by a checkout, an editor's save, a sync tool, another session creating it) or
+    /// removed, and rows appended to the open file would be lost with it.
+    fn check_still_there(&self) -> Result<()> {
+        let Some(opened) = self.identity else {
+            return Ok(());
+        };
+        let now = std::fs::metadata(&self.path)
+            .ok()
+            .as_ref()
+            .and_then(file_identity);
+        if now == Some(opened) {
+            return Ok(());
+        }
+        let what = if now.is_some() { "replaced" } else { "removed" };
+        let msg = format!(
+            "the labels file was {what} by another program since this session opened it; \
+             the row was not saved (start the session again to append to the file now there)"
+        );
+        Err(Error::io(&self.path, std::io::Error::other(msg)))
     }
 
     /// Errors on a decision that does not fit this writer.

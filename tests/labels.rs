@@ -677,6 +677,48 @@ fn agreement_on_a_file_uses_latest_decisions() {
     assert!(short.contains("... and 1 more"), "{short}");
 }
 
+#[test]
+fn rows_are_never_appended_to_a_labels_file_that_was_replaced_or_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let mut writer = LabelWriter::open(&path, &default_labels()).unwrap();
+    writer.append(&decision("c1", "ann", "first", [Y, N])).unwrap();
+    // A checkout, an editor or a sync tool replaces the file with a copy.
+    let copy = dir.path().join("copy.csv");
+    fs::copy(&path, &copy).unwrap();
+    fs::rename(&copy, &path).unwrap();
+    let msg = error_text(writer.append(&decision("c2", "ann", "second", [N, Y])));
+    assert!(msg.contains("labels.csv") && msg.contains("was replaced"), "{msg}");
+    assert!(msg.contains("the row was not saved"), "{msg}");
+    // Opened again, the new file takes rows; removed, it refuses them.
+    let mut writer = LabelWriter::open(&path, &default_labels()).unwrap();
+    writer.append(&decision("c2", "ann", "second", [N, Y])).unwrap();
+    let log = LabelLog::read(&path, &default_labels()).unwrap();
+    assert_eq!(log.rows_read, 2);
+    fs::remove_file(&path).unwrap();
+    let msg = error_text(writer.append(&decision("c3", "ann", "third", [N, N])));
+    assert!(msg.contains("was removed"), "{msg}");
+    assert!(!path.exists(), "nothing recreated it");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_empty_read_only_labels_file_is_refused_and_left_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    fs::write(&path, b"").unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o444)).unwrap();
+    if fs::OpenOptions::new().append(true).open(&path).is_ok() {
+        return; // Root writes to read-only files: nothing to test.
+    }
+    let msg = error_text(LabelWriter::open(&path, &default_labels()));
+    assert!(msg.contains("labels.csv"), "{msg}");
+    assert_eq!(fs::read(&path).unwrap(), b"", "left as it was");
+    let mode = fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o444);
+}
+
 // ---------- a full disk, simulated with an injected writer ----------
 
 /// A file on a disk with `room` bytes left: writes fill the room (so a row can be cut
