@@ -332,12 +332,19 @@ fn single_row_files() {
             .is_empty()
     );
 
-    // One row without the final newline: cannot be told from a cut row, so it is skipped
-    // with a warning (rows written by LabelWriter always end with a newline).
+    // One whole row without the final newline, as hand-made files often end: kept.
     fs::write(&path, "text,abusive,conspiratorial\nhi,1,0").unwrap();
     let set = read_labeled(&path, &default_labels()).unwrap();
-    assert!(set.items.is_empty());
-    assert_eq!(set.warnings.len(), 1);
+    assert_eq!(set.items.len(), 1);
+    assert_eq!(set.items[0].decision.values, vec![Y, N]);
+    assert!(set.warnings.is_empty());
+    // Cut short of its last field, or inside a quote, it is skipped with a warning.
+    for cut in ["hi,1", "\"hi,1,0"] {
+        fs::write(&path, format!("text,abusive,conspiratorial\n{cut}")).unwrap();
+        let set = read_labeled(&path, &default_labels()).unwrap();
+        assert!(set.items.is_empty(), "{cut}");
+        assert_eq!(set.warnings.len(), 1, "{cut}");
+    }
 }
 
 #[test]
@@ -563,11 +570,12 @@ fn windows_line_endings_and_blank_lines_keep_true_line_numbers() {
     let lines: Vec<u64> = set.items.iter().map(|i| i.line).collect();
     assert_eq!(lines, vec![3, 4]);
 
-    // Cut between `\r` and `\n`: the last row is reported; appending repairs it.
+    // Ending between `\r` and `\n`, a hand-made file's whole last row is kept.
     fs::write(&path, "text,abusive,conspiratorial\r\nok,0,0\r\nlast,1,1\r").unwrap();
     let set = read_labeled(&path, &default_labels()).unwrap();
-    assert_eq!(set.items.len(), 1);
-    assert_eq!(set.warnings[0].location.line, Some(3));
+    assert_eq!(set.items.len(), 2);
+    assert_eq!(set.items[1].line, 3);
+    assert!(set.warnings.is_empty());
     assert!(
         LabelWriter::open(&path, &default_labels()).is_err(),
         "a file without the standard columns is not appended to"
