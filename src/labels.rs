@@ -728,11 +728,7 @@ impl LabelWriter {
             .append(true)
             .open(path)
             .map_err(|e| Error::io(path, e))?;
-        let identity = file
-            .metadata()
-            .ok()
-            .as_ref()
-            .and_then(file_identity);
+        let identity = file.metadata().ok().as_ref().and_then(file_identity);
         let mut writer = LabelWriter {
             path: path.to_path_buf(),
             file: wrap(file),
@@ -755,6 +751,15 @@ impl LabelWriter {
     /// The labels of this session, in the order of [`Decision::values`].
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// The file's label columns that this writer leaves empty in its rows: in a file of
+    /// the writer's own layout (the standard columns around the label columns), those
+    /// not among [`labels`](Self::labels). A labeling session refuses such a file: a
+    /// row's empty label replaces the annotator's earlier value for that comment
+    /// (latest row wins), so a session with fewer labels could erase the others.
+    pub fn other_labels(&self) -> Vec<String> {
+        other_label_columns(&self.layout.names, &self.labels)
     }
 
     /// Appends one decision as one row (columns in the file's header order; columns this
@@ -894,6 +899,26 @@ fn existing_layout(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Layou
     let required = LEADING_COLUMNS.into_iter().chain(TRAILING_COLUMNS);
     layout.require(path, required.chain(labels.iter().map(String::as_str)))?;
     Ok(layout)
+}
+
+/// The label columns of a header in the writer's own layout (the standard columns
+/// around them) that are not among `labels`; none for other layouts.
+fn other_label_columns(names: &[String], labels: &[String]) -> Vec<String> {
+    let (lead, trail) = (LEADING_COLUMNS.len(), TRAILING_COLUMNS.len());
+    if names.len() < lead + trail
+        || !names.iter().zip(LEADING_COLUMNS).all(|(n, c)| n == c)
+        || !names[names.len() - trail..]
+            .iter()
+            .zip(TRAILING_COLUMNS)
+            .all(|(n, c)| n == c)
+    {
+        return Vec::new();
+    }
+    names[lead..names.len() - trail]
+        .iter()
+        .filter(|l| !labels.contains(l))
+        .cloned()
+        .collect()
 }
 
 /// The bytes that end a cut last row of `bytes`, if it needs ending.

@@ -661,6 +661,33 @@ fn a_batch_skip_never_erases_labels_from_this_run_or_an_earlier_one() {
 }
 
 #[test]
+fn a_session_refuses_a_labels_file_with_labels_it_would_leave_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path(), "a1,abusive\n").success();
+    let before = std::fs::read(dir.path().join("labels.csv")).unwrap();
+    // One label per pass would write rows with `abusive` empty, erasing a1's.
+    let input = dir.path().join("comments.csv");
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("labels.csv"))
+        .args(["--annotator", "ci", "--batch", "--labels", "conspiratorial"])
+        .write_stdin("a1,conspiratorial\n")
+        .assert()
+        .failure()
+        .stderr(
+            predicate::str::contains("also labels abusive")
+                .and(predicate::str::contains("--labels conspiratorial,abusive")),
+        );
+    assert_eq!(
+        std::fs::read(dir.path().join("labels.csv")).unwrap(),
+        before
+    );
+}
+
+#[test]
 fn batch_mode_stops_at_an_unknown_id_or_label_with_its_line_and_keeps_what_came_before() {
     let dir = tempfile::tempdir().unwrap();
     batch(dir.path(), "a1,abusive\nnope,abusive\na2,\n")

@@ -690,17 +690,24 @@ fn rows_are_never_appended_to_a_labels_file_that_was_replaced_or_removed() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.csv");
     let mut writer = LabelWriter::open(&path, &default_labels()).unwrap();
-    writer.append(&decision("c1", "ann", "first", [Y, N])).unwrap();
+    writer
+        .append(&decision("c1", "ann", "first", [Y, N]))
+        .unwrap();
     // A checkout, an editor or a sync tool replaces the file with a copy.
     let copy = dir.path().join("copy.csv");
     fs::copy(&path, &copy).unwrap();
     fs::rename(&copy, &path).unwrap();
     let msg = error_text(writer.append(&decision("c2", "ann", "second", [N, Y])));
-    assert!(msg.contains("labels.csv") && msg.contains("was replaced"), "{msg}");
+    assert!(
+        msg.contains("labels.csv") && msg.contains("was replaced"),
+        "{msg}"
+    );
     assert!(msg.contains("the row was not saved"), "{msg}");
     // Opened again, the new file takes rows; removed, it refuses them.
     let mut writer = LabelWriter::open(&path, &default_labels()).unwrap();
-    writer.append(&decision("c2", "ann", "second", [N, Y])).unwrap();
+    writer
+        .append(&decision("c2", "ann", "second", [N, Y]))
+        .unwrap();
     let log = LabelLog::read(&path, &default_labels()).unwrap();
     assert_eq!(log.rows_read, 2);
     fs::remove_file(&path).unwrap();

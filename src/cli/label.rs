@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use threadguard::ingest::InputFormat;
 use threadguard::label::batch::Applied;
 use threadguard::label::{self, Counts, Order, Recorder, Session, SessionOptions};
-use threadguard::labels::{LabelLog, LabelWriter};
+use threadguard::labels::LabelLog;
 
 /// Flags of `threadguard label`.
 #[derive(Debug, Args)]
@@ -133,7 +133,7 @@ fn label_names(labels: &[String]) -> anyhow::Result<Vec<String>> {
 fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
     let threads = read_inputs(&args.paths, args.input_format)?;
     let items = label::collect_items(&threads);
-    let writer = LabelWriter::open(&args.out, &args.labels)?;
+    let writer = label::open_writer(&args.out, &args.labels)?;
     let labeled: HashSet<String> = LabelLog::read_if_exists(&args.out, &args.labels)?
         .latest_for_annotator(annotator)
         .into_iter()

@@ -248,6 +248,26 @@ pub fn order_items(items: &mut [Item], specs: &[LabelSpec], order: Order, seed: 
     }
 }
 
+/// Opens the labels file of a session (see [`LabelWriter::open`]), refusing one that has
+/// label columns the session does not label (see [`LabelWriter::other_labels`]).
+pub fn open_writer(out: &Path, labels: &[String]) -> Result<LabelWriter> {
+    let writer = LabelWriter::open(out, labels)?;
+    let others = writer.other_labels();
+    if others.is_empty() {
+        return Ok(writer);
+    }
+    let all: Vec<String> = labels.iter().chain(&others).cloned().collect();
+    Err(crate::error::Error::Usage(format!(
+        "{}: this file also labels {}, which this session does not; label with \
+         --labels {} (a row's empty label replaces the annotator's earlier value for \
+         that comment, so a session with fewer labels could erase them), or into another \
+         file",
+        out.display(),
+        others.join(", "),
+        all.join(",")
+    )))
+}
+
 /// Drops the items `annotator` already decided according to `decided`
 /// ([`LabelLog::decided`]).
 pub fn drop_decided(
@@ -463,7 +483,7 @@ impl Session {
         options: &SessionOptions,
     ) -> Result<Self> {
         let log = LabelLog::read_if_exists(&options.out, &options.labels)?;
-        let writer = LabelWriter::open(&options.out, &options.labels)?;
+        let writer = open_writer(&options.out, &options.labels)?;
         let specs = label_specs(&options.labels, model);
         let mut items = collect_items(threads);
         match model {
