@@ -766,10 +766,33 @@ fn batch_mode_labels_the_first_of_duplicated_ids() {
         .args(["--annotator", "ci", "--batch"])
         .write_stdin("x,abusive\n")
         .assert()
-        .success();
+        .success()
+        .stderr(predicate::str::contains(
+            "1 comment id appears more than once (x)",
+        ));
     let log = read_log(dir.path());
     assert_eq!(log.rows_read, 1);
     assert_eq!(log.latest_for_annotator("ci")["x"].text, "first text");
+}
+
+#[test]
+fn label_says_when_the_inputs_have_no_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("article.txt");
+    std::fs::write(&input, "A title\n\nAn article without a comment section.\n").unwrap();
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("labels.csv"))
+        .args(["--annotator", "ci", "--batch"])
+        .write_stdin("")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "the inputs have no comments to label",
+        ));
 }
 
 #[test]

@@ -12,6 +12,7 @@ use threadguard::ingest::InputFormat;
 use threadguard::label::batch::Applied;
 use threadguard::label::{self, Counts, Order, Recorder, Session, SessionOptions};
 use threadguard::labels::LabelLog;
+use threadguard::thread::Thread;
 
 /// Flags of `threadguard label`.
 #[derive(Debug, Args)]
@@ -95,6 +96,10 @@ pub fn run(mut args: LabelArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         limit: args.limit,
     };
+    if !check_comments(&threads) {
+        outln!("nothing to label: the inputs have no comments")?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut session = Session::start(&threads, Some(&model), &options)?;
     if session.queue().is_empty() {
         outln!(
@@ -110,6 +115,35 @@ pub fn run(mut args: LabelArgs) -> anyhow::Result<ExitCode> {
     result?;
     printed?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether the inputs hold a comment to label; warns about comments that cannot be
+/// labeled because an earlier comment has their id.
+fn check_comments(threads: &[Thread]) -> bool {
+    let duplicates = label::duplicate_ids(threads);
+    if !duplicates.is_empty() {
+        let shown: Vec<&str> = duplicates.iter().take(5).map(String::as_str).collect();
+        let more = duplicates.len().saturating_sub(shown.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let (n, appear) = match duplicates.len() {
+            1 => ("1 comment id".to_string(), "appears"),
+            n => (format!("{n} comment ids"), "appear"),
+        };
+        eprintln!(
+            "threadguard: warning: {n} {appear} more than once ({}{more}); \
+             only the first comment of each id can be labeled, since the labels file \
+             keys decisions by id: give the comments unique ids",
+            shown.join(", ")
+        );
+    }
+    threads
+        .iter()
+        .flat_map(|t| &t.comments)
+        .any(|c| !c.text.trim().is_empty())
 }
 
 /// The `--labels` names, trimmed ("abusive, conspiratorial" as train reads it), or an
@@ -132,6 +166,9 @@ fn label_names(labels: &[String]) -> anyhow::Result<Vec<String>> {
 /// Batch mode: decisions from standard input about the comments of the inputs.
 fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
     let threads = read_inputs(&args.paths, args.input_format)?;
+    if !check_comments(&threads) {
+        eprintln!("threadguard: warning: the inputs have no comments to label");
+    }
     let items = label::collect_items(&threads);
     let writer = label::open_writer(&args.out, &args.labels)?;
     let labeled: HashSet<String> = LabelLog::read_if_exists(&args.out, &args.labels)?

@@ -149,6 +149,21 @@ pub struct Item {
     /// Position in reading order over all inputs (0-based).
     pub position: usize,
 }
+/// The ids of the labelable comments of `threads` (those with text) that an earlier
+/// comment already has, each once, in input order: [`collect_items`] keeps only the
+/// first comment of an id, since a labels file keys decisions by comment id.
+pub fn duplicate_ids(threads: &[Thread]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    let mut reported = HashSet::new();
+    let mut duplicates = Vec::new();
+    let comments = threads.iter().flat_map(|t| &t.comments);
+    for comment in comments.filter(|c| !c.text.trim().is_empty()) {
+        if !seen.insert(comment.id.as_str()) && reported.insert(comment.id.as_str()) {
+            duplicates.push(comment.id.clone());
+        }
+    }
+    duplicates
+}
 
 /// Every comment of `threads` with text, in reading order, each id once (the first
 /// occurrence wins; the labels file keys rows on the id).
