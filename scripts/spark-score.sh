@@ -58,7 +58,8 @@ with open(src, newline="", encoding="utf-8") as f, open(dest, "w", newline="", e
         writer.writerow(row)
 PY
 INPUT=$WORK/comments.jsonl
-"$TG" parse seeds/ data/ "$WORK/bench-head.csv" --format jsonl > "$INPUT"
+# data/*.csv, not data/: data/by-id/ holds ids without texts, which parse refuses.
+"$TG" parse seeds/ data/*.csv "$WORK/bench-head.csv" --format jsonl > "$INPUT"
 echo "input: $INPUT: $(wc -l < "$INPUT") comments"
 
 # The reference: one process, stdout kept apart from stderr.

@@ -603,3 +603,27 @@ fn an_unterminated_quote_in_the_last_column_is_an_error_naming_its_line() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_seeds_and_the_labeled_files_of_data_read_as_comment_inputs() {
+    // scripts/spark-score.sh builds its input this way: every labels CSV at the top of
+    // data/ must stay readable as a comment export (data/by-id/ holds ids only).
+    let mut files: Vec<_> = std::fs::read_dir("data")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    let out = threadguard()
+        .arg("parse")
+        .arg("seeds/")
+        .args(&files)
+        .args(["--format", "csv"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(csv_rows(&out).len() > 2000);
+}
