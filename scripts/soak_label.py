@@ -68,6 +68,23 @@ def make_decisions(n, ids, rng):
     return out
 
 
+def writing_decisions(decisions):
+    """Which decisions write a row: all but a `skip` of a comment whose current
+    decision carries labels (clean included), which keeps them and writes nothing."""
+    labeled, writes = set(), []
+    for d in decisions:
+        comment, spec = d.rsplit(",", 1)
+        if spec == "skip":
+            writes.append(comment not in labeled)
+        elif spec == "undo":
+            labeled.discard(comment)
+            writes.append(True)
+        else:
+            labeled.add(comment)
+            writes.append(True)
+    return writes
+
+
 def read_rows(path):
     """The labels file's header and complete rows (cut rows are counted apart)."""
     if not os.path.exists(path):
@@ -140,6 +157,9 @@ def label(threadguard, work, n_decisions, n_kills):
         for i, comment in enumerate(ids):
             w.writerow([comment, f"t{i // 25}", pool[i % len(pool)]])
     decisions = make_decisions(n_decisions, ids, rng)
+    writes = writing_decisions(decisions)
+    # The decisions that write a row, in order: the file's rows, one each.
+    written = [i for i, w in enumerate(writes) if w]
     out = os.path.join(work, "labels.csv")
     for stale in (out, os.path.join(work, "acks.txt")):
         if os.path.exists(stale):
@@ -171,41 +191,53 @@ def label(threadguard, work, n_decisions, n_kills):
             sys.exit(f"run {runs}: label --batch failed: {stderr.decode(errors='replace')}")
         with open(ack_path, encoding="utf-8") as f:
             ack_lines = [l for l in f.read().splitlines() if l.startswith("ok ")]
+        last_acked = next_index - 1
+        rows_before = sum(writes[:next_index])
+        acked_writing = 0
         for ack in ack_lines:
             _, line, decision = ack.split(" ", 2)
             index = next_index + int(line) - 1
             if decisions[index] != decision:
                 sys.exit(f"ack {ack!r} does not match decision {index}: {decisions[index]!r}")
             acked.add(index)
+            last_acked = index
+            acked_writing += writes[index]
         header, rows, _ = read_rows(out)
         in_file = len(rows)
         if os.environ.get("SOAK_DEBUG"):
-            print(f"run {runs}: killed={killed} acks={len(ack_lines)} new rows={in_file - next_index}")
-        if in_file == next_index + len(ack_lines) + 1:
+            print(f"run {runs}: killed={killed} acks={len(ack_lines)} new rows={in_file - rows_before}")
+        if in_file == rows_before + acked_writing + 1:
             unacked_durable += 1  # written and synced, killed before the ack
-        elif in_file != next_index + len(ack_lines):
-            sys.exit(f"run {runs}: {in_file} rows in the file after {next_index} + "
-                     f"{len(ack_lines)} acknowledged decisions")
-        next_index = in_file
+        elif in_file != rows_before + acked_writing:
+            sys.exit(f"run {runs}: {in_file} rows in the file after {rows_before} + "
+                     f"{acked_writing} acknowledged decisions that write a row")
+        # Resume after the last acknowledged decision, or after the last written one if
+        # that came later; a skip that wrote nothing may be sent again harmlessly.
+        after_written = written[in_file - 1] + 1 if in_file else 0
+        next_index = max(last_acked + 1, after_written)
     total = time.monotonic() - started
 
     # Verification.
     header, rows, cut = read_rows(out)
     failures = []
-    if len(rows) != n_decisions:
-        failures.append(f"{len(rows)} rows for {n_decisions} decisions")
-    mismatched = [i for i, (row, d) in enumerate(zip(rows, decisions))
-                  if not row_matches(header, row, d)]
+    if len(rows) != len(written):
+        failures.append(f"{len(rows)} rows for {len(written)} decisions that write one")
+    mismatched = [k for k, (row, i) in enumerate(zip(rows, written))
+                  if not row_matches(header, row, decisions[i])]
     if mismatched:
         failures.append(f"{len(mismatched)} rows differ from their decision, first at {mismatched[0]}")
-    missing = [i for i in acked if i >= len(rows) or i in mismatched]
+    row_of = {i: k for k, i in enumerate(written)}
+    missing = [i for i in acked
+               if writes[i] and (row_of[i] >= len(rows) or row_of[i] in mismatched)]
     if missing:
         failures.append(f"{len(missing)} acknowledged decisions are not in the file")
-    # Latest wins: the file's last row per id against the decisions' last word per id.
+    # Latest wins: the file's last row per id against the last decision per id that
+    # wrote a row (a skip that kept labels changed nothing).
     want, got = {}, {}
-    for d in decisions:
+    for d, w in zip(decisions, writes):
         comment, spec = d.rsplit(",", 1)
-        want[comment] = expected_cells(spec)
+        if w:
+            want[comment] = expected_cells(spec)
     for row in rows:
         r = dict(zip(header, row))
         got[r["id"]] = ([r[l] for l in LABELS], "undo" if r["source"] == "undo" else None)
@@ -216,7 +248,8 @@ def label(threadguard, work, n_decisions, n_kills):
         failures.append(f"threadguard eval on the file: {check.stderr.strip()}")
     labeled = sum(1 for cells, source in want.values() if source is None and any(cells))
 
-    print(f"decisions: {n_decisions} in {runs} runs, {kills} SIGKILLs, {total:.1f} s")
+    print(f"decisions: {n_decisions} in {runs} runs, {kills} SIGKILLs, {total:.1f} s; "
+          f"{n_decisions - len(written)} skips of labeled comments wrote nothing")
     print(f"acknowledged: {len(acked)}; written but killed before the ack (not resent): "
           f"{unacked_durable};"
           f" cut rows: {cut}")
@@ -225,7 +258,7 @@ def label(threadguard, work, n_decisions, n_kills):
     if failures:
         print("FAILED: " + "; ".join(failures))
         sys.exit(1)
-    print("verified: every acknowledged decision is in the file exactly once, in order, "
+    print("verified: every acknowledged decision that writes a row is in the file exactly once, in order, "
           "latest-wins matches, and the file parses")
 
 
