@@ -142,6 +142,9 @@ echo "== Toxic spans, held-out 20% (abusive; all positive, so recall is what cou
 echo
 echo "== Seed labels (reader comments like the users'; never trained on)"
 "$TG" eval data/seed_labels.csv --model "$WORK/model.tgm"
+echo
+echo "== Short comments (240 short replies written for evaluation; never trained on)"
+"$TG" eval data/short_comments_eval.csv --model "$WORK/model.tgm"
 
 if [ "$FOLDS" -gt 1 ]; then
     echo
