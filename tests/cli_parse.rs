@@ -627,3 +627,33 @@ fn the_seeds_and_the_labeled_files_of_data_read_as_comment_inputs() {
         .clone();
     assert!(csv_rows(&out).len() > 2000);
 }
+
+#[test]
+fn train_help_states_the_feature_defaults_training_uses() {
+    let help = threadguard()
+        .args(["train", "--help"])
+        .output()
+        .unwrap()
+        .stdout;
+    let help = String::from_utf8(help)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let f = threadguard::model::train::TrainOptions::default().features;
+    for stated in [
+        format!("[default: {};", f.top_k),
+        format!(
+            "[default: {}-{}]",
+            f.word_ngram_range.0, f.word_ngram_range.1
+        ),
+        format!(
+            "[default: {}-{}]",
+            f.char_ngram_range.0, f.char_ngram_range.1
+        ),
+        format!("[default: {:.1}, none dropped]", f.max_df),
+        format!("[default: {}]", f.min_df),
+    ] {
+        assert!(help.contains(&stated), "{stated} not in: {help}");
+    }
+}

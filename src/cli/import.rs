@@ -12,7 +12,8 @@ pub enum CorpusName {
     Davidson,
     /// PsyCoMark Reddit comments (train.csv): conspiratorial only, merged per id.
     Psycomark,
-    /// SemEval-2021 toxic spans (tsd_train.csv, tsd_trial.csv): abusive positives.
+    /// SemEval-2021 toxic spans (tsd_train.csv, tsd_trial.csv): posts with marked spans as
+    /// abusive, and each post's sentences without a span, joined, as not abusive.
     ToxicSpans,
 }
 
@@ -32,9 +33,9 @@ pub enum OffensiveChoice {
 /// Flags of `threadguard import`.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
-  threadguard import --from davidson ../shared/data/davidson/labeled_data.csv --out data/davidson.csv
-  threadguard import --from psycomark ../shared/data/psycomark/train.csv --out data/psycomark.csv
-  threadguard import --from toxic-spans ../shared/data/toxic_spans/tsd_train.csv --out data/toxic_spans.csv
+  threadguard import --from davidson ../shared/data/davidson/labeled_data.csv --out target/corpora/davidson.csv
+  threadguard import --from psycomark ../shared/data/psycomark/train.csv --out target/corpora/psycomark.csv
+  threadguard import --from toxic-spans ../shared/data/toxic_spans/tsd_train.csv --out target/corpora/toxic_spans.csv
 
 The mapping of each corpus to the labels abusive and conspiratorial is documented in
 the README; a label the corpus says nothing about is left empty.")]
