@@ -369,7 +369,11 @@ fn nul_bytes_are_kept_as_characters_in_pages_and_csv_and_refused_raw_in_json() {
         .arg(&jsonl)
         .assert()
         .failure()
-        .stderr(predicate::str::contains("nul.jsonl:2: invalid JSON"));
+        .stderr(
+            predicate::str::contains("nul.jsonl:2: invalid JSON")
+                .and(predicate::str::contains("at column 14"))
+                .and(predicate::str::contains("line 1").not()),
+        );
 }
 
 #[test]
@@ -656,4 +660,29 @@ fn train_help_states_the_feature_defaults_training_uses() {
     ] {
         assert!(help.contains(&stated), "{stated} not in: {help}");
     }
+}
+
+#[test]
+fn eval_says_n_a_for_figures_its_rows_cannot_define() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("one_class.csv");
+    // No abusive row; nothing flagged conspiratorial (plain, calm texts).
+    std::fs::write(
+        &path,
+        "text,abusive,conspiratorial\nThanks for the update.,0,0\nThe game starts at noon.,0,1\n",
+    )
+    .unwrap();
+    let out = threadguard().arg("eval").arg(&path).output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.starts_with("  n ")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].contains("recall n/a") && lines[0].contains("ROC-AUC n/a"),
+        "{stdout}"
+    );
+    assert!(
+        lines[1].contains("precision n/a") && lines[1].contains("ROC-AUC 1.000"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("NaN"), "{stdout}");
 }

@@ -132,12 +132,32 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Precision, recall, F1, ROC-AUC and PR-AUC on one line.
+/// Precision, recall, F1, ROC-AUC and PR-AUC on one line. A figure the rows cannot
+/// define is `n/a`: precision when nothing was flagged, recall when no row is
+/// positive, the areas when the rows hold one class only.
 pub fn metrics_line(m: &LabelMetrics) -> String {
+    let c = &m.confusion;
+    let flagged = c.true_positives + c.false_positives;
+    let precision = defined(flagged > 0, m.precision);
+    let recall = defined(m.positives > 0, m.recall);
+    let one_class = m.positives == 0 || m.positives == m.rows;
+    let (roc, pr) = (
+        defined(!one_class && m.roc_auc.is_finite(), m.roc_auc),
+        defined(!one_class && m.pr_auc.is_finite(), m.pr_auc),
+    );
     format!(
-        "n {} ({} pos) · threshold {:.3} · precision {:.3} · recall {:.3} · F1 {:.3} · ROC-AUC {:.3} · PR-AUC {:.3}",
-        m.rows, m.positives, m.threshold, m.precision, m.recall, m.f1, m.roc_auc, m.pr_auc
+        "n {} ({} pos) · threshold {:.3} · precision {precision} · recall {recall} · F1 {:.3} · ROC-AUC {roc} · PR-AUC {pr}",
+        m.rows, m.positives, m.threshold, m.f1
     )
+}
+
+/// `value` with 3 decimals, or `n/a` when it is not defined.
+fn defined(is_defined: bool, value: f64) -> String {
+    if is_defined {
+        format!("{value:.3}")
+    } else {
+        "n/a".to_string()
+    }
 }
 
 fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {

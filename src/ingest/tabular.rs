@@ -483,7 +483,7 @@ pub fn read_jsonl_at(
 /// nulls are left out.
 fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
     let value: serde_json::Value =
-        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+        serde_json::from_str(line).map_err(json_error)?;
     let serde_json::Value::Object(object) = value else {
         return Err("expected a JSON object per line".to_string());
     };
@@ -524,7 +524,21 @@ fn numbers_as_written<'a>(
     if !lossy {
         return Ok(BTreeMap::new());
     }
-    serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))
+    serde_json::from_str(line).map_err(json_error)
+}
+
+/// A JSON line's parse error without serde's "at line 1": the file's line is already in
+/// the location, so only the column is added.
+fn json_error(e: serde_json::Error) -> String {
+    let message = e.to_string();
+    let what = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(what, _)| what);
+    if e.column() > 0 {
+        format!("invalid JSON: {what} at column {}", e.column())
+    } else {
+        format!("invalid JSON: {what}")
+    }
 }
 
 #[cfg(test)]
