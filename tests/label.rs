@@ -7,7 +7,8 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Size;
 use ratatui::style::Modifier;
 use std::collections::HashSet;
 use std::path::Path;
@@ -106,6 +107,12 @@ fn key(c: char) -> KeyEvent {
 
 fn press(session: &mut Session, code: KeyCode) -> Action {
     ui::handle_key(session, KeyEvent::new(code, KeyModifiers::NONE)).unwrap()
+}
+
+/// Sends `key` through [`ui::handle_event`] as from a terminal of `size`.
+fn key_at(session: &mut Session, key: KeyEvent, size: (u16, u16)) -> Action {
+    let size = Size::new(size.0, size.1);
+    ui::handle_event(session, &Event::Key(key), size).unwrap()
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, session: &Session) {
@@ -496,6 +503,64 @@ fn keys_toggle_accept_skip_undo_and_quit_through_the_screen() {
     let latest = log.latest_for_annotator("ana");
     assert_eq!(latest["a2"].values, [Some(true), Some(false)]);
     assert!(!latest.contains_key("a3") && !latest.contains_key("b1"));
+}
+
+#[test]
+fn below_the_minimum_size_only_the_quit_keys_act() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let mut terminal = Terminal::new(TestBackend::new(30, 6)).unwrap();
+    draw(&mut terminal, &s);
+    assert!(
+        screen(&terminal).contains("enlarge"),
+        "{}",
+        screen(&terminal)
+    );
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let page_down = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
+    for k in [
+        key('a'),
+        enter,
+        key('s'),
+        key(' '),
+        key('u'),
+        key('?'),
+        key('2'),
+    ] {
+        assert_eq!(key_at(&mut s, k, (30, 6)), Action::Continue);
+    }
+    key_at(&mut s, page_down, (30, 6));
+    assert_eq!(
+        s.counts().rows(),
+        0,
+        "nothing decided on a comment not shown"
+    );
+    assert_eq!(s.toggles(), [false, false]);
+    assert!(!s.view.help);
+    assert_eq!(read_log(dir.path()).rows_read, 0);
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    for quit in [key('q'), esc, ctrl_c] {
+        assert_eq!(key_at(&mut s, quit, (30, 6)), Action::Quit);
+    }
+    // Once the terminal is large enough, the same keys act.
+    key_at(&mut s, key('a'), (80, 24));
+    assert_eq!(s.toggles(), [true, false]);
+    key_at(&mut s, enter, (80, 24));
+    assert_eq!(s.counts().accepted, 1);
+}
+
+#[test]
+fn pasted_text_decides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let paste = Event::Paste("a s  c\n u ? q".to_string());
+    let action = ui::handle_event(&mut s, &paste, Size::new(80, 24)).unwrap();
+    assert_eq!(action, Action::Continue);
+    assert_eq!(s.counts().rows(), 0);
+    assert_eq!(s.toggles(), [false, false]);
+    assert_eq!(s.current().unwrap().id, "a2");
+    assert!(!s.view.help);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! drop guard) and on panic (ratatui's init installs a panic hook that restores it).
 
 use super::Session;
-use super::ui::{Action, handle_key, render};
+use super::ui::{Action, handle_event, render};
 use crate::error::{Error, Result};
 use ratatui::crossterm::event::{self, Event};
 use std::time::Duration;
@@ -44,10 +44,13 @@ pub fn run(session: &mut Session) -> Result<()> {
         if !event::poll(TICK).map_err(term_error)? {
             continue;
         }
-        match event::read().map_err(term_error)? {
-            Event::Key(key) if handle_key(session, key)? == Action::Quit => return Ok(()),
-            Event::Resize(..) => terminal.autoresize().map_err(term_error)?,
-            _ => {}
+        let event = event::read().map_err(term_error)?;
+        if let Event::Resize(..) = event {
+            terminal.autoresize().map_err(term_error)?;
+        }
+        let size = terminal.size().map_err(term_error)?;
+        if handle_event(session, &event, size)? == Action::Quit {
+            return Ok(());
         }
     }
 }

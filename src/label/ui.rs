@@ -22,8 +22,8 @@ use super::{Item, LabelSpec, Progress, Session};
 use crate::error::Result;
 use crate::report::{display_width, truncate};
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::{Constraint, Layout, Rect, Size};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -44,7 +44,42 @@ pub enum Action {
     Quit,
 }
 
-/// Applies one key to the session. Errors only when writing a row fails.
+/// Applies one terminal event to the session, for a terminal of `size`. Errors only when
+/// writing a row fails.
+///
+/// Keys go to [`handle_key`] when the screen fits in `size`; below that (the screen only
+/// asks to enlarge the terminal, see [`fits`]) every key but the quit keys is ignored, so
+/// nothing is decided about a comment not shown. Pasted text is ignored: with bracketed
+/// paste on (see [`super::terminal`]) it arrives as one event, never as keys that would
+/// accept or skip comments. Other events (resizes, focus, mouse) change nothing here.
+pub fn handle_event(session: &mut Session, event: &Event, size: Size) -> Result<Action> {
+    match event {
+        Event::Key(key) if fits(size) => handle_key(session, *key),
+        Event::Key(key) if is_quit(key) => Ok(Action::Quit),
+        _ => Ok(Action::Continue),
+    }
+}
+
+/// Whether `key` is one of the quit keys: `q`, Esc, Ctrl-C or Ctrl-D (releases aside).
+fn is_quit(key: &KeyEvent) -> bool {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    key.kind != KeyEventKind::Release
+        && match key.code {
+            KeyCode::Char('c' | 'C' | 'd' | 'D') => ctrl,
+            KeyCode::Char('q') => !ctrl,
+            KeyCode::Esc => true,
+            _ => false,
+        }
+}
+
+/// Whether the labeling screen fits in a terminal of `size`; below it, [`render`] only asks
+/// to enlarge the terminal and [`handle_event`] ignores every key but the quit keys.
+pub fn fits(size: Size) -> bool {
+    size.width >= 20 && size.height >= 8
+}
+
+/// Applies one key to the session, whatever the terminal's size (see [`handle_event`]).
+/// Errors only when writing a row fails.
 ///
 /// Keys: a label's key (or its number `1`-`9`) toggles it; Enter or Space accepts; `s`
 /// skips; `u` undoes; `?` opens help (any key closes it); `q`, Esc or Ctrl-C quits;
@@ -196,7 +231,7 @@ pub fn progress_line(progress: &Progress) -> String {
 /// Draws the whole screen for `session`.
 pub fn render(frame: &mut Frame, session: &Session) {
     let area = frame.area();
-    if area.width < 20 || area.height < 8 {
+    if !fits(area.as_size()) {
         let text = "threadguard label: enlarge the terminal (q quits)";
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
         return;
