@@ -10,6 +10,7 @@ use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Size;
 use ratatui::style::Modifier;
+use ratatui::text::Line;
 use std::collections::HashSet;
 use std::path::Path;
 use threadguard::label::ui::{self, Action};
@@ -85,6 +86,17 @@ fn scored_items(probs: &[(&str, [Option<f32>; 2])]) -> Vec<Item> {
         item.probs = p.to_vec();
     }
     items
+}
+
+/// A thread of one comment `c1` by `author`.
+fn lone_thread(title: &str, author: &str, text: &str) -> Thread {
+    Thread {
+        id: "t".into(),
+        source: "one.csv".into(),
+        title: Some(title.into()),
+        comments: vec![comment("c1", None, author, text)],
+        ..Thread::default()
+    }
 }
 
 fn ids(items: &[Item]) -> Vec<&str> {
@@ -631,6 +643,62 @@ fn long_comments_scroll_and_the_screen_survives_resizes() {
 }
 
 #[test]
+fn wide_emoji_are_measured_as_ratatui_draws_them_so_no_wrapped_line_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    // "☺️" is one column plus a zero-width selector per char, but drawn two columns wide.
+    let text = format!("{} secret ending words", "☺\u{fe0f}".repeat(24));
+    let items = label::collect_items(&[lone_thread("Emoji", "emo", &text)]);
+    let s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(50, 16)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("secret ending words"), "{shown}");
+
+    let samples = [
+        text.as_str(),
+        "❤\u{fe0f}❤\u{fe0f} 日本語のテキストです 🇺🇸🇬🇧🇫🇷 e\u{301}e\u{301}",
+        "👨\u{200d}👩\u{200d}👧 family ｶﾞｷﾞ",
+    ];
+    for sample in samples {
+        for width in 2..=30 {
+            for wrapped in ui::wrap_text(sample, width) {
+                let drawn = Line::from(wrapped.as_str()).width();
+                assert!(drawn <= width, "{wrapped:?} is {drawn} wide, over {width}");
+            }
+        }
+    }
+}
+
+#[test]
+fn zero_width_characters_are_dropped_and_flag_halves_get_a_cell_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "id\u{200b}iot and\u{200c} more\u{200d} text \u{feff}here \u{202e}evil\u{202c} 🇺🇸 flag";
+    let items = label::collect_items(&[lone_thread("Zero width", "zed", text)]);
+    let s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(
+        shown.contains("idiot and more text here evil 🇺🇸 flag"),
+        "{shown}"
+    );
+    let format_chars = ['\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}', '\u{202e}'];
+    let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    for cell in terminal.backend().buffer().content() {
+        let symbol = cell.symbol();
+        assert!(
+            !symbol.contains(format_chars),
+            "{symbol:?} reaches the terminal"
+        );
+        assert!(
+            symbol.chars().filter(|&c| regional(c)).count() <= 1,
+            "{symbol:?}"
+        );
+    }
+}
+
+#[test]
 fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
     let lines = ui::wrap_text("one two three\n\nfour\tfive abcdefghijkl", 8);
     assert_eq!(
@@ -638,6 +706,13 @@ fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
         ["one two", "three", "", "four", "five", "abcdefgh", "ijkl"]
     );
     assert!(ui::wrap_text("x\u{1b}[31my", 10)[0] == "x[31my");
+    assert_eq!(ui::wrap_text("a\r\nb\rc", 10), ["a", "b", "c"]);
+    // Indentation and runs of spaces stay; the spaces where a line breaks go.
+    assert_eq!(
+        ui::wrap_text("  indented\tx  y", 30),
+        ["  indented    x  y"]
+    );
+    assert_eq!(ui::wrap_text("ab   cd", 4), ["ab", "cd"]);
     assert_eq!(ui::wrap_text("abc", 0), ["a", "b", "c"]);
 }
 

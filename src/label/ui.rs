@@ -20,14 +20,15 @@
 
 use super::{Item, LabelSpec, Progress, Session};
 use crate::error::Result;
-use crate::report::{display_width, truncate};
 use ratatui::Frame;
+use ratatui::buffer::CellWidth;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect, Size};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
-use unicode_width::UnicodeWidthChar;
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Most lines of the parent comment shown.
 const PARENT_LINES: usize = 3;
@@ -159,49 +160,187 @@ fn scroll_by(session: &mut Session, delta: i32) {
     session.view.scroll = u16::try_from(next).unwrap_or(0);
 }
 
-/// Wraps `text` to `width` columns: words greedily, over-long words broken, paragraphs
-/// kept, tabs expanded and other control characters dropped.
+/// What a tab becomes in drawn text.
+const TAB: &str = "    ";
+
+/// Columns `text` takes on screen, measured as ratatui draws it: per grapheme cluster with
+/// ratatui's own [`CellWidth`] (so "❤️" and "🇺🇸" take two columns, not the one or the
+/// two-and-a-half a sum over chars gives), grapheme clusters with a control character
+/// skipped as ratatui skips them.
+pub fn text_width(text: &str) -> usize {
+    text.graphemes(true).map(grapheme_width).sum()
+}
+
+/// Columns one grapheme cluster takes, as ratatui draws it.
+fn grapheme_width(grapheme: &str) -> usize {
+    match grapheme.contains(char::is_control) {
+        true => 0,
+        false => usize::from(grapheme.cell_width()),
+    }
+}
+
+/// Whether `c` is left out of drawn text: control characters, and format characters
+/// (Unicode Cf: zero-width space and joiners, BOM, bidi controls, soft hyphen...), whose
+/// width terminals do not agree on; they shifted what followed them and left stray glyphs.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || c.general_category() == GeneralCategory::Format
+}
+
+/// Text as drawn: each line break (CR LF, CR, NEL, U+2028, U+2029) one `\n`, tabs four
+/// spaces, vertical tab and form feed a space, and other [hidden](is_hidden) characters
+/// dropped.
+fn clean_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push('\n'),
+            '\t' => out.push_str(TAB),
+            '\u{b}' | '\u{c}' => out.push(' '),
+            c if is_hidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `c` is half of a flag (a regional indicator).
+fn is_regional_indicator(c: char) -> bool {
+    ('\u{1F1E6}'..='\u{1F1FF}').contains(&c)
+}
+
+/// `text` as spans in `style`, each regional indicator in a span of its own. ratatui keeps
+/// a flag ("🇺🇸") in one cell and leaves the next one blank; terminals that draw the two
+/// halves apart (tmux) put the second half in that next cell, and nothing cleared it when
+/// the screen changed. A cell per half takes the same two columns in both kinds of
+/// terminal, and terminals that draw flags still get the two halves in a row.
+fn spans(text: String, style: Style) -> Vec<Span<'static>> {
+    if !text.contains(is_regional_indicator) {
+        return vec![Span::styled(text, style)];
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    for c in text.chars() {
+        if is_regional_indicator(c) {
+            if !run.is_empty() {
+                spans.push(Span::styled(std::mem::take(&mut run), style));
+            }
+            spans.push(Span::styled(c.to_string(), style));
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, style));
+    }
+    spans
+}
+
+/// `text` as one line of [`spans`] in `style`.
+fn line(text: String, style: Style) -> Line<'static> {
+    Line::from(spans(text, style))
+}
+
+/// `text` cut to at most `width` columns, ending with "…" when cut.
+fn fit(text: &str, width: usize) -> String {
+    if text_width(text) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for grapheme in text.graphemes(true) {
+        let w = grapheme_width(grapheme);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push_str(grapheme);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Wraps `text` to `width` columns, as measured by [`text_width`]: words greedily, words
+/// longer than a line broken between grapheme clusters, paragraphs kept, tabs expanded to
+/// four spaces, and the indentation and runs of spaces inside a line kept (the spaces
+/// where a line breaks are dropped); other control and format characters are dropped
+/// (see [`is_hidden`]).
 pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
-    for raw in text.split('\n') {
-        let clean: String = raw
-            .replace('\t', "    ")
-            .chars()
-            .filter(|c| !c.is_control())
-            .collect();
-        wrap_paragraph(&clean, width, &mut lines);
+    for paragraph in clean_text(text).split('\n') {
+        wrap_paragraph(paragraph, width, &mut lines);
     }
     lines
 }
 
-/// Wraps one paragraph (no newlines) into `out`; an empty paragraph is one empty line.
+/// Whether `c` separates words (spaces that do not forbid a break there).
+fn is_gap(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
+}
+
+/// The words of `text`, each with the spaces before it; spaces at the end are dropped.
+fn words(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let word_start = rest.find(|c: char| !is_gap(c))?;
+        let (gap, tail) = rest.split_at(word_start);
+        let word_end = tail.find(is_gap).unwrap_or(tail.len());
+        let (word, after) = tail.split_at(word_end);
+        rest = after;
+        Some((gap, word))
+    })
+}
+
+/// A line being filled by [`wrap_paragraph`].
+#[derive(Default)]
+struct Filling {
+    text: String,
+    used: usize,
+}
+
+impl Filling {
+    /// Appends `piece`, `width` columns wide.
+    fn push(&mut self, piece: &str, width: usize) {
+        self.text.push_str(piece);
+        self.used += width;
+    }
+
+    /// Moves the line into `out` and starts an empty one.
+    fn finish(&mut self, out: &mut Vec<String>) {
+        out.push(std::mem::take(&mut self.text));
+        self.used = 0;
+    }
+}
+
+/// Wraps one paragraph (no line breaks) into `out`; an empty paragraph is one empty line.
 fn wrap_paragraph(text: &str, width: usize, out: &mut Vec<String>) {
-    let mut line = String::new();
-    let mut used = 0;
-    for word in text.split_whitespace() {
-        let w = display_width(word);
-        if used > 0 && used + 1 + w <= width {
-            line.push(' ');
-            line.push_str(word);
-            used += 1 + w;
+    let mut line = Filling::default();
+    for (index, (gap, word)) in words(text).enumerate() {
+        let w = text_width(word);
+        // Spaces count where a line goes on, and as indentation at the paragraph's start.
+        let gap = if index > 0 && line.used == 0 { "" } else { gap };
+        let gap_w = text_width(gap);
+        if line.used + gap_w + w <= width {
+            line.push(gap, gap_w);
+            line.push(word, w);
             continue;
         }
-        if used > 0 {
-            out.push(std::mem::take(&mut line));
-            used = 0;
+        if line.used > 0 {
+            line.finish(out);
         }
-        for c in word.chars() {
-            let cw = c.width().unwrap_or(0);
-            if used + cw > width && used > 0 {
-                out.push(std::mem::take(&mut line));
-                used = 0;
+        for grapheme in word.graphemes(true) {
+            let gw = grapheme_width(grapheme);
+            if line.used + gw > width && line.used > 0 {
+                line.finish(out);
             }
-            line.push(c);
-            used += cw;
+            line.push(grapheme, gw);
         }
     }
-    out.push(line);
+    out.push(line.text);
 }
 
 /// The key help line.
@@ -237,7 +376,7 @@ pub fn render(frame: &mut Frame, session: &Session) {
         return;
     }
     let keys = key_help(session.specs());
-    let key_height = if display_width(&keys) > usize::from(area.width) {
+    let key_height = if text_width(&keys) > usize::from(area.width) {
         2
     } else {
         1
@@ -296,12 +435,12 @@ fn parent_lines_height(session: &Session, width: u16) -> u16 {
 fn render_header(frame: &mut Frame, area: Rect, item: &Item, annotator: &str) {
     let title = item.thread_title.as_deref().unwrap_or("(untitled thread)");
     let right = format!(" {annotator}");
-    let room = usize::from(area.width).saturating_sub(display_width(&right));
-    let left = truncate(
+    let room = usize::from(area.width).saturating_sub(text_width(&right));
+    let left = fit(
         &format!("{title} — {} ({})", item.thread_id, item.source),
         room,
     );
-    let pad = room.saturating_sub(display_width(&left));
+    let pad = room.saturating_sub(text_width(&left));
     let line = Line::from(vec![
         Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
         Span::raw(" ".repeat(pad)),
@@ -331,10 +470,10 @@ fn render_parent(frame: &mut Frame, area: Rect, item: &Item) {
     if lines.len() > room {
         lines.truncate(room);
         if let Some(last) = lines.last_mut() {
-            *last = truncate(&format!("{last} …"), width);
+            *last = fit(&format!("{last} …"), width);
         }
     }
-    let text: Vec<Line> = lines.into_iter().map(Line::from).collect();
+    let text: Vec<Line> = lines.into_iter().map(|l| line(l, Style::new())).collect();
     frame.render_widget(Paragraph::new(text).style(dim).block(block), area);
 }
 
@@ -372,7 +511,7 @@ fn render_comment(frame: &mut Frame, area: Rect, item: &Item, session: &Session)
         .into_iter()
         .skip(scroll)
         .take(height)
-        .map(Line::from)
+        .map(|l| line(l, Style::new()))
         .collect();
     frame.render_widget(Paragraph::new(text).block(block), area);
 }
@@ -438,7 +577,7 @@ fn label_lines<'a>(
         Span::raw(" "),
         Span::styled(score, score_style),
     ]);
-    let definition = truncate(&format!("    {}", spec.definition), width);
+    let definition = fit(&format!("    {}", spec.definition), width);
     let def = Line::styled(definition, Style::new().add_modifier(Modifier::DIM));
     [head, def]
 }
