@@ -699,6 +699,48 @@ fn zero_width_characters_are_dropped_and_flag_halves_get_a_cell_each() {
 }
 
 #[test]
+fn authors_titles_and_ids_are_sanitized_like_comment_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let thread = Thread {
+        id: "t\u{1b}[2J1".into(),
+        source: "in/odd\tname.csv".into(),
+        title: Some("Line one\nLine two\r\n\tend".into()),
+        comments: vec![
+            comment("p\n1", None, "par\tent\u{200b}", "The parent."),
+            comment(
+                "c\t1",
+                Some("p\n1"),
+                "\u{1b}[31mred\u{1b}[0m\tname\r\nx",
+                "Text.",
+            ),
+        ],
+        ..Thread::default()
+    };
+    let mut items = label::collect_items(&[thread]);
+    items.remove(0);
+    let s = session_in(dir.path(), items, "ana\tb");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    let rows: Vec<&str> = shown.lines().collect();
+    assert!(
+        rows[0].starts_with("Line one Line two end — t[2J1 (in/odd name.csv)"),
+        "{shown}"
+    );
+    assert!(rows[0].ends_with(" ana b"), "{shown}");
+    assert!(rows[1].starts_with("┌ replying to par ent ─"), "{shown}");
+    let top = rows.iter().find(|r| r.contains("name x")).unwrap();
+    assert!(top.starts_with("┌ [31mred[0m name x · c 1 ─"), "{shown}");
+    for row in &rows[1..] {
+        let first = row.chars().next().unwrap();
+        let last = row.chars().last().unwrap();
+        if "┌│└".contains(first) {
+            assert!("┐│┘".contains(last), "a box's border moved: {row:?}");
+        }
+    }
+}
+
+#[test]
 fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
     let lines = ui::wrap_text("one two three\n\nfour\tfive abcdefghijkl", 8);
     assert_eq!(

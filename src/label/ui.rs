@@ -131,7 +131,7 @@ pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
 fn undo(session: &mut Session) -> Result<()> {
     let message = match session.undo()? {
         true => match session.current() {
-            Some(item) => format!("undid the decision on {}", item.id),
+            Some(item) => format!("undid the decision on {}", clean_field(&item.id)),
             None => "undone".to_string(),
         },
         false => "nothing to undo in this session".to_string(),
@@ -203,6 +203,26 @@ fn clean_text(text: &str) -> String {
         }
     }
     out
+}
+
+/// A one-line field as drawn (author, thread title, ids, file names, label names): as
+/// [`clean_text`], with each run of spaces, tabs and line breaks one space and none at
+/// either end, so no field can break a line or shift a box's border.
+fn clean_field(text: &str) -> String {
+    clean_text(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A field that may be missing, as drawn: [`clean_field`] of it, else `missing`.
+fn field_or(text: Option<&str>, missing: &str) -> String {
+    let text = text.map(clean_field).unwrap_or_default();
+    if text.is_empty() {
+        missing.to_string()
+    } else {
+        text
+    }
 }
 
 /// Whether `c` is half of a flag (a regional indicator).
@@ -347,7 +367,7 @@ fn wrap_paragraph(text: &str, width: usize, out: &mut Vec<String>) {
 pub fn key_help(specs: &[LabelSpec]) -> String {
     let toggles: Vec<String> = specs
         .iter()
-        .map(|s| format!("{}:{}", s.key, s.name))
+        .map(|s| format!("{}:{}", s.key, clean_field(&s.name)))
         .collect();
     format!(
         "{} | Enter/Space:accept s:skip u:undo ?:help q:quit",
@@ -433,20 +453,16 @@ fn parent_lines_height(session: &Session, width: u16) -> u16 {
 
 /// The header: thread title, id and source; the annotator on the right.
 fn render_header(frame: &mut Frame, area: Rect, item: &Item, annotator: &str) {
-    let title = item.thread_title.as_deref().unwrap_or("(untitled thread)");
-    let right = format!(" {annotator}");
+    let title = field_or(item.thread_title.as_deref(), "(untitled thread)");
+    let (thread, source) = (clean_field(&item.thread_id), clean_field(&item.source));
+    let right = format!(" {}", clean_field(annotator));
     let room = usize::from(area.width).saturating_sub(text_width(&right));
-    let left = fit(
-        &format!("{title} — {} ({})", item.thread_id, item.source),
-        room,
-    );
+    let left = fit(&format!("{title} — {thread} ({source})"), room);
     let pad = room.saturating_sub(text_width(&left));
-    let line = Line::from(vec![
-        Span::styled(left, Style::new().add_modifier(Modifier::BOLD)),
-        Span::raw(" ".repeat(pad)),
-        Span::styled(right, Style::new().fg(Color::Cyan)),
-    ]);
-    frame.render_widget(Paragraph::new(line), area);
+    let mut parts = spans(left, Style::new().add_modifier(Modifier::BOLD));
+    parts.push(Span::raw(" ".repeat(pad)));
+    parts.extend(spans(right, Style::new().fg(Color::Cyan)));
+    frame.render_widget(Paragraph::new(Line::from(parts)), area);
 }
 
 /// The parent comment, dimmed, cut to a few lines.
@@ -456,9 +472,9 @@ fn render_parent(frame: &mut Frame, area: Rect, item: &Item) {
         return;
     }
     let dim = Style::new().add_modifier(Modifier::DIM);
-    let who = parent.author.as_deref().unwrap_or("unknown author");
+    let who = field_or(parent.author.as_deref(), "unknown author");
     let block = Block::bordered()
-        .title(format!(" replying to {who} "))
+        .title(line(format!(" replying to {who} "), Style::new()))
         .border_style(dim)
         .title_style(dim);
     let width = usize::from(area.width.saturating_sub(2));
@@ -488,14 +504,13 @@ fn render_comment(frame: &mut Frame, area: Rect, item: &Item, session: &Session)
         .max_scroll
         .set(u16::try_from(max_scroll).unwrap_or(u16::MAX));
     let scroll = usize::from(session.view.scroll).min(max_scroll);
-    let author = item.author.as_deref().unwrap_or("unknown author");
-    let mut block = Block::bordered().title(Line::from(vec![
-        Span::styled(
-            format!(" {author} "),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
-        Span::raw(format!("· {} ", item.id)),
-    ]));
+    let author = field_or(item.author.as_deref(), "unknown author");
+    let mut title = spans(
+        format!(" {author} "),
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    title.extend(spans(format!("· {} ", clean_field(&item.id)), Style::new()));
+    let mut block = Block::bordered().title(Line::from(title));
     if max_scroll > 0 {
         let last = (scroll + height).min(lines.len());
         block = block.title_bottom(
@@ -530,7 +545,7 @@ fn render_finished(frame: &mut Frame, area: Rect, session: &Session) {
             counts.accepted,
             counts.skipped,
             counts.undone,
-            session.path().display()
+            clean_field(&session.path().display().to_string())
         )),
         Line::raw("Press q to quit, or u to undo the last decision."),
     ];
@@ -573,7 +588,7 @@ fn label_lines<'a>(
     let head = Line::from(vec![
         Span::styled(format!("{mark} "), name_style),
         Span::styled(format!("{} ", spec.key), Style::new().fg(Color::Cyan)),
-        Span::styled(format!("{:<16}", spec.name), name_style),
+        Span::styled(format!("{:<16}", clean_field(&spec.name)), name_style),
         Span::raw(" "),
         Span::styled(score, score_style),
     ]);
@@ -621,7 +636,8 @@ fn render_help(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
     for spec in specs {
         lines.push(Line::raw(format!(
             "  {}          toggle {}",
-            spec.key, spec.name
+            spec.key,
+            clean_field(&spec.name)
         )));
     }
     let fixed = [
@@ -639,7 +655,11 @@ fn render_help(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
         Style::new().add_modifier(Modifier::BOLD),
     ));
     for spec in specs {
-        lines.push(Line::raw(format!("  {}: {}", spec.name, spec.definition)));
+        lines.push(Line::raw(format!(
+            "  {}: {}",
+            clean_field(&spec.name),
+            spec.definition
+        )));
     }
     lines.push(Line::raw(""));
     lines.push(Line::raw(
