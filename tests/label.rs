@@ -144,6 +144,26 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
     out
 }
 
+/// Asserts that every box on `shown` has its corners and sides where they belong.
+fn assert_boxes_closed(shown: &str) {
+    for row in shown.lines() {
+        let first = row.chars().next().unwrap_or(' ');
+        let last = row.chars().last().unwrap_or(' ');
+        if "┌│└".contains(first) {
+            assert!(
+                "┐│┘".contains(last),
+                "a box's border moved: {row:?}\n{shown}"
+            );
+        }
+        if first == '└' {
+            assert!(
+                row.starts_with("└─"),
+                "a corner was overwritten: {row:?}\n{shown}"
+            );
+        }
+    }
+}
+
 /// The modifier of the first cell of the first occurrence of `needle` on screen.
 fn modifier_at(terminal: &Terminal<TestBackend>, needle: &str) -> Option<Modifier> {
     let buffer = terminal.backend().buffer();
@@ -575,6 +595,136 @@ fn pasted_text_decides_nothing() {
     assert!(!s.view.help);
 }
 
+/// A session over [`threads`] with `names` as labels (thresholds 0.5, probabilities
+/// 0.62 for the first label and 0.08 for the others), starting on a2, a reply.
+fn session_with_labels(dir: &Path, names: &[&str]) -> Session {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut specs = label::label_specs(&names, None);
+    for spec in &mut specs {
+        spec.threshold = Some(0.5);
+    }
+    let mut items = label::collect_items(&threads());
+    for item in &mut items {
+        item.probs = (0..names.len())
+            .map(|i| Some(if i == 0 { 0.62 } else { 0.08 }))
+            .collect();
+    }
+    items.remove(0);
+    let writer = LabelWriter::open(&dir.join("labels.csv"), &names).unwrap();
+    Session::new(specs, items, Recorder::new(writer, "ana"), 0)
+}
+
+#[test]
+fn at_every_size_the_screen_shows_all_toggles_the_header_and_the_keys_or_asks_to_enlarge() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = tui_session(dir.path());
+    let other = tempfile::tempdir().unwrap();
+    let six = session_with_labels(
+        other.path(),
+        &[
+            "abusive",
+            "conspiratorial",
+            "spam",
+            "threat",
+            "off topic",
+            "sarcasm",
+        ],
+    );
+    let mut fitting = 0;
+    for s in [&two, &six] {
+        for (w, h) in (20..=90).flat_map(|w| (5..=32).map(move |h| (w, h))) {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            draw(&mut terminal, s);
+            let shown = screen(&terminal);
+            if !ui::fits(Size::new(w, h), s.specs()) {
+                assert!(shown.contains("enlarge"), "{w}x{h}:\n{shown}");
+                continue;
+            }
+            fitting += 1;
+            assert!(shown.starts_with("Council votes"), "{w}x{h}:\n{shown}");
+            for spec in s.specs() {
+                let toggle = format!("[ ] {} {}", spec.key, &spec.name[..4]);
+                assert!(shown.contains(&toggle), "{toggle} at {w}x{h}:\n{shown}");
+            }
+            assert_eq!(shown.matches(" over").count(), 1, "{w}x{h}:\n{shown}");
+            let under = s.specs().len() - 1;
+            assert_eq!(shown.matches(" under").count(), under, "{w}x{h}:\n{shown}");
+            for keys in [
+                "a:abusive",
+                "Enter/Space:accept",
+                "u:undo",
+                "?:help",
+                "q:quit",
+            ] {
+                assert!(shown.contains(keys), "{keys} at {w}x{h}:\n{shown}");
+            }
+            assert!(shown.contains("done 0 · "), "{w}x{h}:\n{shown}");
+        }
+    }
+    assert!(fitting > 1000, "only {fitting} sizes fit");
+    // The sizes the tester saw lose lines fit no more; common ones do.
+    for (w, h) in [(25, 10), (20, 8), (30, 6)] {
+        assert!(!ui::fits(Size::new(w, h), two.specs()), "{w}x{h}");
+    }
+    for (w, h) in [(80, 24), (40, 16), (30, 14)] {
+        assert!(ui::fits(Size::new(w, h), two.specs()), "{w}x{h}");
+    }
+    // More labels need more rows.
+    assert!(!ui::fits(Size::new(80, 14), six.specs()));
+    assert!(ui::fits(Size::new(80, 18), six.specs()));
+}
+
+#[test]
+fn narrow_terminals_wrap_the_keys_and_shorten_the_status_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('u'));
+    let mut terminal = Terminal::new(TestBackend::new(40, 30)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("undid the decision on a2"), "{shown}");
+    assert!(shown.contains("done 0 · left 4 · in file 0"), "{shown}");
+    assert!(shown.contains("c:conspiratorial"), "{shown}");
+    assert!(shown.contains("q:quit"), "{shown}");
+    assert!(shown.contains("abusive        0.62 over"), "{shown}");
+    assert!(shown.contains("conspiratorial 0.08 under"), "{shown}");
+    let mut terminal = Terminal::new(TestBackend::new(50, 30)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("p 0.62 / 0.50 over"), "{shown}");
+    assert!(shown.contains("p 0.08 / 0.40 under"), "{shown}");
+    // With no row to spare, the progress is shortest and the message cut.
+    let h = u16::try_from(ui::min_height(40, s.specs())).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(40, h)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(
+        shown.contains("done 0 · left 4 · undid the deci"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn label_names_are_padded_by_their_width_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = session_with_labels(dir.path(), &["暴言", "conspiratorial"]);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    // Each cell is one char of `screen` (a wide char's second cell is a space).
+    let columns: Vec<usize> = shown
+        .lines()
+        .filter(|row| row.contains("[ ] "))
+        .map(|row| {
+            let byte = row.find("p 0.").unwrap();
+            row[..byte].chars().count()
+        })
+        .collect();
+    assert_eq!(columns.len(), 2, "{shown}");
+    assert_eq!(columns[0], columns[1], "scores not aligned:\n{shown}");
+}
+
 #[test]
 fn long_comments_scroll_and_the_screen_survives_resizes() {
     let dir = tempfile::tempdir().unwrap();
@@ -616,6 +766,7 @@ fn long_comments_scroll_and_the_screen_survives_resizes() {
         (100, 30),
         (60, 20),
         (40, 12),
+        (30, 16),
         (10, 5),
         (1, 1),
         (200, 60),
@@ -624,6 +775,7 @@ fn long_comments_scroll_and_the_screen_survives_resizes() {
         terminal.backend_mut().resize(w, h);
         terminal.autoresize().unwrap();
         draw(&mut terminal, &s);
+        assert_boxes_closed(&screen(&terminal));
         ui::handle_key(&mut s, key('?')).unwrap();
         draw(&mut terminal, &s);
         ui::handle_key(&mut s, key('?')).unwrap();
@@ -731,13 +883,7 @@ fn authors_titles_and_ids_are_sanitized_like_comment_text() {
     assert!(rows[1].starts_with("┌ replying to par ent ─"), "{shown}");
     let top = rows.iter().find(|r| r.contains("name x")).unwrap();
     assert!(top.starts_with("┌ [31mred[0m name x · c 1 ─"), "{shown}");
-    for row in &rows[1..] {
-        let first = row.chars().next().unwrap();
-        let last = row.chars().last().unwrap();
-        if "┌│└".contains(first) {
-            assert!("┐│┘".contains(last), "a box's border moved: {row:?}");
-        }
-    }
+    assert_boxes_closed(&shown);
 }
 
 #[test]

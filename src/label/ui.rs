@@ -23,7 +23,7 @@ use crate::error::Result;
 use ratatui::Frame;
 use ratatui::buffer::CellWidth;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui::layout::{Constraint, Layout, Rect, Size};
+use ratatui::layout::{Rect, Size};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -35,6 +35,18 @@ const PARENT_LINES: usize = 3;
 
 /// Lines one PgUp/PgDn scrolls.
 const PAGE: u16 = 8;
+
+/// Narrowest terminal the screen is drawn in.
+const MIN_WIDTH: u16 = 30;
+
+/// Fewest rows of the comment's box: its borders and one line.
+const MIN_COMMENT: u16 = 3;
+
+/// Rows of the comment's box before the definitions and the parent get room.
+const ROOMY_COMMENT: u16 = 5;
+
+/// Width of the start of a label's line: "[x] a ".
+const TOGGLE_PREFIX: usize = 6;
 
 /// What the event loop does after a key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +67,7 @@ pub enum Action {
 /// accept or skip comments. Other events (resizes, focus, mouse) change nothing here.
 pub fn handle_event(session: &mut Session, event: &Event, size: Size) -> Result<Action> {
     match event {
-        Event::Key(key) if fits(size) => handle_key(session, *key),
+        Event::Key(key) if fits(size, session.specs()) => handle_key(session, *key),
         Event::Key(key) if is_quit(key) => Ok(Action::Quit),
         _ => Ok(Action::Continue),
     }
@@ -73,10 +85,19 @@ fn is_quit(key: &KeyEvent) -> bool {
         }
 }
 
-/// Whether the labeling screen fits in a terminal of `size`; below it, [`render`] only asks
-/// to enlarge the terminal and [`handle_event`] ignores every key but the quit keys.
-pub fn fits(size: Size) -> bool {
-    size.width >= 20 && size.height >= 8
+/// Whether the labeling screen fits in a terminal of `size` for a session with `specs`:
+/// every label's toggle line, the header, the progress line, the whole key line and one
+/// line of the comment. Below it, [`render`] only asks to enlarge the terminal and
+/// [`handle_event`] ignores every key but the quit keys.
+pub fn fits(size: Size, specs: &[LabelSpec]) -> bool {
+    size.width >= MIN_WIDTH && usize::from(size.height) >= min_height(size.width, specs)
+}
+
+/// The fewest rows the screen needs at `width` (see [`fits`]): the header, the comment's
+/// box with one line, the labels' box with their toggle lines, the progress line and the
+/// key line as wrapped at `width`.
+pub fn min_height(width: u16, specs: &[LabelSpec]) -> usize {
+    1 + usize::from(MIN_COMMENT) + (specs.len() + 2) + 1 + key_lines(specs, width).len()
 }
 
 /// Applies one key to the session, whatever the terminal's size (see [`handle_event`]).
@@ -375,80 +396,197 @@ pub fn key_help(specs: &[LabelSpec]) -> String {
     )
 }
 
+/// The key help line wrapped to `width` columns.
+fn key_lines(specs: &[LabelSpec], width: u16) -> Vec<String> {
+    wrap_text(&key_help(specs), usize::from(width))
+}
+
 /// The progress line.
 pub fn progress_line(progress: &Progress) -> String {
-    let rate = match progress.rate_per_minute {
+    format!(
+        "done {} · remaining {} · labeled in file {} · {}",
+        progress.done,
+        progress.remaining,
+        progress.labeled_in_file,
+        rate(progress)
+    )
+}
+
+/// The rate per minute, or "—/min" in the session's first seconds.
+fn rate(progress: &Progress) -> String {
+    match progress.rate_per_minute {
         Some(r) => format!("{r:.1}/min"),
         None => "—/min".to_string(),
+    }
+}
+
+/// The progress line, then shorter forms of it for narrow terminals.
+fn progress_forms(progress: &Progress) -> [String; 3] {
+    let (done, left) = (progress.done, progress.remaining);
+    [
+        progress_line(progress),
+        format!(
+            "done {done} · left {left} · in file {} · {}",
+            progress.labeled_in_file,
+            rate(progress)
+        ),
+        format!("done {done} · left {left}"),
+    ]
+}
+
+/// The status rows at `width`: the progress line (as long a form as fits) and the last
+/// key's message, on one row when both fit there, else on two when `rows` allows it, else
+/// the shortest progress with the message cut.
+fn status_lines(session: &Session, width: usize, rows: u16) -> Vec<(String, Option<String>)> {
+    let forms = progress_forms(&session.progress());
+    let alone = |forms: &[String; 3]| -> String {
+        let form = forms.iter().find(|f| text_width(f) <= width);
+        fit(form.unwrap_or(&forms[2]), width)
     };
-    format!(
-        "done {} · remaining {} · labeled in file {} · {rate}",
-        progress.done, progress.remaining, progress.labeled_in_file
-    )
+    let Some(message) = session.view.message.as_deref() else {
+        return vec![(alone(&forms), None)];
+    };
+    let together = |form: &String| text_width(form) + 3 + text_width(message) <= width;
+    if let Some(form) = forms.iter().find(|f| together(f)) {
+        return vec![(form.clone(), Some(message.to_string()))];
+    }
+    if rows >= 2 {
+        return vec![
+            (alone(&forms), None),
+            (String::new(), Some(fit(message, width))),
+        ];
+    }
+    let progress = fit(&forms[2], width);
+    let room = width.saturating_sub(text_width(&progress) + 3);
+    vec![(progress, Some(fit(message, room)))]
+}
+
+/// Where each part of the screen goes (see [`plan`]).
+struct Plan {
+    header: Rect,
+    parent: Rect,
+    comment: Rect,
+    labels: Rect,
+    status: Rect,
+    keys: Rect,
+    /// Whether the labels' box has room for their definitions.
+    definitions: bool,
+}
+
+/// Takes up to `want` rows from `spare`; returns how many it took.
+fn grant(spare: &mut u16, want: u16) -> u16 {
+    let granted = want.min(*spare);
+    *spare -= granted;
+    granted
+}
+
+/// Cuts the first `rows` rows off `area`.
+fn take_rows(area: &mut Rect, rows: u16) -> Rect {
+    let rows = rows.min(area.height);
+    let top = Rect {
+        height: rows,
+        ..*area
+    };
+    area.y += rows;
+    area.height -= rows;
+    top
+}
+
+/// Lays the screen out in `area`, or `None` when it does not [fit](fits). The header, the
+/// toggle lines, the progress line, the key line and one line of the comment always get
+/// their rows; the rows left go to a second status row when the message needs one, the
+/// comment up to three lines, the definitions, the parent, then the comment again.
+fn plan(area: Rect, session: &Session) -> Option<Plan> {
+    let specs = session.specs();
+    if !fits(area.as_size(), specs) {
+        return None;
+    }
+    let labels = u16::try_from(specs.len()).ok()?;
+    let keys = u16::try_from(key_lines(specs, area.width).len()).ok()?;
+    let needed = u16::try_from(min_height(area.width, specs)).ok()?;
+    let mut spare = area.height - needed;
+    let width = usize::from(area.width);
+    let status_wanted = u16::try_from(status_lines(session, width, 2).len()).ok()?;
+    let status = 1 + grant(&mut spare, status_wanted.saturating_sub(1));
+    let comment = MIN_COMMENT + grant(&mut spare, ROOMY_COMMENT - MIN_COMMENT);
+    let definitions = spare >= labels;
+    if definitions {
+        spare -= labels;
+    }
+    let parent = parent_rows(session, area.width, &mut spare);
+    let mut rest = area;
+    Some(Plan {
+        header: take_rows(&mut rest, 1),
+        parent: take_rows(&mut rest, parent),
+        comment: take_rows(&mut rest, comment + spare),
+        labels: take_rows(&mut rest, labels * (1 + u16::from(definitions)) + 2),
+        status: take_rows(&mut rest, status),
+        keys: take_rows(&mut rest, keys),
+        definitions,
+    })
+}
+
+/// Rows of the parent's box: its wrapped lines (at most [`PARENT_LINES`]) and borders when
+/// `spare` has them, else as many as it has (at least one line), else none; taken from
+/// `spare`.
+fn parent_rows(session: &Session, width: u16, spare: &mut u16) -> u16 {
+    let Some(parent) = session.current().and_then(|i| i.parent.as_ref()) else {
+        return 0;
+    };
+    let lines = parent.text.as_deref().map_or(1, |t| {
+        wrap_text(t, usize::from(width.saturating_sub(2)))
+            .len()
+            .clamp(1, PARENT_LINES)
+    });
+    let wanted = u16::try_from(lines).unwrap_or(1) + 2;
+    match *spare {
+        s if s >= wanted => grant(spare, wanted),
+        s if s >= 3 => grant(spare, s),
+        _ => 0,
+    }
 }
 
 /// Draws the whole screen for `session`.
 pub fn render(frame: &mut Frame, session: &Session) {
     let area = frame.area();
-    if !fits(area.as_size()) {
-        let text = "threadguard label: enlarge the terminal (q quits)";
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+    let Some(plan) = plan(area, session) else {
+        render_too_small(frame, area, session.specs());
         return;
-    }
-    let keys = key_help(session.specs());
-    let key_height = if text_width(&keys) > usize::from(area.width) {
-        2
-    } else {
-        1
     };
-    let labels_height = u16::try_from(session.specs().len() * 2 + 2).unwrap_or(u16::MAX);
-    let parent_height = match session.current().and_then(|i| i.parent.as_ref()) {
-        Some(_) => parent_lines_height(session, area.width),
-        None => 0,
-    };
-    let [header, parent, comment, labels, status, help] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(parent_height),
-        Constraint::Min(3),
-        Constraint::Length(labels_height),
-        Constraint::Length(1),
-        Constraint::Length(key_height),
-    ])
-    .areas(area);
     match session.current() {
         Some(item) => {
-            render_header(frame, header, item, session.annotator());
-            render_parent(frame, parent, item);
-            render_comment(frame, comment, item, session);
+            render_header(frame, plan.header, item, session.annotator());
+            render_parent(frame, plan.parent, item);
+            render_comment(frame, plan.comment, item, session);
         }
-        None => render_finished(frame, header.union(comment), session),
+        None => render_finished(frame, plan.header.union(plan.comment), session),
     }
-    render_labels(frame, labels, session);
-    render_status(frame, status, session);
-    let key_style = Style::new().add_modifier(Modifier::REVERSED);
-    frame.render_widget(
-        Paragraph::new(keys)
-            .style(key_style)
-            .wrap(Wrap { trim: true }),
-        help,
-    );
+    render_labels(frame, plan.labels, session, plan.definitions);
+    render_status(frame, plan.status, session);
+    render_keys(frame, plan.keys, session.specs());
     if session.view.help {
         render_help(frame, area, session.specs());
     }
 }
 
-/// Height of the parent box: its wrapped lines (at most [`PARENT_LINES`]) plus borders.
-fn parent_lines_height(session: &Session, width: u16) -> u16 {
-    let lines = session
-        .current()
-        .and_then(|i| i.parent.as_ref())
-        .and_then(|p| p.text.as_deref())
-        .map_or(1, |t| {
-            wrap_text(t, usize::from(width.saturating_sub(2)))
-                .len()
-                .clamp(1, PARENT_LINES)
-        });
-    u16::try_from(lines + 2).unwrap_or(5)
+/// The screen when the terminal is too small: what size is needed, and how to quit.
+fn render_too_small(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
+    let width = area.width.max(MIN_WIDTH);
+    let text = format!(
+        "threadguard label: enlarge the terminal to {width}x{} or more (q quits)",
+        min_height(width, specs)
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
+
+/// The key line, reversed, wrapped to the area's width.
+fn render_keys(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
+    let lines: Vec<Line> = key_lines(specs, area.width)
+        .into_iter()
+        .map(|l| line(l, Style::new()))
+        .collect();
+    let style = Style::new().add_modifier(Modifier::REVERSED);
+    frame.render_widget(Paragraph::new(lines).style(style), area);
 }
 
 /// The header: thread title, id and source; the annotator on the right.
@@ -513,14 +651,16 @@ fn render_comment(frame: &mut Frame, area: Rect, item: &Item, session: &Session)
     let mut block = Block::bordered().title(Line::from(title));
     if max_scroll > 0 {
         let last = (scroll + height).min(lines.len());
-        block = block.title_bottom(
-            Line::from(format!(
-                " lines {}-{last} of {} ↑↓ PgUp/PgDn ",
-                scroll + 1,
-                lines.len()
-            ))
-            .right_aligned(),
-        );
+        let (first, total) = (scroll + 1, lines.len());
+        let forms = [
+            format!(" lines {first}-{last} of {total} ↑↓ PgUp/PgDn "),
+            format!(" lines {first}-{last} of {total} ↑↓ "),
+            format!(" {first}-{last}/{total} "),
+        ];
+        let room = usize::from(area.width.saturating_sub(4));
+        let form = forms.iter().find(|f| text_width(f) <= room);
+        let form = form.unwrap_or(&forms[2]).clone();
+        block = block.title_bottom(Line::from(form).right_aligned());
     }
     let text: Vec<Line> = lines
         .into_iter()
@@ -556,56 +696,135 @@ fn render_finished(frame: &mut Frame, area: Rect, session: &Session) {
     );
 }
 
-/// One label's two lines: toggle, key, name, probability and threshold; definition.
-fn label_lines<'a>(
-    spec: &'a LabelSpec,
-    on: bool,
-    prob: Option<f32>,
-    width: usize,
-) -> [Line<'a>; 2] {
-    let mark = if on { "[x]" } else { "[ ]" };
-    let name_style = if on {
-        Style::new()
-            .add_modifier(Modifier::BOLD | Modifier::REVERSED)
-            .fg(Color::Yellow)
-    } else {
-        Style::new().add_modifier(Modifier::BOLD)
-    };
-    let score = match (prob, spec.threshold) {
+/// A label's score, then shorter forms of it for narrow terminals: the probability, the
+/// threshold and which side of it the probability is on (in every form).
+fn score_forms(prob: Option<f32>, threshold: Option<f32>) -> [String; 3] {
+    match (prob, threshold) {
         (Some(p), Some(t)) => {
             let side = if p >= t { "over" } else { "under" };
-            format!("p {p:.2}  threshold {t:.2}  {side}")
+            [
+                format!("p {p:.2}  threshold {t:.2}  {side}"),
+                format!("p {p:.2} / {t:.2} {side}"),
+                format!("{p:.2} {side}"),
+            ]
         }
-        (Some(p), None) => format!("p {p:.2}  threshold —"),
-        _ => "p —  (not in the model)".to_string(),
-    };
-    let over = matches!((prob, spec.threshold), (Some(p), Some(t)) if p >= t);
-    let score_style = if over {
-        Style::new().fg(Color::Red)
-    } else {
-        Style::new()
-    };
-    let head = Line::from(vec![
-        Span::styled(format!("{mark} "), name_style),
-        Span::styled(format!("{} ", spec.key), Style::new().fg(Color::Cyan)),
-        Span::styled(format!("{:<16}", clean_field(&spec.name)), name_style),
-        Span::raw(" "),
-        Span::styled(score, score_style),
-    ]);
-    let definition = fit(&format!("    {}", spec.definition), width);
-    let def = Line::styled(definition, Style::new().add_modifier(Modifier::DIM));
-    [head, def]
+        (Some(p), None) => [
+            format!("p {p:.2}  threshold —"),
+            format!("p {p:.2}"),
+            format!("{p:.2}"),
+        ],
+        _ => [
+            "p —  (not in the model)".to_string(),
+            "p — (no model)".to_string(),
+            "—".to_string(),
+        ],
+    }
 }
 
-/// The labels panel: toggles, probabilities, thresholds and definitions.
-fn render_labels(frame: &mut Frame, area: Rect, session: &Session) {
+/// `text` followed by spaces up to `width` columns.
+fn pad(text: &str, width: usize) -> String {
+    let fill = width.saturating_sub(text_width(text));
+    format!("{text}{}", " ".repeat(fill))
+}
+
+/// One label's toggle line, before it is laid out at a width.
+struct Toggle {
+    key: char,
+    on: bool,
+    over: bool,
+    name: String,
+    scores: [String; 3],
+}
+
+impl Toggle {
+    /// The toggle line of `spec`, marked when `on`, with the probability `prob`.
+    fn new(spec: &LabelSpec, on: bool, prob: Option<f32>) -> Self {
+        Toggle {
+            key: spec.key,
+            on,
+            over: matches!((prob, spec.threshold), (Some(p), Some(t)) if p >= t),
+            name: clean_field(&spec.name),
+            scores: score_forms(prob, spec.threshold),
+        }
+    }
+
+    /// Columns left for the name with score form `form` at `width`.
+    fn name_room(&self, form: usize, width: usize) -> usize {
+        width.saturating_sub(TOGGLE_PREFIX + 1 + text_width(&self.scores[form]))
+    }
+
+    /// The line with score form `form`, the name padded to `column` (or cut to what
+    /// `width` leaves).
+    fn line(&self, form: usize, width: usize, column: usize) -> Line<'static> {
+        let mark = if self.on { "[x]" } else { "[ ]" };
+        let name_style = if self.on {
+            Style::new()
+                .add_modifier(Modifier::BOLD | Modifier::REVERSED)
+                .fg(Color::Yellow)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        };
+        let score_style = if self.over {
+            Style::new().fg(Color::Red)
+        } else {
+            Style::new()
+        };
+        let room = self.name_room(form, width);
+        let mut parts = vec![
+            Span::styled(format!("{mark} "), name_style),
+            Span::styled(format!("{} ", self.key), Style::new().fg(Color::Cyan)),
+        ];
+        parts.extend(spans(
+            pad(&fit(&self.name, room), column.min(room)),
+            name_style,
+        ));
+        parts.push(Span::raw(" "));
+        parts.push(Span::styled(self.scores[form].clone(), score_style));
+        Line::from(parts)
+    }
+}
+
+/// The score form (see [`score_forms`]) all toggle lines use at `width`: the longest that
+/// leaves room for every whole name, else the shortest.
+fn score_form(toggles: &[Toggle], width: usize) -> usize {
+    (0..2)
+        .find(|&form| {
+            toggles
+                .iter()
+                .all(|t| t.name_room(form, width) >= text_width(&t.name))
+        })
+        .unwrap_or(2)
+}
+
+/// The labels panel: toggles, probabilities, thresholds and, when `definitions`,
+/// definitions.
+fn render_labels(frame: &mut Frame, area: Rect, session: &Session, definitions: bool) {
     let width = usize::from(area.width.saturating_sub(2));
     let item = session.current();
+    let specs = session.specs();
+    let toggles: Vec<Toggle> = specs
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| {
+            let on = session.toggles().get(i).copied().unwrap_or(false);
+            let prob = item.and_then(|it| it.probs.get(i).copied().flatten());
+            Toggle::new(spec, on, prob)
+        })
+        .collect();
+    let form = score_form(&toggles, width);
+    let column = toggles
+        .iter()
+        .map(|t| text_width(&t.name))
+        .max()
+        .unwrap_or(0);
+    let dim = Style::new().add_modifier(Modifier::DIM);
     let mut lines = Vec::new();
-    for (i, spec) in session.specs().iter().enumerate() {
-        let on = session.toggles().get(i).copied().unwrap_or(false);
-        let prob = item.and_then(|it| it.probs.get(i).copied().flatten());
-        lines.extend(label_lines(spec, on, prob, width));
+    for (toggle, spec) in toggles.iter().zip(specs) {
+        lines.push(toggle.line(form, width, column));
+        if definitions {
+            let definition = fit(&format!("    {}", spec.definition), width);
+            lines.push(Line::styled(definition, dim));
+        }
     }
     let title = match session.toggles().iter().any(|&t| t) {
         true => " labels (Enter saves the marked ones) ",
@@ -617,14 +836,24 @@ fn render_labels(frame: &mut Frame, area: Rect, session: &Session) {
     );
 }
 
-/// The progress line, with the last action's message.
+/// The progress line and the last key's message, on the area's rows (see
+/// [`status_lines`]).
 fn render_status(frame: &mut Frame, area: Rect, session: &Session) {
-    let mut spans = vec![Span::raw(progress_line(&session.progress()))];
-    if let Some(message) = &session.view.message {
-        spans.push(Span::raw(" · "));
-        spans.push(Span::styled(message.clone(), Style::new().fg(Color::Green)));
-    }
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    let green = Style::new().fg(Color::Green);
+    let lines: Vec<Line> = status_lines(session, usize::from(area.width), area.height)
+        .into_iter()
+        .map(|(progress, message)| {
+            let mut parts = vec![Span::raw(progress.clone())];
+            if let Some(message) = message {
+                if !progress.is_empty() {
+                    parts.push(Span::raw(" · "));
+                }
+                parts.extend(spans(message, green));
+            }
+            Line::from(parts)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The help overlay: every key and each label's definition.
