@@ -726,6 +726,22 @@ fn label_names_are_padded_by_their_width_on_screen() {
 }
 
 #[test]
+fn the_finished_screen_shows_the_thresholds_of_labels_the_model_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    while !s.is_finished() {
+        s.skip().unwrap();
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("Nothing left to label"), "{shown}");
+    assert!(!shown.contains("not in the model"), "{shown}");
+    assert!(shown.contains("p —  threshold 0.50"), "{shown}");
+    assert!(shown.contains("p —  threshold 0.40"), "{shown}");
+}
+
+#[test]
 fn long_comments_scroll_and_the_screen_survives_resizes() {
     let dir = tempfile::tempdir().unwrap();
     let long: String = (1..=60).map(|i| format!("word{i} ")).collect();

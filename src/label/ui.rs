@@ -697,7 +697,9 @@ fn render_finished(frame: &mut Frame, area: Rect, session: &Session) {
 }
 
 /// A label's score, then shorter forms of it for narrow terminals: the probability, the
-/// threshold and which side of it the probability is on (in every form).
+/// threshold and which side of it the probability is on (in every form). Without a
+/// probability (no comment left, on the finished screen) the threshold still shows: only
+/// a label without a threshold is not in the model.
 fn score_forms(prob: Option<f32>, threshold: Option<f32>) -> [String; 3] {
     match (prob, threshold) {
         (Some(p), Some(t)) => {
@@ -708,12 +710,17 @@ fn score_forms(prob: Option<f32>, threshold: Option<f32>) -> [String; 3] {
                 format!("{p:.2} {side}"),
             ]
         }
+        (None, Some(t)) => [
+            format!("p —  threshold {t:.2}"),
+            format!("p — / {t:.2}"),
+            format!("— / {t:.2}"),
+        ],
         (Some(p), None) => [
             format!("p {p:.2}  threshold —"),
             format!("p {p:.2}"),
             format!("{p:.2}"),
         ],
-        _ => [
+        (None, None) => [
             "p —  (not in the model)".to_string(),
             "p — (no model)".to_string(),
             "—".to_string(),
