@@ -742,6 +742,45 @@ fn the_finished_screen_shows_the_thresholds_of_labels_the_model_has() {
 }
 
 #[test]
+fn ctrl_l_asks_for_a_redraw_at_any_size_and_decides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert_eq!(key_at(&mut s, ctrl_l, (80, 24)), Action::Redraw);
+    assert_eq!(key_at(&mut s, ctrl_l, (30, 6)), Action::Redraw);
+    key_at(&mut s, key('?'), (80, 24));
+    assert_eq!(key_at(&mut s, ctrl_l, (80, 24)), Action::Redraw);
+    assert!(s.view.help, "a redraw keeps the help open");
+    assert_eq!(s.counts().rows(), 0);
+    assert_eq!(s.toggles(), [false, false]);
+}
+
+#[test]
+fn the_help_grows_with_the_labels_and_wraps_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["abusive", "conspiratorial", "spam", "threat", "sarcasm"];
+    let mut s = session_with_labels(dir.path(), &names);
+    ui::handle_key(&mut s, key('?')).unwrap();
+    for (w, h) in [(100, 40), (50, 44)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        draw(&mut terminal, &s);
+        let shown = screen(&terminal);
+        for name in names {
+            assert!(
+                shown.contains(&format!("toggle {name}")),
+                "{w}x{h}:\n{shown}"
+            );
+        }
+        assert!(
+            shown.contains("Ctrl-L     clear and redraw"),
+            "{w}x{h}:\n{shown}"
+        );
+        assert!(shown.contains("this help."), "{w}x{h}:\n{shown}");
+        assert_boxes_closed(&shown);
+    }
+}
+
+#[test]
 fn long_comments_scroll_and_the_screen_survives_resizes() {
     let dir = tempfile::tempdir().unwrap();
     let long: String = (1..=60).map(|i| format!("word{i} ")).collect();

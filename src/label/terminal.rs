@@ -107,8 +107,10 @@ pub fn run(session: &mut Session) -> Result<()> {
             terminal.autoresize().map_err(term_error)?;
         }
         let size = terminal.size().map_err(term_error)?;
-        if handle_event(session, &event, size)? == Action::Quit {
-            return Ok(());
+        match handle_event(session, &event, size)? {
+            Action::Quit => return Ok(()),
+            Action::Redraw => terminal.clear().map_err(term_error)?,
+            Action::Continue => {}
         }
     }
 }

@@ -55,20 +55,24 @@ pub enum Action {
     Continue,
     /// Leave the session (everything accepted is already saved).
     Quit,
+    /// Clear the terminal and draw the whole screen again (Ctrl-L): for when something
+    /// else wrote on it, or it kept glyphs a terminal drew wider than ratatui measured.
+    Redraw,
 }
 
 /// Applies one terminal event to the session, for a terminal of `size`. Errors only when
 /// writing a row fails.
 ///
 /// Keys go to [`handle_key`] when the screen fits in `size`; below that (the screen only
-/// asks to enlarge the terminal, see [`fits`]) every key but the quit keys is ignored, so
-/// nothing is decided about a comment not shown. Pasted text is ignored: with bracketed
+/// asks to enlarge the terminal, see [`fits`]) every key but the quit keys and Ctrl-L
+/// (redraw) is ignored, so nothing is decided about a comment not shown. Pasted text is ignored: with bracketed
 /// paste on (see [`super::terminal`]) it arrives as one event, never as keys that would
 /// accept or skip comments. Other events (resizes, focus, mouse) change nothing here.
 pub fn handle_event(session: &mut Session, event: &Event, size: Size) -> Result<Action> {
     match event {
         Event::Key(key) if fits(size, session.specs()) => handle_key(session, *key),
         Event::Key(key) if is_quit(key) => Ok(Action::Quit),
+        Event::Key(key) if is_redraw(key) => Ok(Action::Redraw),
         _ => Ok(Action::Continue),
     }
 }
@@ -83,6 +87,13 @@ fn is_quit(key: &KeyEvent) -> bool {
             KeyCode::Esc => true,
             _ => false,
         }
+}
+
+/// Whether `key` is Ctrl-L, the redraw key (releases aside).
+fn is_redraw(key: &KeyEvent) -> bool {
+    key.kind != KeyEventKind::Release
+        && key.modifiers.contains(KeyModifiers::CONTROL)
+        && matches!(key.code, KeyCode::Char('l' | 'L'))
 }
 
 /// Whether the labeling screen fits in a terminal of `size` for a session with `specs`:
@@ -105,7 +116,8 @@ pub fn min_height(width: u16, specs: &[LabelSpec]) -> usize {
 ///
 /// Keys: a label's key (or its number `1`-`9`) toggles it; Enter or Space accepts; `s`
 /// skips; `u` undoes; `?` opens help (any key closes it); `q`, Esc or Ctrl-C quits;
-/// arrows, `j`/`k`, PgUp/PgDn, Home scroll the comment. Key releases are ignored.
+/// Ctrl-L redraws; arrows, `j`/`k`, PgUp/PgDn, Home scroll the comment. Key releases
+/// are ignored.
 pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
     if key.kind == KeyEventKind::Release {
         return Ok(Action::Continue);
@@ -113,6 +125,9 @@ pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && matches!(key.code, KeyCode::Char('c' | 'C' | 'd' | 'D')) {
         return Ok(Action::Quit);
+    }
+    if is_redraw(&key) {
+        return Ok(Action::Redraw);
     }
     if session.view.help {
         session.view.help = false;
@@ -863,53 +878,53 @@ fn render_status(frame: &mut Frame, area: Rect, session: &Session) {
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-/// The help overlay: every key and each label's definition.
-fn render_help(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
-    let mut lines = vec![Line::styled(
-        "Keys",
-        Style::new().add_modifier(Modifier::BOLD),
-    )];
+/// The help text: every key and each label's definition, with the headings' style.
+fn help_lines(specs: &[LabelSpec]) -> Vec<(String, Style)> {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    let plain = Style::new();
+    let mut lines = vec![("Keys".to_string(), bold)];
     for spec in specs {
-        lines.push(Line::raw(format!(
-            "  {}          toggle {}",
-            spec.key,
-            clean_field(&spec.name)
-        )));
+        let name = clean_field(&spec.name);
+        lines.push((format!("  {}          toggle {name}", spec.key), plain));
     }
     let fixed = [
         "  1-9        toggle the n-th label",
         "  Enter/Space accept (nothing marked = clean, all 0)",
         "  s          skip (saved; not offered again)",
         "  u          undo the last decision (repeatable)",
-        "  ↑↓ j k     scroll the comment; PgUp/PgDn by page",
+        "  ↑↓ j k     scroll the comment; PgUp/PgDn by page, Home to the top",
+        "  Ctrl-L     clear and redraw the screen",
         "  q Esc      quit: every accepted decision is saved",
+        "",
     ];
-    lines.extend(fixed.iter().map(|s| Line::raw(*s)));
-    lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "Labels",
-        Style::new().add_modifier(Modifier::BOLD),
-    ));
+    lines.extend(fixed.iter().map(|s| (s.to_string(), plain)));
+    lines.push(("Labels".to_string(), bold));
     for spec in specs {
-        lines.push(Line::raw(format!(
-            "  {}: {}",
-            clean_field(&spec.name),
-            spec.definition
-        )));
+        let name = clean_field(&spec.name);
+        lines.push((format!("  {name}: {}", spec.definition), plain));
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::raw(
-        "Unsure after a second read? Skip. Any key closes this help.",
-    ));
-    let popup = centered(area, 76, 22);
+    lines.push((String::new(), plain));
+    let last = "Unsure after a second read? Skip. Any key closes this help.";
+    lines.push((last.to_string(), plain));
+    lines
+}
+
+/// The help overlay, as large as its text (wrapped to the terminal's width) up to the
+/// whole terminal.
+fn render_help(frame: &mut Frame, area: Rect, specs: &[LabelSpec]) {
+    let help = help_lines(specs);
+    let widest = help.iter().map(|(l, _)| text_width(l)).max().unwrap_or(0);
+    let inner = widest.min(usize::from(area.width.saturating_sub(2)));
+    let mut lines = Vec::new();
+    for (text, style) in help {
+        lines.extend(wrap_text(&text, inner).into_iter().map(|l| line(l, style)));
+    }
+    let width = u16::try_from(inner + 2).unwrap_or(u16::MAX);
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, width, height);
     frame.render_widget(Clear, popup);
     let block = Block::bordered().title(" help ");
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
 /// A rectangle of at most `width` x `height` centered in `area`.
