@@ -941,6 +941,44 @@ fn authors_titles_and_ids_are_sanitized_like_comment_text() {
     assert_boxes_closed(&shown);
 }
 
+/// The first comment line shown, from the scroll indicator ("lines 3-10 of 20").
+fn first_line_shown(terminal: &Terminal<TestBackend>) -> usize {
+    let shown = screen(terminal);
+    let start = shown.find("lines ").expect("a scroll indicator") + "lines ".len();
+    let digits: String = shown[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[test]
+fn the_first_scroll_up_after_a_resize_moves_the_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let long: String = (1..=800).map(|i| format!("word{i} ")).collect();
+    let items = label::collect_items(&[lone_thread("Long", "lee", &long)]);
+    let mut s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    draw(&mut terminal, &s);
+    for _ in 0..40 {
+        press(&mut s, KeyCode::PageDown);
+    }
+    draw(&mut terminal, &s);
+    let bottom = first_line_shown(&terminal);
+    // A larger terminal shows more lines, so the largest scroll is lower.
+    terminal.backend_mut().resize(100, 40);
+    terminal.autoresize().unwrap();
+    draw(&mut terminal, &s);
+    let after_resize = first_line_shown(&terminal);
+    assert!(after_resize < bottom);
+    press(&mut s, KeyCode::Up);
+    draw(&mut terminal, &s);
+    assert_eq!(first_line_shown(&terminal), after_resize - 1);
+    press(&mut s, KeyCode::PageUp);
+    draw(&mut terminal, &s);
+    assert_eq!(first_line_shown(&terminal), after_resize - 9);
+}
+
 #[test]
 fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
     let lines = ui::wrap_text("one two three\n\nfour\tfive abcdefghijkl", 8);

@@ -189,10 +189,13 @@ fn toggle_key(session: &mut Session, c: char) {
     }
 }
 
-/// Moves the comment's scroll by `delta` lines, within what the last frame allowed.
+/// Moves the comment's scroll by `delta` lines, within what the last frame allowed. The
+/// move starts from the line shown: a resize may have lowered the largest scroll below
+/// the one stored.
 fn scroll_by(session: &mut Session, delta: i32) {
     let max = i32::from(session.view.max_scroll.get());
-    let next = (i32::from(session.view.scroll) + delta).clamp(0, max.max(0));
+    let shown = i32::from(session.view.scroll).min(max);
+    let next = (shown + delta).clamp(0, max.max(0));
     session.view.scroll = u16::try_from(next).unwrap_or(0);
 }
 
