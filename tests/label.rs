@@ -380,6 +380,25 @@ fn progress_counts_done_remaining_and_labeled_in_file() {
     assert_eq!((p.done, p.remaining, p.labeled_in_file), (0, 5, 10));
 }
 
+#[test]
+fn the_rate_per_minute_counts_decisions_net_of_undos() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session_in(dir.path(), label::collect_items(&threads()), "ana");
+    s.accept().unwrap();
+    s.skip().unwrap();
+    s.undo().unwrap();
+    s.accept().unwrap();
+    s.undo().unwrap();
+    let a_minute_on = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let rate = s.progress_at(a_minute_on).rate_per_minute.unwrap();
+    assert!(
+        (rate - 1.0).abs() < 0.01,
+        "one decision stands, rate {rate}"
+    );
+    s.undo().unwrap();
+    assert_eq!(s.progress_at(a_minute_on).rate_per_minute, None);
+}
+
 fn options(dir: &Path, annotator: &str, order: Order) -> SessionOptions {
     SessionOptions {
         out: dir.join("labels.csv"),
