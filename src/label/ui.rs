@@ -3,20 +3,25 @@
 //! with ratatui's `TestBackend`.
 //!
 //! ```text
-//! Thread title — thread id (source)                       annotator
-//! ┌ Replying to author ─────────────────────────────────────────────┐
-//! │ the parent comment, dimmed, at most three lines…                 │
-//! └──────────────────────────────────────────────────────────────────┘
-//! ┌ author · id ─────────────────────────────────────────────────────┐
-//! │ the comment, wrapped and scrollable                              │
-//! └────────────────────────────────────────── lines 1-8 of 20 ↑↓ ────┘
-//! ┌ Labels ──────────────────────────────────────────────────────────┐
-//! │ [x] a abusive          p 0.62  threshold 0.50  over              │
-//! │     attacks people rather than ideas: ...                        │
-//! └──────────────────────────────────────────────────────────────────┘
+//! Thread title — thread id (source)                                        annotator
+//! ┌ replying to author ────────────────────────────────────────────────────────────┐
+//! │the parent comment, dimmed, at most three lines…                                │
+//! └────────────────────────────────────────────────────────────────────────────────┘
+//! ┌ author · id ───────────────────────────────────────────────────────────────────┐
+//! │the comment, wrapped and scrollable                                             │
+//! └────────────────────────────────────────────── lines 1-8 of 20 ↑↓ PgUp/PgDn ────┘
+//! ┌ labels (Enter saves the marked ones) ──────────────────────────────────────────┐
+//! │[x] a abusive        p 0.62  threshold 0.50  over                               │
+//! │    attacks people rather than ideas: ...                                       │
+//! └────────────────────────────────────────────────────────────────────────────────┘
 //! done 3 · remaining 97 · labeled in file 345 · 4.5/min · saved
 //! a:abusive c:conspiratorial | Enter/Space:accept s:skip u:undo ?:help q:quit
 //! ```
+//!
+//! Every text drawn is cleaned first (control and format characters dropped, see
+//! [`wrap_text`]) and measured per grapheme cluster as ratatui measures it (see
+//! [`text_width`]), so no line is wider than ratatui draws it. Rows are laid out by hand
+//! (see [`fits`]): the toggle lines, the header and the key line never lose theirs.
 
 use super::{Item, LabelSpec, Progress, Session};
 use crate::error::Result;
@@ -65,9 +70,10 @@ pub enum Action {
 ///
 /// Keys go to [`handle_key`] when the screen fits in `size`; below that (the screen only
 /// asks to enlarge the terminal, see [`fits`]) every key but the quit keys and Ctrl-L
-/// (redraw) is ignored, so nothing is decided about a comment not shown. Pasted text is ignored: with bracketed
-/// paste on (see [`super::terminal`]) it arrives as one event, never as keys that would
-/// accept or skip comments. Other events (resizes, focus, mouse) change nothing here.
+/// (redraw) is ignored, so nothing is decided about a comment not shown. Pasted text is
+/// ignored: with bracketed paste on (see [`super::terminal`]) it arrives as one event,
+/// never as keys that would accept or skip comments. Other events (resizes, focus,
+/// mouse) change nothing here.
 pub fn handle_event(session: &mut Session, event: &Event, size: Size) -> Result<Action> {
     match event {
         Event::Key(key) if fits(size, session.specs()) => handle_key(session, *key),
@@ -99,7 +105,7 @@ fn is_redraw(key: &KeyEvent) -> bool {
 /// Whether the labeling screen fits in a terminal of `size` for a session with `specs`:
 /// every label's toggle line, the header, the progress line, the whole key line and one
 /// line of the comment. Below it, [`render`] only asks to enlarge the terminal and
-/// [`handle_event`] ignores every key but the quit keys.
+/// [`handle_event`] ignores every key but the quit keys and Ctrl-L.
 pub fn fits(size: Size, specs: &[LabelSpec]) -> bool {
     size.width >= MIN_WIDTH && usize::from(size.height) >= min_height(size.width, specs)
 }
