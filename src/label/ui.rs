@@ -331,8 +331,8 @@ fn fit(text: &str, width: usize) -> String {
 /// Wraps `text` to `width` columns, as measured by [`text_width`]: words greedily, words
 /// longer than a line broken between grapheme clusters, paragraphs kept, tabs expanded to
 /// four spaces, and the indentation and runs of spaces inside a line kept (the spaces
-/// where a line breaks are dropped); other control and format characters are dropped
-/// (see [`is_hidden`]).
+/// where a line breaks are dropped); other control characters and format characters
+/// (Unicode Cf: zero-width spaces and joiners, BOM, bidi controls) are dropped.
 pub fn wrap_text(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
