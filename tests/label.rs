@@ -7,8 +7,10 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::layout::Size;
 use ratatui::style::Modifier;
+use ratatui::text::Line;
 use std::collections::HashSet;
 use std::path::Path;
 use threadguard::label::ui::{self, Action};
@@ -86,6 +88,17 @@ fn scored_items(probs: &[(&str, [Option<f32>; 2])]) -> Vec<Item> {
     items
 }
 
+/// A thread of one comment `c1` by `author`.
+fn lone_thread(title: &str, author: &str, text: &str) -> Thread {
+    Thread {
+        id: "t".into(),
+        source: "one.csv".into(),
+        title: Some(title.into()),
+        comments: vec![comment("c1", None, author, text)],
+        ..Thread::default()
+    }
+}
+
 fn ids(items: &[Item]) -> Vec<&str> {
     items.iter().map(|i| i.id.as_str()).collect()
 }
@@ -108,6 +121,12 @@ fn press(session: &mut Session, code: KeyCode) -> Action {
     ui::handle_key(session, KeyEvent::new(code, KeyModifiers::NONE)).unwrap()
 }
 
+/// Sends `key` through [`ui::handle_event`] as from a terminal of `size`.
+fn key_at(session: &mut Session, key: KeyEvent, size: (u16, u16)) -> Action {
+    let size = Size::new(size.0, size.1);
+    ui::handle_event(session, &Event::Key(key), size).unwrap()
+}
+
 fn draw(terminal: &mut Terminal<TestBackend>, session: &Session) {
     terminal.draw(|f| ui::render(f, session)).unwrap();
 }
@@ -123,6 +142,26 @@ fn screen(terminal: &Terminal<TestBackend>) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Asserts that every box on `shown` has its corners and sides where they belong.
+fn assert_boxes_closed(shown: &str) {
+    for row in shown.lines() {
+        let first = row.chars().next().unwrap_or(' ');
+        let last = row.chars().last().unwrap_or(' ');
+        if "┌│└".contains(first) {
+            assert!(
+                "┐│┘".contains(last),
+                "a box's border moved: {row:?}\n{shown}"
+            );
+        }
+        if first == '└' {
+            assert!(
+                row.starts_with("└─"),
+                "a corner was overwritten: {row:?}\n{shown}"
+            );
+        }
+    }
 }
 
 /// The modifier of the first cell of the first occurrence of `needle` on screen.
@@ -341,6 +380,25 @@ fn progress_counts_done_remaining_and_labeled_in_file() {
     assert_eq!((p.done, p.remaining, p.labeled_in_file), (0, 5, 10));
 }
 
+#[test]
+fn the_rate_per_minute_counts_decisions_net_of_undos() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = session_in(dir.path(), label::collect_items(&threads()), "ana");
+    s.accept().unwrap();
+    s.skip().unwrap();
+    s.undo().unwrap();
+    s.accept().unwrap();
+    s.undo().unwrap();
+    let a_minute_on = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let rate = s.progress_at(a_minute_on).rate_per_minute.unwrap();
+    assert!(
+        (rate - 1.0).abs() < 0.01,
+        "one decision stands, rate {rate}"
+    );
+    s.undo().unwrap();
+    assert_eq!(s.progress_at(a_minute_on).rate_per_minute, None);
+}
+
 fn options(dir: &Path, annotator: &str, order: Order) -> SessionOptions {
     SessionOptions {
         out: dir.join("labels.csv"),
@@ -499,6 +557,249 @@ fn keys_toggle_accept_skip_undo_and_quit_through_the_screen() {
 }
 
 #[test]
+fn below_the_minimum_size_only_the_quit_keys_act() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let mut terminal = Terminal::new(TestBackend::new(30, 6)).unwrap();
+    draw(&mut terminal, &s);
+    assert!(
+        screen(&terminal).contains("enlarge"),
+        "{}",
+        screen(&terminal)
+    );
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let page_down = KeyEvent::new(KeyCode::PageDown, KeyModifiers::NONE);
+    for k in [
+        key('a'),
+        enter,
+        key('s'),
+        key(' '),
+        key('u'),
+        key('?'),
+        key('2'),
+    ] {
+        assert_eq!(key_at(&mut s, k, (30, 6)), Action::Continue);
+    }
+    key_at(&mut s, page_down, (30, 6));
+    assert_eq!(
+        s.counts().rows(),
+        0,
+        "nothing decided on a comment not shown"
+    );
+    assert_eq!(s.toggles(), [false, false]);
+    assert!(!s.view.help);
+    assert_eq!(read_log(dir.path()).rows_read, 0);
+    let esc = KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE);
+    let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    for quit in [key('q'), esc, ctrl_c] {
+        assert_eq!(key_at(&mut s, quit, (30, 6)), Action::Quit);
+    }
+    // Once the terminal is large enough, the same keys act.
+    key_at(&mut s, key('a'), (80, 24));
+    assert_eq!(s.toggles(), [true, false]);
+    key_at(&mut s, enter, (80, 24));
+    assert_eq!(s.counts().accepted, 1);
+}
+
+#[test]
+fn pasted_text_decides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let paste = Event::Paste("a s  c\n u ? q".to_string());
+    let action = ui::handle_event(&mut s, &paste, Size::new(80, 24)).unwrap();
+    assert_eq!(action, Action::Continue);
+    assert_eq!(s.counts().rows(), 0);
+    assert_eq!(s.toggles(), [false, false]);
+    assert_eq!(s.current().unwrap().id, "a2");
+    assert!(!s.view.help);
+}
+
+/// A session over [`threads`] with `names` as labels (thresholds 0.5, probabilities
+/// 0.62 for the first label and 0.08 for the others), starting on a2, a reply.
+fn session_with_labels(dir: &Path, names: &[&str]) -> Session {
+    let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+    let mut specs = label::label_specs(&names, None);
+    for spec in &mut specs {
+        spec.threshold = Some(0.5);
+    }
+    let mut items = label::collect_items(&threads());
+    for item in &mut items {
+        item.probs = (0..names.len())
+            .map(|i| Some(if i == 0 { 0.62 } else { 0.08 }))
+            .collect();
+    }
+    items.remove(0);
+    let writer = LabelWriter::open(&dir.join("labels.csv"), &names).unwrap();
+    Session::new(specs, items, Recorder::new(writer, "ana"), 0)
+}
+
+#[test]
+fn at_every_size_the_screen_shows_all_toggles_the_header_and_the_keys_or_asks_to_enlarge() {
+    let dir = tempfile::tempdir().unwrap();
+    let two = tui_session(dir.path());
+    let other = tempfile::tempdir().unwrap();
+    let six = session_with_labels(
+        other.path(),
+        &[
+            "abusive",
+            "conspiratorial",
+            "spam",
+            "threat",
+            "off topic",
+            "sarcasm",
+        ],
+    );
+    let mut fitting = 0;
+    for s in [&two, &six] {
+        for (w, h) in (20..=90).flat_map(|w| (5..=32).map(move |h| (w, h))) {
+            let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+            draw(&mut terminal, s);
+            let shown = screen(&terminal);
+            if !ui::fits(Size::new(w, h), s.specs()) {
+                assert!(shown.contains("enlarge"), "{w}x{h}:\n{shown}");
+                continue;
+            }
+            fitting += 1;
+            assert!(shown.starts_with("Council votes"), "{w}x{h}:\n{shown}");
+            for spec in s.specs() {
+                let toggle = format!("[ ] {} {}", spec.key, &spec.name[..4]);
+                assert!(shown.contains(&toggle), "{toggle} at {w}x{h}:\n{shown}");
+            }
+            assert_eq!(shown.matches(" over").count(), 1, "{w}x{h}:\n{shown}");
+            let under = s.specs().len() - 1;
+            assert_eq!(shown.matches(" under").count(), under, "{w}x{h}:\n{shown}");
+            for keys in [
+                "a:abusive",
+                "Enter/Space:accept",
+                "u:undo",
+                "?:help",
+                "q:quit",
+            ] {
+                assert!(shown.contains(keys), "{keys} at {w}x{h}:\n{shown}");
+            }
+            assert!(shown.contains("done 0 · "), "{w}x{h}:\n{shown}");
+        }
+    }
+    assert!(fitting > 1000, "only {fitting} sizes fit");
+    // The sizes the tester saw lose lines fit no more; common ones do.
+    for (w, h) in [(25, 10), (20, 8), (30, 6)] {
+        assert!(!ui::fits(Size::new(w, h), two.specs()), "{w}x{h}");
+    }
+    for (w, h) in [(80, 24), (40, 16), (30, 14)] {
+        assert!(ui::fits(Size::new(w, h), two.specs()), "{w}x{h}");
+    }
+    // More labels need more rows.
+    assert!(!ui::fits(Size::new(80, 14), six.specs()));
+    assert!(ui::fits(Size::new(80, 18), six.specs()));
+}
+
+#[test]
+fn narrow_terminals_wrap_the_keys_and_shorten_the_status_and_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    press(&mut s, KeyCode::Enter);
+    press(&mut s, KeyCode::Char('u'));
+    let mut terminal = Terminal::new(TestBackend::new(40, 30)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("undid the decision on a2"), "{shown}");
+    assert!(shown.contains("done 0 · left 4 · in file 0"), "{shown}");
+    assert!(shown.contains("c:conspiratorial"), "{shown}");
+    assert!(shown.contains("q:quit"), "{shown}");
+    assert!(shown.contains("abusive        0.62 over"), "{shown}");
+    assert!(shown.contains("conspiratorial 0.08 under"), "{shown}");
+    let mut terminal = Terminal::new(TestBackend::new(50, 30)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("p 0.62 / 0.50 over"), "{shown}");
+    assert!(shown.contains("p 0.08 / 0.40 under"), "{shown}");
+    // With no row to spare, the progress is shortest and the message cut.
+    let h = u16::try_from(ui::min_height(40, s.specs())).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(40, h)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(
+        shown.contains("done 0 · left 4 · undid the deci"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn label_names_are_padded_by_their_width_on_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = session_with_labels(dir.path(), &["暴言", "conspiratorial"]);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    // Each cell is one char of `screen` (a wide char's second cell is a space).
+    let columns: Vec<usize> = shown
+        .lines()
+        .filter(|row| row.contains("[ ] "))
+        .map(|row| {
+            let byte = row.find("p 0.").unwrap();
+            row[..byte].chars().count()
+        })
+        .collect();
+    assert_eq!(columns.len(), 2, "{shown}");
+    assert_eq!(columns[0], columns[1], "scores not aligned:\n{shown}");
+}
+
+#[test]
+fn the_finished_screen_shows_the_thresholds_of_labels_the_model_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    while !s.is_finished() {
+        s.skip().unwrap();
+    }
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("Nothing left to label"), "{shown}");
+    assert!(!shown.contains("not in the model"), "{shown}");
+    assert!(shown.contains("p —  threshold 0.50"), "{shown}");
+    assert!(shown.contains("p —  threshold 0.40"), "{shown}");
+}
+
+#[test]
+fn ctrl_l_asks_for_a_redraw_at_any_size_and_decides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = tui_session(dir.path());
+    let ctrl_l = KeyEvent::new(KeyCode::Char('l'), KeyModifiers::CONTROL);
+    assert_eq!(key_at(&mut s, ctrl_l, (80, 24)), Action::Redraw);
+    assert_eq!(key_at(&mut s, ctrl_l, (30, 6)), Action::Redraw);
+    key_at(&mut s, key('?'), (80, 24));
+    assert_eq!(key_at(&mut s, ctrl_l, (80, 24)), Action::Redraw);
+    assert!(s.view.help, "a redraw keeps the help open");
+    assert_eq!(s.counts().rows(), 0);
+    assert_eq!(s.toggles(), [false, false]);
+}
+
+#[test]
+fn the_help_grows_with_the_labels_and_wraps_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = ["abusive", "conspiratorial", "spam", "threat", "sarcasm"];
+    let mut s = session_with_labels(dir.path(), &names);
+    ui::handle_key(&mut s, key('?')).unwrap();
+    for (w, h) in [(100, 40), (50, 44)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+        draw(&mut terminal, &s);
+        let shown = screen(&terminal);
+        for name in names {
+            assert!(
+                shown.contains(&format!("toggle {name}")),
+                "{w}x{h}:\n{shown}"
+            );
+        }
+        assert!(
+            shown.contains("Ctrl-L     clear and redraw"),
+            "{w}x{h}:\n{shown}"
+        );
+        assert!(shown.contains("this help."), "{w}x{h}:\n{shown}");
+        assert_boxes_closed(&shown);
+    }
+}
+
+#[test]
 fn long_comments_scroll_and_the_screen_survives_resizes() {
     let dir = tempfile::tempdir().unwrap();
     let long: String = (1..=60).map(|i| format!("word{i} ")).collect();
@@ -539,6 +840,7 @@ fn long_comments_scroll_and_the_screen_survives_resizes() {
         (100, 30),
         (60, 20),
         (40, 12),
+        (30, 16),
         (10, 5),
         (1, 1),
         (200, 60),
@@ -547,6 +849,7 @@ fn long_comments_scroll_and_the_screen_survives_resizes() {
         terminal.backend_mut().resize(w, h);
         terminal.autoresize().unwrap();
         draw(&mut terminal, &s);
+        assert_boxes_closed(&screen(&terminal));
         ui::handle_key(&mut s, key('?')).unwrap();
         draw(&mut terminal, &s);
         ui::handle_key(&mut s, key('?')).unwrap();
@@ -566,6 +869,136 @@ fn long_comments_scroll_and_the_screen_survives_resizes() {
 }
 
 #[test]
+fn wide_emoji_are_measured_as_ratatui_draws_them_so_no_wrapped_line_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    // "☺️" is one column plus a zero-width selector per char, but drawn two columns wide.
+    let text = format!("{} secret ending words", "☺\u{fe0f}".repeat(24));
+    let items = label::collect_items(&[lone_thread("Emoji", "emo", &text)]);
+    let s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(50, 16)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(shown.contains("secret ending words"), "{shown}");
+
+    let samples = [
+        text.as_str(),
+        "❤\u{fe0f}❤\u{fe0f} 日本語のテキストです 🇺🇸🇬🇧🇫🇷 e\u{301}e\u{301}",
+        "👨\u{200d}👩\u{200d}👧 family ｶﾞｷﾞ",
+    ];
+    for sample in samples {
+        for width in 2..=30 {
+            for wrapped in ui::wrap_text(sample, width) {
+                let drawn = Line::from(wrapped.as_str()).width();
+                assert!(drawn <= width, "{wrapped:?} is {drawn} wide, over {width}");
+            }
+        }
+    }
+}
+
+#[test]
+fn zero_width_characters_are_dropped_and_flag_halves_get_a_cell_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        "id\u{200b}iot and\u{200c} more\u{200d} text \u{feff}here \u{202e}evil\u{202c} 🇺🇸 flag";
+    let items = label::collect_items(&[lone_thread("Zero width", "zed", text)]);
+    let s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    assert!(
+        shown.contains("idiot and more text here evil 🇺🇸 flag"),
+        "{shown}"
+    );
+    let format_chars = ['\u{200b}', '\u{200c}', '\u{200d}', '\u{feff}', '\u{202e}'];
+    let regional = |c: char| ('\u{1F1E6}'..='\u{1F1FF}').contains(&c);
+    for cell in terminal.backend().buffer().content() {
+        let symbol = cell.symbol();
+        assert!(
+            !symbol.contains(format_chars),
+            "{symbol:?} reaches the terminal"
+        );
+        assert!(
+            symbol.chars().filter(|&c| regional(c)).count() <= 1,
+            "{symbol:?}"
+        );
+    }
+}
+
+#[test]
+fn authors_titles_and_ids_are_sanitized_like_comment_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let thread = Thread {
+        id: "t\u{1b}[2J1".into(),
+        source: "in/odd\tname.csv".into(),
+        title: Some("Line one\nLine two\r\n\tend".into()),
+        comments: vec![
+            comment("p\n1", None, "par\tent\u{200b}", "The parent."),
+            comment(
+                "c\t1",
+                Some("p\n1"),
+                "\u{1b}[31mred\u{1b}[0m\tname\r\nx",
+                "Text.",
+            ),
+        ],
+        ..Thread::default()
+    };
+    let mut items = label::collect_items(&[thread]);
+    items.remove(0);
+    let s = session_in(dir.path(), items, "ana\tb");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    draw(&mut terminal, &s);
+    let shown = screen(&terminal);
+    let rows: Vec<&str> = shown.lines().collect();
+    assert!(
+        rows[0].starts_with("Line one Line two end — t[2J1 (in/odd name.csv)"),
+        "{shown}"
+    );
+    assert!(rows[0].ends_with(" ana b"), "{shown}");
+    assert!(rows[1].starts_with("┌ replying to par ent ─"), "{shown}");
+    let top = rows.iter().find(|r| r.contains("name x")).unwrap();
+    assert!(top.starts_with("┌ [31mred[0m name x · c 1 ─"), "{shown}");
+    assert_boxes_closed(&shown);
+}
+
+/// The first comment line shown, from the scroll indicator ("lines 3-10 of 20").
+fn first_line_shown(terminal: &Terminal<TestBackend>) -> usize {
+    let shown = screen(terminal);
+    let start = shown.find("lines ").expect("a scroll indicator") + "lines ".len();
+    let digits: String = shown[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().unwrap()
+}
+
+#[test]
+fn the_first_scroll_up_after_a_resize_moves_the_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let long: String = (1..=800).map(|i| format!("word{i} ")).collect();
+    let items = label::collect_items(&[lone_thread("Long", "lee", &long)]);
+    let mut s = session_in(dir.path(), items, "ana");
+    let mut terminal = Terminal::new(TestBackend::new(60, 20)).unwrap();
+    draw(&mut terminal, &s);
+    for _ in 0..40 {
+        press(&mut s, KeyCode::PageDown);
+    }
+    draw(&mut terminal, &s);
+    let bottom = first_line_shown(&terminal);
+    // A larger terminal shows more lines, so the largest scroll is lower.
+    terminal.backend_mut().resize(100, 40);
+    terminal.autoresize().unwrap();
+    draw(&mut terminal, &s);
+    let after_resize = first_line_shown(&terminal);
+    assert!(after_resize < bottom);
+    press(&mut s, KeyCode::Up);
+    draw(&mut terminal, &s);
+    assert_eq!(first_line_shown(&terminal), after_resize - 1);
+    press(&mut s, KeyCode::PageUp);
+    draw(&mut terminal, &s);
+    assert_eq!(first_line_shown(&terminal), after_resize - 9);
+}
+
+#[test]
 fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
     let lines = ui::wrap_text("one two three\n\nfour\tfive abcdefghijkl", 8);
     assert_eq!(
@@ -573,6 +1006,13 @@ fn wrap_text_wraps_words_breaks_long_words_and_keeps_paragraphs() {
         ["one two", "three", "", "four", "five", "abcdefgh", "ijkl"]
     );
     assert!(ui::wrap_text("x\u{1b}[31my", 10)[0] == "x[31my");
+    assert_eq!(ui::wrap_text("a\r\nb\rc", 10), ["a", "b", "c"]);
+    // Indentation and runs of spaces stay; the spaces where a line breaks go.
+    assert_eq!(
+        ui::wrap_text("  indented\tx  y", 30),
+        ["  indented    x  y"]
+    );
+    assert_eq!(ui::wrap_text("ab   cd", 4), ["ab", "cd"]);
     assert_eq!(ui::wrap_text("abc", 0), ["a", "b", "c"]);
 }
 

@@ -415,7 +415,8 @@ pub struct Progress {
     pub remaining: usize,
     /// Items with at least one label in the file (all annotators).
     pub labeled_in_file: usize,
-    /// Decisions per minute since the session started (`None` in its first seconds).
+    /// Decisions per minute since the session started, net of undos (`None` in its first
+    /// seconds).
     pub rate_per_minute: Option<f64>,
 }
 
@@ -630,13 +631,12 @@ impl Session {
             .filter(|s| matches!(s, Step::Accepted(_)))
             .count();
         let minutes = now.saturating_duration_since(self.started).as_secs_f64() / 60.0;
-        let decisions = self.counts().accepted + self.counts().skipped;
         Progress {
             done,
             remaining: self.queue.len() - done,
             labeled_in_file: self.labeled_base + accepted,
-            rate_per_minute: (minutes >= 5.0 / 60.0 && decisions > 0)
-                .then(|| decisions as f64 / minutes),
+            // Net of undos, like `done`: an undone decision is no progress.
+            rate_per_minute: (minutes >= 5.0 / 60.0 && done > 0).then(|| done as f64 / minutes),
         }
     }
 }
