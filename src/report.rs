@@ -3,6 +3,8 @@
 use crate::thread::{Comment, Thread};
 use serde::Serialize;
 use std::io::{self, Write};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -224,26 +226,26 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// Display width of a string in terminal columns (wide characters count two).
+/// Display width of a string in terminal columns, per grapheme cluster (wide characters
+/// and emoji presentation sequences such as "❤️" count two).
 pub fn display_width(text: &str) -> usize {
-    use unicode_width::UnicodeWidthChar;
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+    text.graphemes(true).map(UnicodeWidthStr::width).sum()
 }
 
-/// Cuts `text` to at most `width` terminal columns, ending with "…" when cut.
+/// Cuts `text` to at most `width` terminal columns, ending with "…" when cut; never
+/// inside a grapheme cluster (a flag, an emoji sequence, a letter and its accents).
 pub fn truncate(text: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
     if display_width(text) <= width {
         return text.to_string();
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
+    for grapheme in text.graphemes(true) {
+        let w = UnicodeWidthStr::width(grapheme);
         if used + w + 1 > width {
             break;
         }
-        out.push(c);
+        out.push_str(grapheme);
         used += w;
     }
     out.push('…');
@@ -1074,5 +1076,9 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("abc", 4), "abc");
         assert_eq!(truncate("日本語テキスト", 5), "日本…");
+        // A flag is one grapheme of two columns: kept whole or cut whole.
+        assert_eq!(display_width("🇺🇸🇺🇸x"), 5);
+        assert_eq!(truncate("🇺🇸🇺🇸x", 4), "🇺🇸…");
+        assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
     }
 }

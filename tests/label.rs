@@ -505,6 +505,13 @@ fn keys_toggle_accept_skip_undo_and_quit_through_the_screen() {
     release.kind = KeyEventKind::Release;
     ui::handle_key(&mut s, release).unwrap();
     assert_eq!(s.toggles(), [true, false]);
+    // Chords are not their letter: Ctrl-S does not skip, Alt-A does not toggle.
+    for (c, m) in [('s', KeyModifiers::CONTROL), ('a', KeyModifiers::ALT)] {
+        let chord = KeyEvent::new(KeyCode::Char(c), m);
+        assert_eq!(ui::handle_key(&mut s, chord).unwrap(), Action::Continue);
+    }
+    assert_eq!(s.toggles(), [true, false]);
+    assert_eq!(s.counts().rows(), 0);
 
     press(&mut s, KeyCode::Enter);
     draw(&mut terminal, &s);

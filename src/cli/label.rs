@@ -18,8 +18,9 @@ use threadguard::thread::Thread;
 #[derive(Debug, Args)]
 #[command(
     after_help = "Keys: a/c toggle abusive/conspiratorial, Enter or Space accept (none \
-marked = clean), s skip, u undo, ? help, q quit. Every decision is saved as it is made; \
-run the same command again to resume where you left off.
+marked = clean), s skip, u undo, ? help, q quit, Ctrl-L redraw. Every decision is saved as \
+it is made; run the same command again to resume where you left off. A batch `skip` never \
+erases labels already given.
 
 Batch mode (--batch) reads one decision per line from standard input:
   <comment_id>,<labels>   labels joined by `;`, empty for clean, or `skip` or `undo`

@@ -482,8 +482,7 @@ pub fn read_jsonl_at(
 /// string as it is, a number as written in the line, anything else as compact JSON;
 /// nulls are left out.
 fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(line).map_err(json_error)?;
+    let value: serde_json::Value = serde_json::from_str(line).map_err(json_error)?;
     let serde_json::Value::Object(object) = value else {
         return Err("expected a JSON object per line".to_string());
     };

@@ -123,7 +123,7 @@ pub fn min_height(width: u16, specs: &[LabelSpec]) -> usize {
 /// Keys: a label's key (or its number `1`-`9`) toggles it; Enter or Space accepts; `s`
 /// skips; `u` undoes; `?` opens help (any key closes it); `q`, Esc or Ctrl-C quits;
 /// Ctrl-L redraws; arrows, `j`/`k`, PgUp/PgDn, Home scroll the comment. Key releases
-/// are ignored.
+/// and other keys held with Ctrl, Alt or Super are ignored.
 pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
     if key.kind == KeyEventKind::Release {
         return Ok(Action::Continue);
@@ -134,6 +134,13 @@ pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
     }
     if is_redraw(&key) {
         return Ok(Action::Redraw);
+    }
+    // Ctrl-S or Alt-A is not `s` or `a`: a chord never decides anything.
+    if key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER)
+    {
+        return Ok(Action::Continue);
     }
     if session.view.help {
         session.view.help = false;
