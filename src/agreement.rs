@@ -243,7 +243,7 @@ impl AgreementReport {
             self.file.display()
         );
         for warning in &self.warnings {
-            out.push_str(&format!("{warning}\n"));
+            out.push_str(&format!("warning: {warning}\n"));
         }
         for label in &self.labels {
             render_label(&mut out, label, max_disagreements);

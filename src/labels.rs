@@ -164,7 +164,7 @@ pub struct LoadWarning {
 
 impl fmt::Display for LoadWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: warning: {}", self.location, self.message)
+        write!(f, "{}: {}", self.location, self.message)
     }
 }
 

@@ -402,7 +402,7 @@ fn a_labels_file_with_a_new_label_column_and_a_cut_last_row_still_trains() {
         .assert()
         .success()
         .stderr(predicate::str::contains(format!(
-            "labels.csv:{}: warning: skipped a partial row",
+            "labels.csv:{}: skipped a partial row",
             rows.len() + 1
         )));
     threadguard()

@@ -183,7 +183,7 @@ fn train_warns_about_an_input_with_no_labeled_row() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("empty.csv: warning: no row labeled"),
+        stderr(&out).contains("warning: ") && stderr(&out).contains("empty.csv: no row labeled"),
         "{}",
         stderr(&out)
     );

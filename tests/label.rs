@@ -1135,6 +1135,23 @@ fn a_session_refuses_a_labels_file_with_labels_it_would_leave_empty() {
 }
 
 #[test]
+fn a_session_reports_a_row_cut_by_a_crash_before_it_starts() {
+    let dir = tempfile::tempdir().unwrap();
+    batch(dir.path(), "a1,abusive\n").success();
+    let labels = dir.path().join("labels.csv");
+    let mut cut = std::fs::read(&labels).unwrap();
+    cut.extend_from_slice(b"a2,t1,,bob,\"You are an id");
+    std::fs::write(&labels, &cut).unwrap();
+    batch(dir.path(), "a2,abusive\n").success().stderr(
+        predicate::str::contains("threadguard: warning: ").and(predicate::str::contains(
+            "labels.csv:3: skipped a partial row",
+        )),
+    );
+    let latest = read_log(dir.path()).latest_for_annotator("ci").len();
+    assert_eq!(latest, 2, "a1 and the new a2");
+}
+
+#[test]
 fn batch_mode_stops_at_an_unknown_id_or_label_with_its_line_and_keeps_what_came_before() {
     let dir = tempfile::tempdir().unwrap();
     batch(dir.path(), "a1,abusive\nnope,abusive\na2,\n")

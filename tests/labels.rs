@@ -370,7 +370,7 @@ fn cut_last_row_fixture_is_reported_and_skipped() {
     assert!(
         set.warnings[0]
             .to_string()
-            .contains("cut_last_row.csv:4: warning")
+            .contains("cut_last_row.csv:4: skipped a partial row")
     );
 }
 

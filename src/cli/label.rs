@@ -102,6 +102,9 @@ pub fn run(mut args: LabelArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut session = Session::start(&threads, Some(&model), &options)?;
+    for warning in session.load_warnings() {
+        eprintln!("threadguard: warning: {warning}");
+    }
     if session.queue().is_empty() {
         outln!(
             "nothing to label: {} already decided every comment of the inputs in {}",
@@ -172,7 +175,11 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
     }
     let items = label::collect_items(&threads);
     let writer = label::open_writer(&args.out, &args.labels)?;
-    let labeled: HashSet<String> = LabelLog::read_if_exists(&args.out, &args.labels)?
+    let log = LabelLog::read_if_exists(&args.out, &args.labels)?;
+    for warning in &log.warnings {
+        eprintln!("threadguard: warning: {warning}");
+    }
+    let labeled: HashSet<String> = log
         .latest_for_annotator(annotator)
         .into_iter()
         .filter(|(_, decision)| decision.has_label())

@@ -102,7 +102,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let (mut model, reports, warnings) = train::train(&args.inputs, &options, &Bar::new())?;
     for warning in &warnings {
-        eprintln!("threadguard: {warning}");
+        eprintln!("threadguard: warning: {warning}");
     }
     model.provenance.notes.extend(args.note.iter().cloned());
     file::save(&model, &args.out)?;

@@ -448,6 +448,8 @@ pub struct Session {
     recorder: Recorder,
     labeled_base: usize,
     started: Instant,
+    /// What reading the labels file at the start skipped (cut rows), to report.
+    load_warnings: Vec<crate::labels::LoadWarning>,
     /// Screen state (kept here so key handling and rendering share it).
     pub view: View,
 }
@@ -487,6 +489,7 @@ impl Session {
             recorder,
             labeled_base: labeled_in_file,
             started: Instant::now(),
+            load_warnings: Vec::new(),
             view: View::default(),
         }
     }
@@ -512,7 +515,16 @@ impl Session {
             queue.truncate(limit);
         }
         let recorder = Recorder::new(writer, &options.annotator);
-        Ok(Session::new(specs, queue, recorder, log.labeled_count()))
+        let labeled = log.labeled_count();
+        let mut session = Session::new(specs, queue, recorder, labeled);
+        session.load_warnings = log.warnings;
+        Ok(session)
+    }
+
+    /// What reading the labels file at the start skipped, with file and line (a row cut
+    /// by a crash): the caller reports these before the screen takes over.
+    pub fn load_warnings(&self) -> &[crate::labels::LoadWarning] {
+        &self.load_warnings
     }
 
     /// The session's labels.
