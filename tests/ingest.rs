@@ -423,64 +423,76 @@ fn same_named_files_in_subdirectories_get_their_own_ids() {
     );
 }
 
-/// The (thread id, file) of each input that `paths` name.
-fn planned(paths: &[&str]) -> Vec<(String, String)> {
+/// The (thread id, file) of each input that `paths` name, and the plan's warnings.
+fn planned(paths: &[&str]) -> (Vec<(String, String)>, Vec<String>) {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
-    ingest::plan_inputs(&paths)
-        .unwrap()
+    let plan = ingest::plan_inputs(&paths).unwrap();
+    let inputs = plan
+        .inputs
         .into_iter()
         .map(|input| match input {
             ingest::Input::File { path, thread_id } => (thread_id, path.display().to_string()),
             ingest::Input::Stdin => ("stdin".to_string(), "-".to_string()),
         })
-        .collect()
+        .collect();
+    (
+        inputs,
+        plan.warnings.iter().map(|w| w.to_string()).collect(),
+    )
 }
 
 #[test]
-fn different_files_that_would_share_an_id_get_the_shortest_path_ends_that_differ() {
+fn a_files_id_does_not_depend_on_the_other_inputs_and_shared_ids_are_warned_about() {
     let n = "tests/fixtures/nested";
-    let pair = |id: &str, file: &str| (id.to_string(), format!("{n}/{file}"));
-    // Named on their own: stems collide, so one parent directory more.
-    assert_eq!(
-        planned(&[&format!("{n}/sub1/a.csv"), &format!("{n}/sub2/a.csv")]),
-        [pair("sub1/a", "sub1/a.csv"), pair("sub2/a", "sub2/a.csv")]
+    let (alone, warnings) = planned(&[&format!("{n}/sub1/a.csv")]);
+    assert_eq!(alone[0].0, "a");
+    assert!(warnings.is_empty());
+    // Beside another `a`, it keeps its id (labels files key on it), with a warning.
+    let (both, warnings) = planned(&[&format!("{n}/sub1/a.csv"), &format!("{n}/sub2/a.csv")]);
+    let ids: Vec<&str> = both.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(ids, ["a", "a"]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].contains("sub2/a.csv") && warnings[0].contains("gets thread id `a` like"),
+        "{warnings:?}"
     );
-    // Two directory arguments with `a` at their top; `deep/a` is unique and stays.
-    assert_eq!(
-        planned(&[&format!("{n}/sub1"), &format!("{n}/sub2")]),
-        [
-            pair("sub1/a", "sub1/a.csv"),
-            pair("sub2/a", "sub2/a.csv"),
-            pair("deep/a", "sub2/deep/a.txt"),
-        ]
-    );
-    // Same stem, different extension: only the extension tells them apart.
-    assert_eq!(
-        planned(&[&format!("{n}/sub2/deep/a.txt"), &format!("{n}/a.csv")])
-            .into_iter()
-            .map(|(id, _)| id)
-            .collect::<Vec<_>>(),
-        ["deep/a", "nested/a"]
-    );
+    // A file named `stdin.csv` beside standard input shares its id: warned too.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("x.csv"), "id,text\n1,hi\n").unwrap();
-    std::fs::write(
-        dir.path().join("x.jsonl"),
-        "{\"id\":\"1\",\"text\":\"hi\"}\n",
-    )
-    .unwrap();
-    let dir_arg = dir.path().display().to_string();
-    let ids: Vec<String> = planned(&[&dir_arg]).into_iter().map(|(id, _)| id).collect();
-    assert_eq!(ids, ["x.csv", "x.jsonl"]);
-    // The same file named twice (under two spellings) keeps its one id; so does stdin.
+    let stdin_csv = dir.path().join("stdin.csv");
+    std::fs::write(&stdin_csv, "id,text\n1,hi\n").unwrap();
+    let (_, warnings) = planned(&["-", &stdin_csv.display().to_string()]);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+}
+
+#[test]
+fn a_file_reached_twice_is_read_once() {
+    let n = "tests/fixtures/nested";
+    // Named twice under two spellings, and inside a directory also given.
+    let (inputs, warnings) = planned(&[&format!("{n}/a.csv"), &format!("{n}/../nested/a.csv"), n]);
+    let files: Vec<&str> = inputs.iter().map(|(_, f)| f.as_str()).collect();
     assert_eq!(
-        planned(&[&format!("{n}/a.csv"), &format!("{n}/../nested/a.csv"), "-"]),
+        files,
         [
-            pair("a", "a.csv"),
-            ("a".to_string(), format!("{n}/../nested/a.csv")),
-            ("stdin".to_string(), "-".to_string()),
+            format!("{n}/a.csv"),
+            format!("{n}/sub1/a.csv"),
+            format!("{n}/sub2/a.csv"),
+            format!("{n}/sub2/deep/a.txt"),
         ]
     );
+    assert_eq!(
+        warnings.iter().filter(|w| w.contains("read once")).count(),
+        2,
+        "{warnings:?}"
+    );
+    // A hard link is the same file.
+    let dir = tempfile::tempdir().unwrap();
+    let (x, y) = (dir.path().join("x.csv"), dir.path().join("y.csv"));
+    std::fs::write(&x, "id,text\n1,hi\n").unwrap();
+    if std::fs::hard_link(&x, &y).is_ok() {
+        let (inputs, warnings) = planned(&[&x.display().to_string(), &y.display().to_string()]);
+        assert_eq!(inputs.len(), 1);
+        assert!(warnings[0].contains("read once"), "{warnings:?}");
+    }
     // A missing path fails before anything is read.
     let paths = [
         PathBuf::from(n),

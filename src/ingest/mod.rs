@@ -125,7 +125,11 @@ pub fn read_all(paths: &[PathBuf], format: InputFormat) -> Result<Collected> {
 /// or nothing at all could be read. Every path is checked (and directories walked)
 /// before the first is read, so a typo in the last path fails at once.
 pub fn read_paths(paths: &[PathBuf], format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    let inputs = plan_inputs(paths)?;
+    let plan = plan_inputs(paths)?;
+    for warning in plan.warnings {
+        sink.warning(warning);
+    }
+    let inputs = plan.inputs;
     let mut counting = CountingSink {
         inner: sink,
         threads: 0,
@@ -168,22 +172,38 @@ impl Input {
     }
 }
 
+/// The inputs of a command line, and what is worth a warning about them.
+#[derive(Debug, Default)]
+pub struct Plan {
+    /// The inputs to read, in order.
+    pub inputs: Vec<Input>,
+    /// Files named twice (read once) and different files that get the same thread id.
+    pub warnings: Vec<Warning>,
+}
+
 /// The inputs named by `paths`, in order, directories walked: a file named on its own
 /// gets its stem as thread id, a file found under a directory its path from there
-/// (see [`thread_id_under`]). When two different files would get the same id (`a/x.csv`
-/// and `b/x.csv`, or `x.csv` and `x.jsonl`), each of them gets instead the shortest tail
-/// of its full path that tells them apart (`a/x`, `b/x`; `x.csv`, `x.jsonl`), so that
-/// their threads and comments never share ids. Fails on a missing path or a directory
-/// without readable files.
-pub fn plan_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
-    let mut inputs = Vec::new();
+/// (see [`thread_id_under`]). A file's id depends on it and its argument alone, so the
+/// same command gives the same ids whatever else it reads (labels files key on them).
+/// A file reached a second time (named twice, through a hard link, or inside a directory
+/// also given) is read once, with a warning; different files that get the same id (`a/x.csv`
+/// and `b/x.csv` named on their own) are read, with a warning that their comments share
+/// ids. Fails on a missing path or a directory without readable files.
+pub fn plan_inputs(paths: &[PathBuf]) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let mut seen_files: std::collections::HashMap<(Option<(u64, u64)>, PathBuf), PathBuf> =
+        std::collections::HashMap::new();
+    let mut ids: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            inputs.push(Input::Stdin);
+            if !plan.inputs.contains(&Input::Stdin) {
+                note_id(&mut plan, &mut ids, "stdin", path);
+            }
+            plan.inputs.push(Input::Stdin);
             continue;
         }
         let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
-        if meta.is_dir() {
+        let files = if meta.is_dir() {
             let files = supported_files(path)?;
             if files.is_empty() {
                 return Err(Error::input(
@@ -194,112 +214,81 @@ pub fn plan_inputs(paths: &[PathBuf]) -> Result<Vec<Input>> {
                     ),
                 ));
             }
-            for file in files {
-                let thread_id = thread_id_under(path, &file);
-                inputs.push(Input::File {
-                    path: file,
-                    thread_id,
-                });
-            }
+            files
+                .into_iter()
+                .map(|file| {
+                    let id = thread_id_under(path, &file);
+                    (file, id)
+                })
+                .collect()
         } else {
-            let thread_id = file_thread_id(path);
-            inputs.push(Input::File {
-                path: path.clone(),
+            vec![(path.clone(), file_thread_id(path))]
+        };
+        for (file, thread_id) in files {
+            let key = file_key(&file);
+            if let Some(first) = seen_files.get(&key) {
+                plan.warnings.push(Warning {
+                    location: Location::file(&file),
+                    message: format!("the same file as {}: read once", display(first)),
+                });
+                continue;
+            }
+            seen_files.insert(key, file.clone());
+            note_id(&mut plan, &mut ids, &thread_id, &file);
+            plan.inputs.push(Input::File {
+                path: file,
                 thread_id,
             });
         }
     }
-    tell_apart_same_ids(&mut inputs);
-    Ok(inputs)
+    Ok(plan)
 }
 
-/// Gives the files of `inputs` that share a default thread id with a different file
-/// the shortest tails of their full paths that are unique among them (see
-/// [`plan_inputs`]). The same file named twice keeps one id.
-fn tell_apart_same_ids(inputs: &mut [Input]) {
-    let mut by_id: std::collections::HashMap<String, Vec<usize>> = Default::default();
-    for (i, input) in inputs.iter().enumerate() {
-        if let Input::File { thread_id, .. } = input {
-            by_id.entry(thread_id.clone()).or_default().push(i);
-        }
-    }
-    for (id, group) in by_id {
-        let files: Vec<(usize, PathBuf)> = group
-            .into_iter()
-            .filter_map(|i| match &inputs[i] {
-                Input::File { path, .. } => Some((i, full_path(path))),
-                Input::Stdin => None,
-            })
-            .collect();
-        let distinct: std::collections::HashSet<&PathBuf> = files.iter().map(|(_, p)| p).collect();
-        if distinct.len() < 2 {
-            continue;
-        }
-        let min_parts = id.split('/').count();
-        let ids = distinct_tails(&files, min_parts);
-        for ((i, _), new_id) in files.iter().zip(ids) {
-            if let Input::File { thread_id, .. } = &mut inputs[*i] {
-                *thread_id = new_id;
-            }
+/// Records that `file` gets thread id `id`, warning when an earlier input has it.
+fn note_id(
+    plan: &mut Plan,
+    ids: &mut std::collections::HashMap<String, PathBuf>,
+    id: &str,
+    file: &Path,
+) {
+    match ids.get(id) {
+        Some(first) => plan.warnings.push(Warning {
+            location: Location::file(file),
+            message: format!(
+                "gets thread id `{id}` like {}, so their comments share ids; pass their \
+                 directory instead (its files are named by their path under it) or rename one",
+                display(first)
+            ),
+        }),
+        None => {
+            ids.insert(id.to_string(), file.to_path_buf());
         }
     }
 }
 
-/// `path` made absolute and resolved where the file system allows, else as given.
-fn full_path(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// For each file of `files`, the last `k` components of its path joined by `/` (the last
-/// one without its extension), for the smallest `k >= min_parts` that makes the tails of
-/// different files different; with the extensions kept when only they differ.
-fn distinct_tails(files: &[(usize, PathBuf)], min_parts: usize) -> Vec<String> {
-    let parts: Vec<Vec<String>> = files
-        .iter()
-        .map(|(_, p)| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect()
-        })
-        .collect();
-    let longest = parts.iter().map(Vec::len).max().unwrap_or(0);
-    for keep_extension in [false, true] {
-        for k in min_parts.max(1)..=longest.max(1) {
-            let tails: Vec<String> = files
-                .iter()
-                .zip(&parts)
-                .map(|((_, path), parts)| tail(path, parts, k, keep_extension))
-                .collect();
-            let unique_per_file = files
-                .iter()
-                .zip(&tails)
-                .all(|((_, p), t)| files.iter().zip(&tails).all(|((_, q), u)| p == q || t != u));
-            if unique_per_file {
-                return tails;
-            }
-        }
+/// What tells a file apart: its [`crate::fsutil::file_identity`] where the platform has
+/// one (hard links and every spelling of a path agree), else its resolved path.
+fn file_key(file: &Path) -> (Option<(u64, u64)>, PathBuf) {
+    match std::fs::metadata(file)
+        .ok()
+        .as_ref()
+        .and_then(crate::fsutil::file_identity)
+    {
+        Some(identity) => (Some(identity), PathBuf::new()),
+        None => (
+            None,
+            std::fs::canonicalize(file).unwrap_or_else(|_| file.to_path_buf()),
+        ),
     }
-    // Unreachable for different paths: their full names differ.
-    files.iter().map(|(_, p)| p.display().to_string()).collect()
 }
 
-/// The last `k` of `parts` joined by `/`, the last one being `path`'s stem unless
-/// `keep_extension`.
-fn tail(path: &Path, parts: &[String], k: usize, keep_extension: bool) -> String {
-    let start = parts.len().saturating_sub(k);
-    let mut tail: Vec<String> = parts
-        .get(start..parts.len().saturating_sub(1))
-        .unwrap_or(&[])
-        .to_vec();
-    let last = if keep_extension {
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "input".to_string())
+/// A path for a message.
+fn display(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        "standard input".to_string()
     } else {
-        file_thread_id(path)
-    };
-    tail.push(last);
-    tail.join("/")
+        path.display().to_string()
+    }
 }
 
 /// Counts threads passing through, to tell "nothing could be read" apart.
@@ -321,7 +310,11 @@ impl Sink for CountingSink<'_> {
 
 /// Reads one path: a file, a directory (walked), or `-` for stdin.
 pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    for input in plan_inputs(std::slice::from_ref(&path.to_path_buf()))? {
+    let plan = plan_inputs(std::slice::from_ref(&path.to_path_buf()))?;
+    for warning in plan.warnings {
+        sink.warning(warning);
+    }
+    for input in &plan.inputs {
         input.read(format, sink)?;
     }
     Ok(())
