@@ -684,6 +684,8 @@ pub struct LabelWriter {
     /// The [`file_identity`] of the file opened; each append checks that `path` still
     /// names it, so rows are never written to a file that was replaced or removed.
     identity: Option<(u64, u64)>,
+    /// See [`LabelWriter::other_labels`].
+    other_labels: Vec<String>,
 }
 
 impl LabelWriter {
@@ -736,6 +738,7 @@ impl LabelWriter {
             layout,
             broken: None,
             identity,
+            other_labels: other_label_columns(path, strip_bom(&existing), labels)?,
         };
         if let Some(repair) = repair_bytes(path, strip_bom(&existing))? {
             writer.write_durably(repair)?;
@@ -753,13 +756,13 @@ impl LabelWriter {
         &self.labels
     }
 
-    /// The file's label columns that this writer leaves empty in its rows: in a file of
-    /// the writer's own layout (the standard columns around the label columns), those
-    /// not among [`labels`](Self::labels). A labeling session refuses such a file: a
+    /// The file's label columns that this writer leaves empty in its rows: the columns
+    /// other than the standard ones and [`labels`](Self::labels) that hold `0`/`1` values
+    /// (and nothing else). A labeling session refuses such a file: a
     /// row's empty label replaces the annotator's earlier value for that comment
     /// (latest row wins), so a session with fewer labels could erase the others.
-    pub fn other_labels(&self) -> Vec<String> {
-        other_label_columns(&self.layout.names, &self.labels)
+    pub fn other_labels(&self) -> &[String] {
+        &self.other_labels
     }
 
     /// Appends one decision as one row (columns in the file's header order; columns this
@@ -901,24 +904,29 @@ fn existing_layout(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Layou
     Ok(layout)
 }
 
-/// The label columns of a header in the writer's own layout (the standard columns
-/// around them) that are not among `labels`; none for other layouts.
-fn other_label_columns(names: &[String], labels: &[String]) -> Vec<String> {
-    let (lead, trail) = (LEADING_COLUMNS.len(), TRAILING_COLUMNS.len());
-    if names.len() < lead + trail
-        || !names.iter().zip(LEADING_COLUMNS).all(|(n, c)| n == c)
-        || !names[names.len() - trail..]
-            .iter()
-            .zip(TRAILING_COLUMNS)
-            .all(|(n, c)| n == c)
-    {
-        return Vec::new();
+/// The columns of a file (`bytes`, BOM removed) that hold labels other than `labels`:
+/// every column that is not a standard one nor among `labels` and whose cells are all
+/// `0`, `1` or empty, with at least one `0` or `1` (values a row leaving the column
+/// empty would erase). Whatever the column order, so extra columns do not hide them.
+fn other_label_columns(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Vec<String>> {
+    let all = records(path, bytes)?;
+    let Some((head, rows)) = all.split_first() else {
+        return Ok(Vec::new());
+    };
+    let names = header_names(path, head)?;
+    let standard = |n: &str| LEADING_COLUMNS.contains(&n) || TRAILING_COLUMNS.contains(&n);
+    let mut others = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        if standard(name) || labels.contains(name) {
+            continue;
+        }
+        let cells = || rows.iter().filter_map(|r| r.get(i));
+        let label_like = cells().all(|c| matches!(c, b"" | b"0" | b"1"));
+        if label_like && cells().any(|c| !c.is_empty()) {
+            others.push(name.clone());
+        }
     }
-    names[lead..names.len() - trail]
-        .iter()
-        .filter(|l| !labels.contains(l))
-        .cloned()
-        .collect()
+    Ok(others)
 }
 
 /// The bytes that end a cut last row of `bytes`, if it needs ending.

@@ -1132,6 +1132,32 @@ fn a_session_refuses_a_labels_file_with_labels_it_would_leave_empty() {
         std::fs::read(dir.path().join("labels.csv")).unwrap(),
         before
     );
+
+    // Another column order or an extra column (`spans`, as imports write) hides nothing;
+    // a column of other values (`note`) is no label.
+    let other = dir.path().join("other.csv");
+    std::fs::write(
+        &other,
+        "id,thread_id,parent_id,author,text,abusive,annotator,labeled_at,source,conspiratorial,note,spans\n\
+         a1,t1,,,x,0,ci,,label,1,looks fine,\n",
+    )
+    .unwrap();
+    let run = |labels: &str| {
+        Command::cargo_bin("threadguard")
+            .unwrap()
+            .arg("label")
+            .arg(&input)
+            .arg("--out")
+            .arg(&other)
+            .args(["--annotator", "ci", "--batch", "--labels", labels])
+            .write_stdin("a1,\n")
+            .assert()
+    };
+    run("abusive").failure().stderr(
+        predicate::str::contains("also labels conspiratorial,")
+            .and(predicate::str::contains("note").not()),
+    );
+    run("abusive,conspiratorial").success();
 }
 
 #[test]

@@ -267,7 +267,7 @@ pub fn order_items(items: &mut [Item], specs: &[LabelSpec], order: Order, seed: 
 /// label columns the session does not label (see [`LabelWriter::other_labels`]).
 pub fn open_writer(out: &Path, labels: &[String]) -> Result<LabelWriter> {
     let writer = LabelWriter::open(out, labels)?;
-    let others = writer.other_labels();
+    let others = writer.other_labels().to_vec();
     if others.is_empty() {
         return Ok(writer);
     }
