@@ -179,7 +179,12 @@ def tg_train(args, jobs):
     wall, cpu, _ = run_child(argv, log)
     with open(log, encoding="utf-8") as f:
         text = f.read()
-    aucs = dict(zip(LABELS, map(float, re.findall(r"ROC-AUC ([0-9.]+)", text))))
+    # Label by label: a label whose figure is n/a must not shift the others.
+    aucs = {}
+    for label in LABELS:
+        found = re.search(rf"^{label}\n(?:  .*\n)*?  held out:.*ROC-AUC ([0-9.]+)", text, re.M)
+        if found:
+            aucs[label] = float(found.group(1))
     return wall, cpu, aucs
 
 

@@ -39,11 +39,10 @@
 //! before the row, so an error leaves the file exactly as it was.
 //!
 //! - Reading: the last row is *partial* when it has an unterminated quote or fewer fields
-//!   than the header, or when the file does not end with a newline and either its header
-//!   ends with `source` (this module's layout, whose rows always end with one) or the
-//!   row ends inside a UTF-8 character. It is skipped and reported as a [`LoadWarning`]
-//!   (file and line); every earlier row is kept. In other layouts (hand-made files, which
-//!   often lack the final newline) a whole last row is kept.
+//!   than the header, or when the file ends inside a UTF-8 character. It is skipped and
+//!   reported as a [`LoadWarning`] (file and line); every earlier row is kept. A whole
+//!   last row without the final newline (hand-made files often end so) is kept, the
+//!   same before and after [`LabelWriter::open`] adds the newline.
 //! - Appending after a cut: [`LabelWriter::open`] first ends the cut row, closing an open
 //!   quote if it has one (so the cut row cannot swallow the rows after it) and adding a
 //!   newline. The cut row is then a short row in the middle of the file.
@@ -472,25 +471,23 @@ fn ends_in_open_quote(bytes: &[u8], last_record_start: usize) -> bool {
     tail.iter().filter(|&&b| b == b'"').count() % 2 == 1
 }
 
-/// Whether every field of `record` is UTF-8.
-fn is_utf8(record: &ByteRecord) -> bool {
-    std::str::from_utf8(record.as_slice()).is_ok()
+/// Whether `bytes` ends with the start of a UTF-8 character whose other bytes are
+/// missing (invalid bytes earlier are the row's own error, reported as such).
+fn ends_mid_character(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(4)..];
+    (0..tail.len()).any(|i| {
+        std::str::from_utf8(&tail[i..])
+            .is_err_and(|e| e.valid_up_to() == 0 && e.error_len().is_none())
+    })
 }
 
-/// Why the last record of a file is a cut row, if it is one. `ends_in_source`: the
-/// header ends with `source`, as files [`LabelWriter`] creates do, whose rows always end
-/// with a newline; without one, such a row was cut inside its last field.
-fn partial_reason(
-    bytes: &[u8],
-    record: &ByteRecord,
-    width: usize,
-    ends_in_source: bool,
-) -> Option<&'static str> {
+/// Why the last record of a file is a cut row, if it is one.
+fn partial_reason(bytes: &[u8], record: &ByteRecord, width: usize) -> Option<&'static str> {
     let (_, start) = record_start(bytes, record.position());
     if ends_in_open_quote(bytes, start) {
         Some("the last row ends inside a quoted field")
-    } else if !bytes.ends_with(b"\n") && (ends_in_source || !is_utf8(record)) {
-        Some("the file does not end with a newline")
+    } else if !bytes.ends_with(b"\n") && ends_mid_character(bytes) {
+        Some("the file ends inside a character")
     } else if record.len() < width {
         Some("the last row has too few fields")
     } else {
@@ -514,8 +511,7 @@ fn parse_log(path: &Path, bytes: &[u8], labels: &[String]) -> Result<LabelLog> {
         let (line, _) = record_start(bytes, record.position());
         let width = layout.slots.len();
         let cut = if i + 1 == rows.len() {
-            let ends_in_source = layout.slots.last() == Some(&Slot::Source);
-            partial_reason(bytes, record, width, ends_in_source)
+            partial_reason(bytes, record, width)
         } else if record.len() < width {
             Some("the row has too few fields")
         } else {

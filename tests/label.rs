@@ -601,6 +601,11 @@ fn below_the_minimum_size_only_the_quit_keys_act() {
     for quit in [key('q'), esc, ctrl_c] {
         assert_eq!(key_at(&mut s, quit, (30, 6)), Action::Quit);
     }
+    // Chords of them do nothing, at any size, as in handle_key.
+    let alt_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
+    for size in [(30, 6), (80, 24)] {
+        assert_eq!(key_at(&mut s, alt_q, size), Action::Continue);
+    }
     // Once the terminal is large enough, the same keys act.
     key_at(&mut s, key('a'), (80, 24));
     assert_eq!(s.toggles(), [true, false]);

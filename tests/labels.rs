@@ -339,6 +339,15 @@ fn single_row_files() {
     assert_eq!(set.items[0].decision.values, vec![Y, N]);
     assert!(set.warnings.is_empty());
     // Cut short of its last field, or inside a quote, it is skipped with a warning.
+    // Cut inside a character of its last field: skipped too.
+    fs::write(
+        &path,
+        b"text,abusive,conspiratorial\ncaf\xc3\xa9,1,0\n1,1,caf\xc3",
+    )
+    .unwrap();
+    let set = read_labeled(&path, &default_labels()).unwrap();
+    assert_eq!(set.items.len(), 1);
+    assert_eq!(set.warnings.len(), 1);
     for cut in ["hi,1", "\"hi,1,0"] {
         fs::write(&path, format!("text,abusive,conspiratorial\n{cut}")).unwrap();
         let set = read_labeled(&path, &default_labels()).unwrap();
@@ -399,16 +408,31 @@ fn every_cut_of_the_last_row_keeps_earlier_rows() {
     let rows = tricky_rows();
     let (full, start) = written(&path, &rows);
     let earlier: Vec<Decision> = rows[..rows.len() - 1].to_vec();
-    // Every cut strictly inside the last row, the final newline excluded.
+    let last = &rows[rows.len() - 1];
+    let mut kept = 0;
+    // Every cut strictly inside the last row, the final newline excluded: the row is
+    // skipped with a warning, or (cut inside its last column, `source`) kept with its
+    // labels intact, as it is once a writer has added the newline.
     for cut in start + 1..full.len() {
         fs::write(&path, &full[..cut]).unwrap();
         let set = read_labeled(&path, &default_labels())
             .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"));
         let got: Vec<Decision> = set.items.iter().map(|i| i.decision.clone()).collect();
-        assert_eq!(got, earlier, "cut at byte {cut}");
-        assert_eq!(set.warnings.len(), 1, "cut at byte {cut}");
-        assert_eq!(set.warnings[0].location.line, Some(4), "cut at byte {cut}");
+        assert_eq!(got[..earlier.len()], earlier[..], "cut at byte {cut}");
+        if set.warnings.is_empty() {
+            kept += 1;
+            let row = &got[earlier.len()];
+            assert_eq!(
+                (&row.id, &row.text, &row.values),
+                (&last.id, &last.text, &last.values)
+            );
+            assert!(last.source.starts_with(&row.source), "cut at byte {cut}");
+        } else {
+            assert_eq!(got.len(), earlier.len(), "cut at byte {cut}");
+            assert_eq!(set.warnings[0].location.line, Some(4), "cut at byte {cut}");
+        }
     }
+    assert!(kept > 0 && kept <= last.source.len() + 1, "kept {kept}");
 }
 
 #[test]

@@ -134,20 +134,21 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
 
 /// Precision, recall, F1, ROC-AUC and PR-AUC on one line. A figure the rows cannot
 /// define is `n/a`: precision when nothing was flagged, recall when no row is
-/// positive, the areas when the rows hold one class only.
+/// positive, F1 when neither, the areas when the rows hold one class only.
 pub fn metrics_line(m: &LabelMetrics) -> String {
     let c = &m.confusion;
     let flagged = c.true_positives + c.false_positives;
     let precision = defined(flagged > 0, m.precision);
     let recall = defined(m.positives > 0, m.recall);
+    let f1 = defined(m.positives > 0 || flagged > 0, m.f1);
     let one_class = m.positives == 0 || m.positives == m.rows;
     let (roc, pr) = (
         defined(!one_class && m.roc_auc.is_finite(), m.roc_auc),
         defined(!one_class && m.pr_auc.is_finite(), m.pr_auc),
     );
     format!(
-        "n {} ({} pos) · threshold {:.3} · precision {precision} · recall {recall} · F1 {:.3} · ROC-AUC {roc} · PR-AUC {pr}",
-        m.rows, m.positives, m.threshold, m.f1
+        "n {} ({} pos) · threshold {:.3} · precision {precision} · recall {recall} · F1 {f1} · ROC-AUC {roc} · PR-AUC {pr}",
+        m.rows, m.positives, m.threshold
     )
 }
 

@@ -482,7 +482,7 @@ pub fn read_jsonl_at(
 /// string as it is, a number as written in the line, anything else as compact JSON;
 /// nulls are left out.
 fn parse_json_row(line: &str) -> std::result::Result<Row, String> {
-    let value: serde_json::Value = serde_json::from_str(line).map_err(json_error)?;
+    let value: serde_json::Value = serde_json::from_str(line).map_err(|e| json_error(line, e))?;
     let serde_json::Value::Object(object) = value else {
         return Err("expected a JSON object per line".to_string());
     };
@@ -523,18 +523,23 @@ fn numbers_as_written<'a>(
     if !lossy {
         return Ok(BTreeMap::new());
     }
-    serde_json::from_str(line).map_err(json_error)
+    serde_json::from_str(line).map_err(|e| json_error(line, e))
 }
 
 /// A JSON line's parse error without serde's "at line 1": the file's line is already in
-/// the location, so only the column is added.
-fn json_error(e: serde_json::Error) -> String {
+/// the location, so only the column (in characters of `line`) is added.
+fn json_error(line: &str, e: serde_json::Error) -> String {
     let message = e.to_string();
     let what = message
         .rsplit_once(" at line ")
         .map_or(message.as_str(), |(what, _)| what);
     if e.column() > 0 {
-        format!("invalid JSON: {what} at column {}", e.column())
+        // serde counts bytes; a reader counts characters.
+        let bytes = line.len().min(e.column() - 1);
+        let column = line
+            .get(..bytes)
+            .map_or(e.column(), |s| s.chars().count() + 1);
+        format!("invalid JSON: {what} at column {column}")
     } else {
         format!("invalid JSON: {what}")
     }

@@ -86,11 +86,14 @@ pub fn handle_event(session: &mut Session, event: &Event, size: Size) -> Result<
 /// Whether `key` is one of the quit keys: `q`, Esc, Ctrl-C or Ctrl-D (releases aside).
 fn is_quit(key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // Like handle_key: `q` and Esc held with a modifier are chords, which do nothing.
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER);
     key.kind != KeyEventKind::Release
         && match key.code {
             KeyCode::Char('c' | 'C' | 'd' | 'D') => ctrl,
-            KeyCode::Char('q') => !ctrl,
-            KeyCode::Esc => true,
+            KeyCode::Char('q') | KeyCode::Esc => plain,
             _ => false,
         }
 }
