@@ -2,7 +2,8 @@
 //! an event, repeat.
 //!
 //! The terminal is restored when the loop ends (normally or with an error, through a
-//! drop guard) and on panic (through a panic hook, chained before the previous one).
+//! drop guard), on panic (through a panic hook, chained before the previous one) and on
+//! SIGTERM, SIGHUP or SIGQUIT (which end the loop within a second).
 //! Bracketed paste makes the terminal send pasted text as one [`Event::Paste`], which the
 //! screen ignores, instead of keys that would accept or skip a comment per space.
 
@@ -90,12 +91,40 @@ fn enter() -> std::io::Result<DefaultTerminal> {
         .inspect_err(|_| restore())
 }
 
-/// Runs `session` on the terminal until the annotator quits. Every accepted decision is
-/// written as it happens, so returning early (an error) loses nothing accepted.
+/// The signals that end a session the way `q` does, terminal restored: SIGTERM (`kill`,
+/// `timeout`), SIGHUP and SIGQUIT. Their default action would leave the terminal in raw
+/// mode, the alternate screen and bracketed paste.
+#[cfg(unix)]
+const ENDING_SIGNALS: [i32; 3] = [
+    signal_hook::consts::SIGTERM,
+    signal_hook::consts::SIGHUP,
+    signal_hook::consts::SIGQUIT,
+];
+
+/// A flag set when one of [`ENDING_SIGNALS`] arrives (never set elsewhere).
+fn watch_ending_signals() -> std::io::Result<std::sync::Arc<AtomicBool>> {
+    let ended = std::sync::Arc::new(AtomicBool::new(false));
+    #[cfg(unix)]
+    for signal in ENDING_SIGNALS {
+        signal_hook::flag::register(signal, std::sync::Arc::clone(&ended))?;
+    }
+    Ok(ended)
+}
+
+/// Runs `session` on the terminal until the annotator quits (or a signal of
+/// [`ENDING_SIGNALS`] ends it, within a second, as an error). Every accepted decision is
+/// written as it happens, so returning early loses nothing accepted.
 pub fn run(session: &mut Session) -> Result<()> {
+    let ended = watch_ending_signals().map_err(term_error)?;
     let mut terminal = enter().map_err(term_error)?;
     let _restore = Restore;
     loop {
+        if ended.load(Ordering::SeqCst) {
+            return Err(Error::Usage(
+                "the labeling session was ended by a signal; every accepted decision is saved"
+                    .to_string(),
+            ));
+        }
         terminal
             .draw(|frame| render(frame, session))
             .map_err(term_error)?;
@@ -118,6 +147,16 @@ pub fn run(session: &mut Session) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn an_ending_signal_sets_the_flag_instead_of_killing_the_process() {
+        let ended = watch_ending_signals().unwrap();
+        assert!(!ended.load(Ordering::SeqCst));
+        // SIGHUP rather than SIGTERM: a test runner's own SIGTERM means stop.
+        signal_hook::low_level::raise(signal_hook::consts::SIGHUP).unwrap();
+        assert!(ended.load(Ordering::SeqCst), "still running, flag set");
+    }
 
     #[test]
     fn the_screen_turns_bracketed_paste_on_with_the_alternate_screen_and_off_again() {
