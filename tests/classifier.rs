@@ -41,14 +41,12 @@ fn train_then_score_round_trip() {
     let out = threadguard()
         .args(["score", TO_SCORE, "--format", "csv", "--model"])
         .arg(&model)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let (header, rows) = csv_rows(&out.stdout);
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let (header, rows) = csv_rows(&out);
     assert_eq!(
         header,
         [

@@ -194,19 +194,16 @@ fn fifty_megabyte_single_comment_is_read_whole() {
     let word = "longwinded ";
     page.push_str(&word.repeat(50 * 1024 * 1024 / word.len()));
     std::fs::write(&path, &page).unwrap();
-    let out = threadguard()
+    let stdout = threadguard()
         .arg("parse")
         .arg(&path)
         .args(["--format", "jsonl"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let lines: Vec<&[u8]> = out
+        .assert()
+        .success()
+        .get_output()
         .stdout
+        .clone();
+    let lines: Vec<&[u8]> = stdout
         .split(|&b| b == b'\n')
         .filter(|l| !l.is_empty())
         .collect();

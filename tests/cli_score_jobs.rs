@@ -24,18 +24,15 @@ fn export(rows: usize) -> String {
 }
 
 fn score(path: &std::path::Path, format: &str, jobs: &str) -> Vec<u8> {
-    let out = Command::cargo_bin("threadguard")
+    Command::cargo_bin("threadguard")
         .unwrap()
         .args(["score", "--format", format, "--jobs", jobs])
         .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
 }
 
 #[test]

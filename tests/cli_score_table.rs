@@ -11,19 +11,16 @@ fn score_stdin(input: &str, format: &str) -> Vec<u8> {
 
 /// Runs `threadguard score - --format FORMAT --jobs JOBS` on `input` with a fixed width.
 fn score_stdin_jobs(input: &str, format: &str, jobs: &str) -> Vec<u8> {
-    let out = Command::cargo_bin("threadguard")
+    Command::cargo_bin("threadguard")
         .unwrap()
         .args(["score", "-", "--jobs", jobs, "--format", format])
         .env("COLUMNS", "100")
         .write_stdin(input.to_string())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone()
 }
 
 /// A CSV export whose author, id, title and text carry terminal escapes, a bell, a

@@ -1043,14 +1043,25 @@ fn batch(dir: &Path, stdin: &str) -> assert_cmd::assert::Assert {
 fn batch_to(dir: &Path, labels: &Path, stdin: &str) -> assert_cmd::assert::Assert {
     let input = dir.join("comments.csv");
     std::fs::write(&input, INPUT).unwrap();
+    label_batch(&input, labels, &[], stdin)
+}
+
+/// `threadguard label INPUT --out LABELS --annotator ci --batch EXTRA...` with `stdin`.
+fn label_batch(
+    input: &Path,
+    labels: &Path,
+    extra: &[&str],
+    stdin: &str,
+) -> assert_cmd::assert::Assert {
     Command::cargo_bin("threadguard")
         .unwrap()
         .arg("label")
-        .arg(&input)
+        .arg(input)
         .arg("--out")
         .arg(labels)
         .args(["--annotator", "ci", "--batch"])
-        .write_stdin(stdin)
+        .args(extra)
+        .write_stdin(stdin.to_string())
         .assert()
 }
 
@@ -1119,20 +1130,18 @@ fn a_session_refuses_a_labels_file_with_labels_it_would_leave_empty() {
     let before = std::fs::read(dir.path().join("labels.csv")).unwrap();
     // One label per pass would write rows with `abusive` empty, erasing a1's.
     let input = dir.path().join("comments.csv");
-    Command::cargo_bin("threadguard")
-        .unwrap()
-        .arg("label")
-        .arg(&input)
-        .arg("--out")
-        .arg(dir.path().join("labels.csv"))
-        .args(["--annotator", "ci", "--batch", "--labels", "conspiratorial"])
-        .write_stdin("a1,conspiratorial\n")
-        .assert()
-        .failure()
-        .stderr(
-            predicate::str::contains("also labels abusive")
-                .and(predicate::str::contains("--labels conspiratorial,abusive")),
-        );
+    let labels = dir.path().join("labels.csv");
+    label_batch(
+        &input,
+        &labels,
+        &["--labels", "conspiratorial"],
+        "a1,conspiratorial\n",
+    )
+    .failure()
+    .stderr(
+        predicate::str::contains("also labels abusive")
+            .and(predicate::str::contains("--labels conspiratorial,abusive")),
+    );
     assert_eq!(
         std::fs::read(dir.path().join("labels.csv")).unwrap(),
         before
@@ -1147,17 +1156,7 @@ fn a_session_refuses_a_labels_file_with_labels_it_would_leave_empty() {
          a1,t1,,,x,0,ci,,label,1,looks fine,\n",
     )
     .unwrap();
-    let run = |labels: &str| {
-        Command::cargo_bin("threadguard")
-            .unwrap()
-            .arg("label")
-            .arg(&input)
-            .arg("--out")
-            .arg(&other)
-            .args(["--annotator", "ci", "--batch", "--labels", labels])
-            .write_stdin("a1,\n")
-            .assert()
-    };
+    let run = |labels: &str| label_batch(&input, &other, &["--labels", labels], "a1,\n");
     run("abusive").failure().stderr(
         predicate::str::contains("also labels conspiratorial,")
             .and(predicate::str::contains("note").not()),
@@ -1252,15 +1251,7 @@ fn batch_mode_labels_the_first_of_duplicated_ids() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("dups.csv");
     std::fs::write(&input, "id,text\nx,first text\nx,second text\n").unwrap();
-    Command::cargo_bin("threadguard")
-        .unwrap()
-        .arg("label")
-        .arg(&input)
-        .arg("--out")
-        .arg(dir.path().join("labels.csv"))
-        .args(["--annotator", "ci", "--batch"])
-        .write_stdin("x,abusive\n")
-        .assert()
+    label_batch(&input, &dir.path().join("labels.csv"), &[], "x,abusive\n")
         .success()
         .stderr(predicate::str::contains(
             "1 comment id appears more than once (x)",
@@ -1275,15 +1266,7 @@ fn label_says_when_the_inputs_have_no_comments() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("article.txt");
     std::fs::write(&input, "A title\n\nAn article without a comment section.\n").unwrap();
-    Command::cargo_bin("threadguard")
-        .unwrap()
-        .arg("label")
-        .arg(&input)
-        .arg("--out")
-        .arg(dir.path().join("labels.csv"))
-        .args(["--annotator", "ci", "--batch"])
-        .write_stdin("")
-        .assert()
+    label_batch(&input, &dir.path().join("labels.csv"), &[], "")
         .success()
         .stderr(predicate::str::contains(
             "the inputs have no comments to label",
