@@ -709,7 +709,9 @@ impl LabelWriter {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), false),
             Err(e) => return Err(Error::io(path, e)),
         };
-        if present {
+        let bytes = strip_bom(&existing);
+        let all = records(path, bytes)?;
+        if present && bytes.is_empty() {
             // Appending needs write access; the header of an empty file is written by
             // replacing it, which would otherwise succeed on a read-only file.
             OpenOptions::new()
@@ -717,10 +719,10 @@ impl LabelWriter {
                 .open(path)
                 .map_err(|e| Error::io(path, e))?;
         }
-        let layout = if strip_bom(&existing).is_empty() {
+        let layout = if bytes.is_empty() {
             create_with_header(path, labels)?
         } else {
-            existing_layout(path, strip_bom(&existing), labels)?
+            existing_layout(path, &all, labels)?
         };
         let file = OpenOptions::new()
             .append(true)
@@ -734,9 +736,9 @@ impl LabelWriter {
             layout,
             broken: None,
             identity,
-            other_labels: other_label_columns(path, strip_bom(&existing), labels)?,
+            other_labels: other_label_columns(path, &all, labels)?,
         };
-        if let Some(repair) = repair_bytes(path, strip_bom(&existing))? {
+        if let Some(repair) = repair_bytes(bytes, &all) {
             writer.write_durably(repair)?;
         }
         Ok(writer)
@@ -888,9 +890,9 @@ fn create_with_header(path: &Path, labels: &[String]) -> Result<Layout> {
     Layout::new(path, names, labels)
 }
 
-/// The layout of an existing file, which must hold every column the writer writes.
-fn existing_layout(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Layout> {
-    let all = records(path, bytes)?;
+/// The layout of an existing file (its records `all`, header first), which must hold every
+/// column the writer writes.
+fn existing_layout(path: &Path, all: &[ByteRecord], labels: &[String]) -> Result<Layout> {
     let head = all
         .first()
         .ok_or_else(|| Error::input(Location::file(path), "no header"))?;
@@ -900,12 +902,12 @@ fn existing_layout(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Layou
     Ok(layout)
 }
 
-/// The columns of a file (`bytes`, BOM removed) that hold labels other than `labels`:
-/// every column that is not a standard one nor among `labels` and whose cells are all
-/// `0`, `1` or empty, with at least one `0` or `1` (values a row leaving the column
-/// empty would erase). Whatever the column order, so extra columns do not hide them.
-fn other_label_columns(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Vec<String>> {
-    let all = records(path, bytes)?;
+/// The columns of a file (its records `all`, header first) that hold labels other than
+/// `labels`: every column that is not a standard one nor among `labels` and whose cells
+/// are all `0`, `1` or empty, with at least one `0` or `1` (values a row leaving the
+/// column empty would erase). Whatever the column order, so extra columns do not hide
+/// them.
+fn other_label_columns(path: &Path, all: &[ByteRecord], labels: &[String]) -> Result<Vec<String>> {
     let Some((head, rows)) = all.split_first() else {
         return Ok(Vec::new());
     };
@@ -925,18 +927,18 @@ fn other_label_columns(path: &Path, bytes: &[u8], labels: &[String]) -> Result<V
     Ok(others)
 }
 
-/// The bytes that end a cut last row of `bytes`, if it needs ending.
-fn repair_bytes(path: &Path, bytes: &[u8]) -> Result<Option<&'static [u8]>> {
+/// The bytes that end a cut last row of `bytes` (whose records are `all`), if it needs
+/// ending.
+fn repair_bytes(bytes: &[u8], all: &[ByteRecord]) -> Option<&'static [u8]> {
     if bytes.is_empty() {
-        return Ok(None);
+        return None;
     }
-    let all = records(path, bytes)?;
     let (_, start) = record_start(bytes, all.last().and_then(ByteRecord::position));
-    Ok(if ends_in_open_quote(bytes, start) {
+    if ends_in_open_quote(bytes, start) {
         Some(b"\"\n")
     } else if !bytes.ends_with(b"\n") {
         Some(b"\n")
     } else {
         None
-    })
+    }
 }

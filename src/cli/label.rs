@@ -147,7 +147,7 @@ fn check_comments(threads: &[Thread]) -> bool {
     threads
         .iter()
         .flat_map(|t| &t.comments)
-        .any(|c| !c.text.trim().is_empty())
+        .any(label::is_labelable)
 }
 
 /// The `--labels` names, trimmed ("abusive, conspiratorial" as train reads it), or an

@@ -125,18 +125,11 @@ pub fn read_all(paths: &[PathBuf], format: InputFormat) -> Result<Collected> {
 /// or nothing at all could be read. Every path is checked (and directories walked)
 /// before the first is read, so a typo in the last path fails at once.
 pub fn read_paths(paths: &[PathBuf], format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    let plan = plan_inputs(paths)?;
-    for warning in plan.warnings {
-        sink.warning(warning);
-    }
-    let inputs = plan.inputs;
     let mut counting = CountingSink {
         inner: sink,
         threads: 0,
     };
-    for input in &inputs {
-        input.read(format, &mut counting)?;
-    }
+    read_plan(plan_inputs(paths)?, format, &mut counting)?;
     if counting.threads == 0 {
         let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Usage(format!(
@@ -310,7 +303,15 @@ impl Sink for CountingSink<'_> {
 
 /// Reads one path: a file, a directory (walked), or `-` for stdin.
 pub fn read_path(path: &Path, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
-    let plan = plan_inputs(std::slice::from_ref(&path.to_path_buf()))?;
+    read_plan(
+        plan_inputs(std::slice::from_ref(&path.to_path_buf()))?,
+        format,
+        sink,
+    )
+}
+
+/// Hands `plan`'s warnings to `sink`, then reads its inputs in order.
+fn read_plan(plan: Plan, format: InputFormat, sink: &mut dyn Sink) -> Result<()> {
     for warning in plan.warnings {
         sink.warning(warning);
     }

@@ -149,7 +149,12 @@ pub struct Item {
     /// Position in reading order over all inputs (0-based).
     pub position: usize,
 }
-/// The ids of the labelable comments of `threads` (those with text) that an earlier
+/// Whether a comment can be labeled: it has text.
+pub fn is_labelable(comment: &crate::thread::Comment) -> bool {
+    !comment.text.trim().is_empty()
+}
+
+/// The ids of the labelable comments of `threads` (see [`is_labelable`]) that an earlier
 /// comment already has, each once, in input order: [`collect_items`] keeps only the
 /// first comment of an id, since a labels file keys decisions by comment id.
 pub fn duplicate_ids(threads: &[Thread]) -> Vec<String> {
@@ -157,7 +162,7 @@ pub fn duplicate_ids(threads: &[Thread]) -> Vec<String> {
     let mut reported = HashSet::new();
     let mut duplicates = Vec::new();
     let comments = threads.iter().flat_map(|t| &t.comments);
-    for comment in comments.filter(|c| !c.text.trim().is_empty()) {
+    for comment in comments.filter(|c| is_labelable(c)) {
         if !seen.insert(comment.id.as_str()) && reported.insert(comment.id.as_str()) {
             duplicates.push(comment.id.clone());
         }
@@ -174,7 +179,7 @@ pub fn collect_items(threads: &[Thread]) -> Vec<Item> {
         let texts: HashMap<&str, &crate::thread::Comment> =
             thread.comments.iter().map(|c| (c.id.as_str(), c)).collect();
         for comment in &thread.comments {
-            if comment.text.trim().is_empty() || !seen.insert(comment.id.clone()) {
+            if !is_labelable(comment) || !seen.insert(comment.id.clone()) {
                 continue;
             }
             let parent_comment = comment

@@ -86,16 +86,19 @@ pub fn handle_event(session: &mut Session, event: &Event, size: Size) -> Result<
 /// Whether `key` is one of the quit keys: `q`, Esc, Ctrl-C or Ctrl-D (releases aside).
 fn is_quit(key: &KeyEvent) -> bool {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    // Like handle_key: `q` and Esc held with a modifier are chords, which do nothing.
-    let plain = !key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER);
     key.kind != KeyEventKind::Release
         && match key.code {
             KeyCode::Char('c' | 'C' | 'd' | 'D') => ctrl,
-            KeyCode::Char('q') | KeyCode::Esc => plain,
+            // Held with a modifier they are chords, which do nothing.
+            KeyCode::Char('q') | KeyCode::Esc => !is_chord(key),
             _ => false,
         }
+}
+
+/// Whether `key` is held with Ctrl, Alt or Super: Ctrl-S or Alt-A is not `s` or `a`.
+fn is_chord(key: &KeyEvent) -> bool {
+    key.modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER)
 }
 
 /// Whether `key` is Ctrl-L, the redraw key (releases aside).
@@ -138,11 +141,8 @@ pub fn handle_key(session: &mut Session, key: KeyEvent) -> Result<Action> {
     if is_redraw(&key) {
         return Ok(Action::Redraw);
     }
-    // Ctrl-S or Alt-A is not `s` or `a`: a chord never decides anything.
-    if key
-        .modifiers
-        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT | KeyModifiers::SUPER)
-    {
+    // A chord never decides anything.
+    if is_chord(&key) {
         return Ok(Action::Continue);
     }
     if session.view.help {
