@@ -886,6 +886,8 @@ fn csv_line<'a>(fields: impl IntoIterator<Item = &'a str>) -> std::io::Result<Ve
 fn create_with_header(path: &Path, labels: &[String]) -> Result<Layout> {
     let names = header(labels);
     let line = csv_line(names.iter().map(String::as_str)).map_err(|e| Error::io(path, e))?;
+    // A missing directory is named as such, not by the temporary file's path.
+    crate::fsutil::check_writable(path)?;
     write_atomic(path, |w| w.write_all(&line))?;
     Layout::new(path, names, labels)
 }

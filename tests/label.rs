@@ -1262,6 +1262,15 @@ fn batch_mode_labels_the_first_of_duplicated_ids() {
 }
 
 #[test]
+fn a_labels_file_in_a_missing_directory_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("no-such-dir").join("labels.csv");
+    batch_to(dir.path(), &labels, "a1,\n").failure().stderr(
+        predicate::str::contains("does not exist").and(predicate::str::contains("at path").not()),
+    );
+}
+
+#[test]
 fn label_says_when_the_inputs_have_no_comments() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("article.txt");
