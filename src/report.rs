@@ -259,8 +259,8 @@ pub struct ScoredThread {
     pub thread: Thread,
     /// Per comment, the probability of each label.
     pub scores: Scores,
-    /// Per comment, per label, the features that pushed it up (empty unless explaining).
-    pub explanations: Vec<Vec<Vec<crate::model::Contribution>>>,
+    /// Per comment, per label, why it is flagged (empty unless explaining).
+    pub explanations: Vec<Vec<crate::model::LabelExplanation>>,
 }
 
 impl ScoredThread {
@@ -614,7 +614,7 @@ impl<W: Write> ScoreWriter<W> {
         c: &Comment,
         scores: &[f32],
         flags: &[usize],
-        explanation: Option<&Vec<Vec<crate::model::Contribution>>>,
+        explanation: Option<&Vec<crate::model::LabelExplanation>>,
     ) -> io::Result<()> {
         let mut object = serde_json::Map::new();
         object.insert("thread_id".into(), thread.id.clone().into());
@@ -634,18 +634,38 @@ impl<W: Write> ScoreWriter<W> {
         object.insert("text".into(), c.text.clone().into());
         if self.explain {
             let mut explained = serde_json::Map::new();
+            let mut highlighted = serde_json::Map::new();
             if let Some(per_label) = explanation {
-                for (name, contributions) in self.labels.names.iter().zip(per_label) {
-                    if contributions.is_empty() {
+                for (name, why) in self.labels.names.iter().zip(per_label) {
+                    if why.is_empty() {
                         continue;
                     }
-                    let list = contributions
+                    let words = why
+                        .highlights
+                        .iter()
+                        .map(|h| {
+                            let [start, end] = char_spans(&c.text, &[(h.start, h.end)])
+                                .first()
+                                .copied()
+                                .unwrap_or_default();
+                            serde_json::json!({
+                                "word": c.text.get(h.start..h.end).unwrap_or(""),
+                                "start": start,
+                                "end": end,
+                                "contribution": round4(h.contribution),
+                            })
+                        })
+                        .collect();
+                    highlighted.insert(name.clone(), serde_json::Value::Array(words));
+                    let list = why
+                        .features
                         .iter()
                         .map(|k| {
                             serde_json::json!({
                                 "feature": k.feature,
                                 "contribution": round4(k.contribution),
                                 "words": span_words(&c.text, &k.spans),
+                                "spans": char_spans(&c.text, &k.spans),
                             })
                         })
                         .collect();
@@ -653,24 +673,19 @@ impl<W: Write> ScoreWriter<W> {
                 }
             }
             object.insert("explanation".into(), explained.into());
+            object.insert("highlights".into(), highlighted.into());
         }
         serde_json::to_writer(&mut self.out, &serde_json::Value::Object(object))?;
         self.out.write_all(b"\n")
     }
 
-    fn explanation_text(
-        &self,
-        text: &str,
-        per_label: &[Vec<crate::model::Contribution>],
-    ) -> String {
+    fn explanation_text(&self, text: &str, per_label: &[crate::model::LabelExplanation]) -> String {
         self.labels
             .names
             .iter()
             .zip(per_label)
-            .filter(|(_, c)| !c.is_empty())
-            .map(|(name, contributions)| {
-                format!("{name}: {}", format_contributions(text, contributions))
-            })
+            .filter(|(_, why)| !why.is_empty())
+            .map(|(name, why)| format!("{name}: {}", format_explanation(text, why)))
             .collect::<Vec<_>>()
             .join(" | ")
     }
@@ -693,6 +708,33 @@ fn four_decimals(p: f32) -> [u8; 6] {
 
 fn round4(x: f32) -> f64 {
     (f64::from(x) * 10_000.0).round() / 10_000.0
+}
+
+/// `word +1.23, word +0.98; feature +0.123 ["word", ...], ...`: the highlighted words with
+/// their shares of the log-odds (each word once, ignoring case), then the top features
+/// (see [`format_contributions`]).
+pub fn format_explanation(text: &str, why: &crate::model::LabelExplanation) -> String {
+    // A word met twice ("They're ... they're") is listed once, at its strongest.
+    let mut seen: Vec<String> = Vec::new();
+    let words: Vec<String> = why
+        .highlights
+        .iter()
+        .filter_map(|h| {
+            let word = text.get(h.start..h.end)?;
+            let key = word.to_lowercase();
+            if seen.contains(&key) {
+                return None;
+            }
+            seen.push(key);
+            Some(format!("{word} +{:.2}", h.contribution))
+        })
+        .collect();
+    let features = format_contributions(text, &why.features);
+    if words.is_empty() {
+        features
+    } else {
+        format!("{}; {features}", words.join(", "))
+    }
 }
 
 /// `feature +0.123 ["word", ...]`, comma separated: each feature, its push on the
@@ -723,6 +765,22 @@ pub fn span_words(text: &str, spans: &[(usize, usize)]) -> Vec<String> {
         }
     }
     words
+}
+
+/// The byte ranges `spans` of `text` as `[start, end)` offsets in characters (Unicode
+/// scalar values, as Python and most JSON consumers index strings); ranges that do not
+/// fall on character boundaries are skipped.
+pub fn char_spans(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    let to_chars = |byte: usize| text.get(..byte).map(|head| head.chars().count());
+    spans
+        .iter()
+        .filter(|&&(start, end)| start <= end && text.get(start..end).is_some())
+        .filter_map(|&(start, end)| {
+            let s = to_chars(start)?;
+            let len = text.get(start..end)?.chars().count();
+            Some([s, s + len])
+        })
+        .collect()
 }
 
 /// Writes one CSV record with proper quoting.
@@ -879,10 +937,10 @@ pub fn write_scored_table(
             };
             writeln!(out, "{indent}    {body}")?;
             if let Some(per_label) = scored.explanations.get(i) {
-                for (name, contributions) in labels.names.iter().zip(per_label) {
-                    if !contributions.is_empty() {
+                for (name, explanation) in labels.names.iter().zip(per_label) {
+                    if !explanation.is_empty() {
                         let why = truncate(
-                            &terminal_safe(&format_contributions(&c.text, contributions)),
+                            &terminal_safe(&format_explanation(&c.text, explanation)),
                             room.saturating_sub(name.len() + 6),
                         );
                         writeln!(
@@ -916,6 +974,66 @@ pub fn write_scored_table(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::LabelExplanation;
+
+    #[test]
+    fn explanations_list_each_highlighted_word_once_then_the_features() {
+        use crate::model::{Contribution, Highlight};
+        let text = "They're wrong, they're liars";
+        let at = |w: &str, from: usize| {
+            let start = from + text[from..].find(w).unwrap();
+            (start, start + w.len())
+        };
+        let (l0, l1) = at("liars", 0);
+        let (t0, t1) = at("They're", 0);
+        let (u0, u1) = at("they're", 1);
+        let highlight = |(start, end): (usize, usize), contribution| Highlight {
+            start,
+            end,
+            contribution,
+        };
+        let why = LabelExplanation {
+            highlights: vec![
+                highlight((l0, l1), 2.0),
+                highlight((t0, t1), 1.25),
+                highlight((u0, u1), 1.25),
+            ],
+            features: vec![Contribution {
+                feature: "w:liar".to_string(),
+                contribution: 1.5,
+                spans: vec![(l0, l1)],
+            }],
+        };
+        assert_eq!(
+            format_explanation(text, &why),
+            r#"liars +2.00, They're +1.25; w:liar +1.500 ["liars"]"#
+        );
+        let features_only = LabelExplanation {
+            highlights: Vec::new(),
+            ..why
+        };
+        assert_eq!(
+            format_explanation(text, &features_only),
+            r#"w:liar +1.500 ["liars"]"#
+        );
+    }
+
+    #[test]
+    fn char_spans_count_characters_not_bytes() {
+        let text = "Café idiot, naïve clown";
+        let idiot = text.find("idiot").unwrap();
+        let clown = text.find("clown").unwrap();
+        let spans = char_spans(text, &[(idiot, idiot + 5), (clown, clown + 5)]);
+        assert_eq!(spans, [[5, 10], [18, 23]]);
+        let chars: Vec<char> = text.chars().collect();
+        let words: Vec<String> = spans
+            .iter()
+            .map(|[s, e]| chars[*s..*e].iter().collect())
+            .collect();
+        assert_eq!(words, ["idiot", "clown"]);
+        // A range inside a character or past the end is skipped, not guessed.
+        assert!(char_spans(text, &[(4, 5), (20, 99)]).is_empty());
+    }
 
     #[test]
     fn scores_keep_each_comments_probabilities_in_order() {
@@ -951,7 +1069,7 @@ mod tests {
         let scores = comments.iter().map(|_| vec![0.1, 0.2]).collect();
         let explanations = comments
             .iter()
-            .map(|_| vec![Vec::new(), Vec::new()])
+            .map(|_| vec![LabelExplanation::default(), LabelExplanation::default()])
             .collect();
         ScoredThread {
             thread: Thread {

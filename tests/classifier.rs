@@ -121,10 +121,44 @@ fn explain_points_at_the_words() {
         words.iter().any(|w| *w == "idiot" || *w == "clown"),
         "{words:?}"
     );
+    // Each feature's spans are character offsets of the words it lists.
+    let text: Vec<char> = first["text"].as_str().unwrap().chars().collect();
+    for c in why {
+        let at: Vec<String> = c["spans"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|span| {
+                let (s, e) = (span[0].as_u64().unwrap(), span[1].as_u64().unwrap());
+                text[s as usize..e as usize].iter().collect()
+            })
+            .collect();
+        let listed: Vec<&str> = c["words"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        for w in &at {
+            assert!(listed.contains(&w.as_str()), "{at:?} vs {listed:?}");
+        }
+        assert_eq!(at.is_empty(), listed.is_empty(), "{c}");
+    }
     assert!(
         why.iter()
             .all(|c| c["contribution"].as_f64().unwrap() > 0.0)
     );
+    // The highlighted words: an insult first, each at its character offsets.
+    let highlights = first["highlights"]["abusive"].as_array().unwrap();
+    assert!(!highlights.is_empty());
+    let strongest = highlights[0]["word"].as_str().unwrap();
+    assert!(["idiot", "clown"].contains(&strongest), "{highlights:?}");
+    for h in highlights {
+        let (s, e) = (h["start"].as_u64().unwrap(), h["end"].as_u64().unwrap());
+        let at: String = text[s as usize..e as usize].iter().collect();
+        assert_eq!(at, h["word"].as_str().unwrap());
+        assert!(h["contribution"].as_f64().unwrap() > 0.0);
+    }
 }
 
 #[test]

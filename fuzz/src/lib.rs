@@ -277,10 +277,32 @@ fn check_probabilities(probabilities: &[f32], labels: usize) {
     }
 }
 
-/// Every label's explanation has finite contributions and spans on char boundaries.
+/// Every label's explanation has finite contributions and spans on char boundaries, and
+/// its highlighted words are distinct words of the text, strongest first.
 fn check_explanations(scorer: &mut Scorer<'_>, text: &str, labels: usize) {
     for label in 0..labels {
-        for contribution in scorer.explain(text, label, 5) {
+        let why = scorer.explain(text, label, 5);
+        for pair in why.highlights.windows(2) {
+            assert!(
+                pair[0].contribution >= pair[1].contribution,
+                "highlights out of order"
+            );
+        }
+        for (k, h) in why.highlights.iter().enumerate() {
+            assert!(h.contribution.is_finite() && h.contribution > 0.0);
+            assert!(
+                h.start < h.end && h.end <= text.len(),
+                "highlight out of the text"
+            );
+            assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
+            assert!(
+                why.highlights[..k]
+                    .iter()
+                    .all(|o| o.end <= h.start || o.start >= h.end),
+                "overlapping highlights"
+            );
+        }
+        for contribution in why.features {
             assert!(
                 contribution.contribution.is_finite(),
                 "non-finite contribution"

@@ -33,10 +33,11 @@ pub struct ScoreArgs {
     /// Only output comments flagged for at least one label.
     #[arg(long)]
     pub flagged_only: bool,
-    /// For each flagged comment, show the words and n-grams that pushed its score up most.
+    /// For each flagged comment, show the words its score rests on (each word's share of
+    /// the log-odds) and the features that pushed it up most.
     #[arg(long)]
     pub explain: bool,
-    /// How many features `--explain` lists per label.
+    /// How many features `--explain` lists per label (the highlighted words are not capped).
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub explain_top: usize,
     /// Force an input format instead of choosing by extension and content.

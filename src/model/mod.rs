@@ -99,6 +99,74 @@ pub struct InputFile {
     pub rows: usize,
 }
 
+/// How strong a word's share of a score must be, relative to the strongest word's, to be
+/// highlighted. Chosen on the toxic-spans posts of one `scripts/eval-shared.sh` fold
+/// (`scripts/eval-explanations.py`): 0.3, 0.5 and 0.7 gave span F1 0.59, 0.61 and 0.60.
+pub const HIGHLIGHT_SHARE: f32 = 0.5;
+
+/// A word a label's score rests on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Highlight {
+    /// Byte offset of the word (a token) in the comment text.
+    pub start: usize,
+    /// Byte offset just past the word.
+    pub end: usize,
+    /// The word's share of the positive contributions to the log-odds: each feature's
+    /// contribution split evenly over the places it came from, and each place's part
+    /// over the words it covers.
+    pub contribution: f32,
+}
+
+/// Why a comment is flagged for one label (empty when it is not flagged for it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabelExplanation {
+    /// The words that carry the score, strongest first: each word whose share is at least
+    /// [`HIGHLIGHT_SHARE`] of the strongest word's.
+    pub highlights: Vec<Highlight>,
+    /// The features that pushed the score up most, strongest first.
+    pub features: Vec<Contribution>,
+}
+
+impl LabelExplanation {
+    /// Whether there is nothing to show (the comment is not flagged for the label).
+    pub fn is_empty(&self) -> bool {
+        self.highlights.is_empty() && self.features.is_empty()
+    }
+}
+
+/// The words (token byte ranges `tokens`, in text order) that carry the positive
+/// `contributions`, strongest first (see [`LabelExplanation::highlights`]).
+fn highlight_words(contributions: &[Contribution], tokens: &[(usize, usize)]) -> Vec<Highlight> {
+    let mut share = vec![0.0f32; tokens.len()];
+    for c in contributions.iter().filter(|c| c.contribution > 0.0) {
+        let per_span = c.contribution / c.spans.len().max(1) as f32;
+        for &(start, end) in &c.spans {
+            // Tokens are in text order and do not overlap, so their ends are sorted too.
+            let first = tokens.partition_point(|&(_, e)| e <= start);
+            let last = first + tokens[first..].partition_point(|&(s, _)| s < end);
+            let covered = &mut share[first..last];
+            let part = per_span / covered.len().max(1) as f32;
+            covered.iter_mut().for_each(|v| *v += part);
+        }
+    }
+    let strongest = share.iter().copied().fold(0.0f32, f32::max);
+    if strongest <= 0.0 {
+        return Vec::new();
+    }
+    let mut words: Vec<Highlight> = tokens
+        .iter()
+        .zip(&share)
+        .filter(|&(_, &v)| v >= HIGHLIGHT_SHARE * strongest)
+        .map(|(&(start, end), &contribution)| Highlight {
+            start,
+            end,
+            contribution,
+        })
+        .collect();
+    words.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
+    words
+}
+
 /// One feature's share of a score, for explanations.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Contribution {
@@ -337,7 +405,7 @@ impl Scorer<'_> {
         &mut self,
         text: &str,
         explain: Option<usize>,
-    ) -> (Vec<f32>, Vec<Vec<Contribution>>) {
+    ) -> (Vec<f32>, Vec<LabelExplanation>) {
         let mut probabilities = Vec::with_capacity(self.model.labels.len());
         self.score(text, &mut probabilities);
         let explanations = match explain {
@@ -354,7 +422,7 @@ impl Scorer<'_> {
         text: &str,
         probabilities: &[f32],
         top: usize,
-    ) -> Vec<Vec<Contribution>> {
+    ) -> Vec<LabelExplanation> {
         let model = self.model;
         model
             .labels
@@ -365,15 +433,15 @@ impl Scorer<'_> {
                 if p >= label.threshold {
                     self.explain(text, l, top)
                 } else {
-                    Vec::new()
+                    LabelExplanation::default()
                 }
             })
             .collect()
     }
 
-    /// The `top` features that pushed `label`'s score up most, with the text spans they
-    /// came from.
-    pub fn explain(&mut self, text: &str, label: usize, top: usize) -> Vec<Contribution> {
+    /// Why `text` scores as it does for `label`: the words its score rests on, and the
+    /// `top` features that pushed it up most, with the text spans they came from.
+    pub fn explain(&mut self, text: &str, label: usize, top: usize) -> LabelExplanation {
         let model = self.model;
         let n_labels = model.labels.len();
         let explained = self.extractor.explain(text, &model.vocabulary);
@@ -393,9 +461,19 @@ impl Scorer<'_> {
                 })
             })
             .collect();
+        let tokens: Vec<(usize, usize)> = self
+            .extractor
+            .tokens()
+            .iter()
+            .map(|t| (t.start, t.end))
+            .collect();
+        let highlights = highlight_words(&contributions, &tokens);
         contributions.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
         contributions.truncate(top);
-        contributions
+        LabelExplanation {
+            highlights,
+            features: contributions,
+        }
     }
 }
 
@@ -520,7 +598,7 @@ impl<'m> ThreadScorer<'m> {
         explain: Option<usize>,
     ) -> crate::report::ScoredThread {
         use rayon::prelude::*;
-        let results: Vec<(Vec<f32>, Vec<Vec<Contribution>>)> = thread
+        let results: Vec<(Vec<f32>, Vec<LabelExplanation>)> = thread
             .comments
             .par_iter()
             .with_min_len(64)
@@ -582,6 +660,46 @@ pub fn evaluate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn feature(contribution: f32, spans: &[(usize, usize)]) -> Contribution {
+        Contribution {
+            feature: "x".to_string(),
+            contribution,
+            spans: spans.to_vec(),
+        }
+    }
+
+    #[test]
+    fn highlights_sum_each_words_shares_and_keep_the_strong_ones() {
+        // "you are an idiot idiot": tokens you, are, an, idiot, idiot.
+        let tokens = [(0, 3), (4, 7), (8, 10), (11, 16), (17, 22)];
+        let contributions = [
+            // A character n-gram of both "idiot"s: half to each.
+            feature(3.0, &[(11, 16), (17, 22)]),
+            // A bigram over "you are": half to each word.
+            feature(1.0, &[(0, 7)]),
+            // A feature pulling the score down is no reason for it.
+            feature(-5.0, &[(8, 10)]),
+            // A dense signal without spans points at nothing.
+            feature(9.0, &[]),
+        ];
+        let words = highlight_words(&contributions, &tokens);
+        let found: Vec<(usize, usize, f32)> = words
+            .iter()
+            .map(|h| (h.start, h.end, h.contribution))
+            .collect();
+        // "you" and "are" get 0.5 each, under half of the strongest word's 1.5.
+        assert_eq!(found, [(11, 16, 1.5), (17, 22, 1.5)]);
+
+        // A word with exactly half the strongest share is kept; strongest first.
+        let words = highlight_words(&[feature(2.0, &[(4, 7)]), feature(1.0, &[(0, 3)])], &tokens);
+        let found: Vec<(usize, f32)> = words.iter().map(|h| (h.start, h.contribution)).collect();
+        assert_eq!(found, [(4, 2.0), (0, 1.0)]);
+
+        assert!(highlight_words(&[feature(-1.0, &[(0, 3)])], &tokens).is_empty());
+        assert!(highlight_words(&[], &tokens).is_empty());
+        assert!(highlight_words(&contributions, &[]).is_empty());
+    }
 
     /// Texts of every kind the seeds and test fixtures hold, plus edge cases.
     fn texts() -> Vec<String> {
