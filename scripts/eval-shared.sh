@@ -140,6 +140,10 @@ echo
 echo "== Toxic spans, held-out 20% (abusive; all positive, so recall is what counts)"
 "$TG" eval "$WORK/toxic_spans_train.test.csv" --model "$WORK/model.tgm" --labels abusive
 echo
+echo "== Explanations of the same held-out toxic-spans posts against their gold spans (abusive)"
+python3 scripts/eval-explanations.py --model "$WORK/model.tgm" --threadguard "$TG" \
+    "$WORK/toxic_spans_train.test.csv" "$WORK/toxic_spans_trial.test.csv"
+echo
 echo "== Seed labels (reader comments like the users'; never trained on)"
 "$TG" eval data/seed_labels.csv --model "$WORK/model.tgm"
 echo
