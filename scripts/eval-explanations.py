@@ -40,8 +40,11 @@ def read_posts(paths):
                     spans = json.loads(row["spans"] or "[]")
                 except json.JSONDecodeError as e:
                     sys.exit(f"eval-explanations: {path}:{line}: spans: {e}")
+                if not isinstance(spans, list) or not all(isinstance(i, int) for i in spans):
+                    sys.exit(f"eval-explanations: {path}:{line}: spans: not a list of character offsets")
                 if spans:
-                    posts.append((row["id"], row["text"], set(spans)))
+                    # Numbered here, so that ids repeated across files cannot mix.
+                    posts.append((str(len(posts)), row["text"] or "", set(spans)))
     return posts
 
 
@@ -58,7 +61,10 @@ def explained_chars(tg, model, top, posts):
         cmd = [tg, "score", path, "--format", "jsonl", "--explain", "--explain-top", str(top), "--jobs", "1"]
         if model:
             cmd += ["--model", model]
-        out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+        run = subprocess.run(cmd, capture_output=True, text=True)
+        if run.returncode != 0:
+            sys.exit(f"eval-explanations: {' '.join(cmd)} failed:\n{run.stderr.strip()}")
+        out = run.stdout
     result = {}
     for line in out.splitlines():
         row = json.loads(line)
@@ -86,6 +92,9 @@ def f1(predicted, gold):
 
 def report(name, pairs):
     """pairs: (predicted, gold) character sets per post."""
+    if not pairs:
+        print(f"{name:<46} no posts")
+        return
     mean_f1 = sum(f1(p, g) for p, g in pairs) / len(pairs)
     hit = sum(len(p & g) for p, g in pairs)
     predicted = sum(len(p) for p, _ in pairs)
@@ -99,7 +108,9 @@ def main():
     ap.add_argument("tests", nargs="+", metavar="TEST_CSV")
     ap.add_argument("--model", help="model file (default: the one built into the binary)")
     ap.add_argument("--explain-top", type=int, default=5, metavar="N", help="features per explanation (default 5, as `score`)")
-    ap.add_argument("--threadguard", default="target/release/threadguard")
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--threadguard", default=os.path.join(repo, "target", "release", "threadguard"),
+                    help="the binary (default: this checkout's target/release/threadguard)")
     args = ap.parse_args()
     posts = read_posts(args.tests)
     if not posts:

@@ -635,7 +635,9 @@ impl<W: Write> ScoreWriter<W> {
         if self.explain {
             let mut explained = serde_json::Map::new();
             let mut highlighted = serde_json::Map::new();
-            if let Some(per_label) = explanation {
+            let explained_any = explanation.is_some_and(|e| e.iter().any(|w| !w.is_empty()));
+            let offsets = explained_any.then(|| CharOffsets::new(&c.text));
+            if let (Some(per_label), Some(offsets)) = (explanation, &offsets) {
                 for (name, why) in self.labels.names.iter().zip(per_label) {
                     if why.is_empty() {
                         continue;
@@ -644,7 +646,8 @@ impl<W: Write> ScoreWriter<W> {
                         .highlights
                         .iter()
                         .map(|h| {
-                            let [start, end] = char_spans(&c.text, &[(h.start, h.end)])
+                            let [start, end] = offsets
+                                .spans(&[(h.start, h.end)])
                                 .first()
                                 .copied()
                                 .unwrap_or_default();
@@ -665,7 +668,7 @@ impl<W: Write> ScoreWriter<W> {
                                 "feature": k.feature,
                                 "contribution": round4(k.contribution),
                                 "words": span_words(&c.text, &k.spans),
-                                "spans": char_spans(&c.text, &k.spans),
+                                "spans": offsets.spans(&k.spans),
                             })
                         })
                         .collect();
@@ -711,23 +714,33 @@ fn round4(x: f32) -> f64 {
 }
 
 /// `word +1.23, word +0.98; feature +0.123 ["word", ...], ...`: the highlighted words with
-/// their shares of the log-odds (each word once, ignoring case), then the top features
-/// (see [`format_contributions`]).
+/// their shares of the log-odds (each word once, ignoring case, with the shares of all
+/// its places), then the top features (see [`format_contributions`]).
 pub fn format_explanation(text: &str, why: &crate::model::LabelExplanation) -> String {
-    // A word met twice ("They're ... they're") is listed once, at its strongest.
-    let mut seen: Vec<String> = Vec::new();
-    let words: Vec<String> = why
-        .highlights
-        .iter()
-        .filter_map(|h| {
-            let word = text.get(h.start..h.end)?;
-            let key = word.to_lowercase();
-            if seen.contains(&key) {
-                return None;
+    // A word met more than once ("They're ... they're") is listed once, with the shares
+    // of all its places, so a word repeated a thousand times does not read "+0.00".
+    let mut totals: Vec<(String, &str, f32)> = Vec::new();
+    let mut index = std::collections::HashMap::new();
+    for h in &why.highlights {
+        let Some(word) = text.get(h.start..h.end) else {
+            continue;
+        };
+        let key = word.to_lowercase();
+        match index.get(&key) {
+            Some(&i) => {
+                let total: &mut (String, &str, f32) = &mut totals[i];
+                total.2 += h.contribution;
             }
-            seen.push(key);
-            Some(format!("{word} +{:.2}", h.contribution))
-        })
+            None => {
+                index.insert(key.clone(), totals.len());
+                totals.push((key, word, h.contribution));
+            }
+        }
+    }
+    totals.sort_by(|a, b| b.2.total_cmp(&a.2));
+    let words: Vec<String> = totals
+        .iter()
+        .map(|(_, word, share)| format!("{word} +{share:.2}"))
         .collect();
     let features = format_contributions(text, &why.features);
     if words.is_empty() {
@@ -756,31 +769,56 @@ pub fn format_contributions(text: &str, contributions: &[crate::model::Contribut
 
 /// The distinct words of `text` the spans point at (invalid spans are skipped).
 pub fn span_words(text: &str, spans: &[(usize, usize)]) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    for &(start, end) in spans {
-        if let Some(w) = text.get(start..end)
-            && !words.iter().any(|x| x == w)
-        {
-            words.push(w.to_string());
-        }
-    }
-    words
-}
-
-/// The byte ranges `spans` of `text` as `[start, end)` offsets in characters (Unicode
-/// scalar values, as Python and most JSON consumers index strings); ranges that do not
-/// fall on character boundaries are skipped.
-pub fn char_spans(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
-    let to_chars = |byte: usize| text.get(..byte).map(|head| head.chars().count());
+    let mut seen = std::collections::HashSet::new();
     spans
         .iter()
-        .filter(|&&(start, end)| start <= end && text.get(start..end).is_some())
-        .filter_map(|&(start, end)| {
-            let s = to_chars(start)?;
-            let len = text.get(start..end)?.chars().count();
-            Some([s, s + len])
-        })
+        .filter_map(|&(start, end)| text.get(start..end))
+        .filter(|w| seen.insert(*w))
+        .map(str::to_string)
         .collect()
+}
+
+/// Byte offsets of one text as character offsets (Unicode scalar values, as Python and
+/// most JSON consumers index strings). Built in one pass, so converting the many spans of
+/// a long comment's explanation costs a binary search each, not a recount.
+pub struct CharOffsets {
+    /// The byte offset of every character, in order.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl CharOffsets {
+    /// The character positions of `text`.
+    pub fn new(text: &str) -> Self {
+        Self {
+            starts: text.char_indices().map(|(i, _)| i).collect(),
+            len: text.len(),
+        }
+    }
+
+    /// The character offset of byte offset `byte`, if it is a character boundary.
+    pub fn of(&self, byte: usize) -> Option<usize> {
+        if byte == self.len {
+            return Some(self.starts.len());
+        }
+        self.starts.binary_search(&byte).ok()
+    }
+
+    /// The byte ranges `spans` as `[start, end)` character offsets; ranges that do not
+    /// fall on character boundaries are skipped.
+    pub fn spans(&self, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
+        spans
+            .iter()
+            .filter(|&&(start, end)| start <= end)
+            .filter_map(|&(start, end)| Some([self.of(start)?, self.of(end)?]))
+            .collect()
+    }
+}
+
+/// The byte ranges `spans` of `text` as `[start, end)` character offsets (see
+/// [`CharOffsets`]).
+pub fn char_spans(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
+    CharOffsets::new(text).spans(spans)
 }
 
 /// Writes one CSV record with proper quoting.
@@ -977,7 +1015,7 @@ mod tests {
     use crate::model::LabelExplanation;
 
     #[test]
-    fn explanations_list_each_highlighted_word_once_then_the_features() {
+    fn explanations_list_each_highlighted_word_once_with_all_its_shares_then_the_features() {
         use crate::model::{Contribution, Highlight};
         let text = "They're wrong, they're liars";
         let at = |w: &str, from: usize| {
@@ -1004,9 +1042,10 @@ mod tests {
                 spans: vec![(l0, l1)],
             }],
         };
+        // "They're" and "they're" are one word, with both places' shares.
         assert_eq!(
             format_explanation(text, &why),
-            r#"liars +2.00, They're +1.25; w:liar +1.500 ["liars"]"#
+            r#"They're +2.50, liars +2.00; w:liar +1.500 ["liars"]"#
         );
         let features_only = LabelExplanation {
             highlights: Vec::new(),

@@ -141,19 +141,18 @@ fn highlight_words(contributions: &[Contribution], tokens: &[(usize, usize)]) ->
     for c in contributions.iter().filter(|c| c.contribution > 0.0) {
         let per_span = c.contribution / c.spans.len().max(1) as f32;
         for &(start, end) in &c.spans {
-            // Tokens are in text order and do not overlap, so their ends are sorted too.
-            let first = tokens.partition_point(|&(_, e)| e <= start);
-            let last = first + tokens[first..].partition_point(|&(s, _)| s < end);
-            let covered = &mut share[first..last];
+            let covered = covered_tokens(tokens, start, end);
             let part = per_span / covered.len().max(1) as f32;
-            covered.iter_mut().for_each(|v| *v += part);
+            for k in covered {
+                share[k] += part;
+            }
         }
     }
     let strongest = share.iter().copied().fold(0.0f32, f32::max);
     if strongest <= 0.0 {
         return Vec::new();
     }
-    let mut words: Vec<Highlight> = tokens
+    let picked = tokens
         .iter()
         .zip(&share)
         .filter(|&(_, &v)| v >= HIGHLIGHT_SHARE * strongest)
@@ -161,10 +160,37 @@ fn highlight_words(contributions: &[Contribution], tokens: &[(usize, usize)]) ->
             start,
             end,
             contribution,
-        })
-        .collect();
+        });
+    // A character whose normal form splits words ("stupid½idiot": "½" is "1⁄2") leaves
+    // two tokens sharing its bytes; highlighted together, they are one stretch of text.
+    let mut words: Vec<Highlight> = Vec::new();
+    for h in picked {
+        match words.last_mut() {
+            Some(last) if h.start < last.end => {
+                last.end = last.end.max(h.end);
+                last.contribution += h.contribution;
+            }
+            _ => words.push(h),
+        }
+    }
     words.sort_by(|a, b| b.contribution.total_cmp(&a.contribution));
     words
+}
+
+/// Indices of the tokens a feature's byte range `start..end` came from: those inside it,
+/// or, when none is (a range inside one token), those it overlaps. Token starts and ends
+/// are each in text order, though neighbours can share a character's bytes.
+fn covered_tokens(tokens: &[(usize, usize)], start: usize, end: usize) -> Vec<usize> {
+    let first = tokens.partition_point(|&(_, e)| e <= start);
+    let last = first + tokens[first..].partition_point(|&(s, _)| s < end);
+    let inside: Vec<usize> = (first..last)
+        .filter(|&k| start <= tokens[k].0 && tokens[k].1 <= end)
+        .collect();
+    if inside.is_empty() {
+        (first..last).collect()
+    } else {
+        inside
+    }
 }
 
 /// One feature's share of a score, for explanations.
@@ -695,6 +721,25 @@ mod tests {
         let words = highlight_words(&[feature(2.0, &[(4, 7)]), feature(1.0, &[(0, 3)])], &tokens);
         let found: Vec<(usize, f32)> = words.iter().map(|h| (h.start, h.contribution)).collect();
         assert_eq!(found, [(4, 2.0), (0, 1.0)]);
+
+        // Tokens sharing a character's bytes ("stupid½idiot"): each feature goes to the
+        // token it came from, and the two highlighted tokens become one stretch.
+        let shared = [(0, 3), (4, 12), (10, 17)];
+        let words = highlight_words(
+            &[feature(2.0, &[(4, 12)]), feature(1.5, &[(10, 17)])],
+            &shared,
+        );
+        let found: Vec<(usize, usize, f32)> = words
+            .iter()
+            .map(|h| (h.start, h.end, h.contribution))
+            .collect();
+        assert_eq!(found, [(4, 17, 3.5)]);
+        let words = highlight_words(&[feature(2.0, &[(4, 12)])], &shared);
+        assert_eq!(words.len(), 1);
+        assert_eq!((words[0].start, words[0].end), (4, 12));
+        // A range inside one token (part of a word) goes to that token.
+        let words = highlight_words(&[feature(1.0, &[(5, 7)])], &tokens);
+        assert_eq!((words[0].start, words[0].end), (4, 7));
 
         assert!(highlight_words(&[feature(-1.0, &[(0, 3)])], &tokens).is_empty());
         assert!(highlight_words(&[], &tokens).is_empty());
