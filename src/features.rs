@@ -107,6 +107,14 @@ pub struct FeatureConfig {
     /// words ([`crate::text::FUNCTION_WORDS`]). Only selection changes, not extraction.
     #[serde(default)]
     pub stop_words: bool,
+    /// Floors under the L2 norms of the two blocks (character n-grams, then word n-grams;
+    /// only the first without `block_norm`): a text whose block norm is below the floor
+    /// is divided by the floor instead, so a short text's few n-grams are not blown up to
+    /// a unit vector and weigh as much as a whole comment's. Learned at training from a
+    /// quantile of the training texts' norms; `[0, 0]` (and files without the field) is
+    /// plain L2 normalization.
+    #[serde(default)]
+    pub norm_floor: [f32; 2],
 }
 
 impl Default for FeatureConfig {
@@ -122,6 +130,7 @@ impl Default for FeatureConfig {
             dense: true,
             block_norm: true,
             stop_words: false,
+            norm_floor: [0.0; 2],
         }
     }
 }
@@ -137,7 +146,31 @@ impl FeatureConfig {
                 self.max_df
             )));
         }
+        if let Some(f) = self
+            .norm_floor
+            .iter()
+            .find(|f| !(f.is_finite() && **f >= 0.0))
+        {
+            return Err(FeatureError::Config(format!(
+                "norm_floor must be finite and not negative, got {f}"
+            )));
+        }
         Ok(())
+    }
+
+    /// What each block's sum of squares is multiplied by to normalize it: one over the
+    /// block's L2 norm, or over its [`norm_floor`](Self::norm_floor) when that is larger;
+    /// 0 for an empty block.
+    #[inline]
+    pub fn norm_scale(&self, norm2: [f32; 2]) -> [f32; 2] {
+        let mut scale = [0.0; 2];
+        for ((s, n2), floor) in scale.iter_mut().zip(norm2).zip(self.norm_floor) {
+            let norm = n2.sqrt().max(floor);
+            if norm > 0.0 {
+                *s = norm.recip();
+            }
+        }
+        scale
     }
 }
 
@@ -2058,6 +2091,16 @@ impl Extractor {
         self.dense_values(text, vocab)
     }
 
+    /// The L2 norms of `text`'s two blocks of TF-IDF weights (character n-grams, word
+    /// n-grams) before normalization: what [`FeatureConfig::norm_floor`] is compared with.
+    pub fn block_norms(&mut self, text: &str, vocab: &Vocabulary) -> [f32; 2] {
+        let mut norm2 = [0.0f32; 2];
+        self.for_each_weight(text, vocab, |index, weight| {
+            norm2[vocab.block(index)] += weight * weight;
+        });
+        norm2.map(f32::sqrt)
+    }
+
     /// The dense signals of the last counted text, as (feature index, value).
     fn dense_values(&self, text: &str, vocab: &Vocabulary) -> [(Option<u32>, f32); DENSE_COUNT] {
         let mut dense = [(None, 0.0); DENSE_COUNT];
@@ -2396,6 +2439,17 @@ impl Vocabulary {
         &self.config
     }
 
+    /// Sets the floors under the blocks' norms (see [`FeatureConfig::norm_floor`]).
+    pub fn set_norm_floor(&mut self, floor: [f32; 2]) -> Result<(), FeatureError> {
+        let config = FeatureConfig {
+            norm_floor: floor,
+            ..self.config.clone()
+        };
+        config.validate()?;
+        self.config = config;
+        Ok(())
+    }
+
     /// Number of training documents the idf was computed on.
     pub fn n_docs(&self) -> usize {
         self.n_docs
@@ -2515,7 +2569,7 @@ impl Vocabulary {
         for (&i, &v) in out.indices.iter().zip(&out.values) {
             norm2[self.block(i)] += v * v;
         }
-        let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
+        let scale = self.config.norm_scale(norm2);
         for (&i, v) in out.indices.iter().zip(out.values.iter_mut()) {
             *v *= scale[self.block(i)];
         }
@@ -3103,7 +3157,13 @@ mod tests {
             norm2[vocab.block(i)] += x * x;
         }
         let mut v = SparseVec::new();
-        let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
+        let mut scale = [0.0f32; 2];
+        for b in 0..2 {
+            let norm = norm2[b].sqrt().max(cfg.norm_floor[b]);
+            if norm > 0.0 {
+                scale[b] = 1.0 / norm;
+            }
+        }
         for (i, x) in entries {
             v.push(i, x * scale[vocab.block(i)]);
         }
@@ -3180,6 +3240,56 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_norm_floor_damps_only_texts_whose_norm_is_below_it() {
+        let docs = [
+            "you are an idiot and a clown",
+            "what a lovely day for a walk by the river",
+            "idiot",
+            "the council meets on tuesday to discuss the budget",
+        ];
+        let labels: Vec<Vec<Option<bool>>> =
+            (0..docs.len()).map(|i| vec![Some(i % 2 == 0)]).collect();
+        let cfg = FeatureConfig {
+            min_df: 1,
+            ..FeatureConfig::default()
+        };
+        let mut vocab = build(&docs, &labels, &cfg);
+        let mut ex = Extractor::new();
+        let short = ex.block_norms("idiot", &vocab);
+        let long = ex.block_norms(docs[3], &vocab);
+        assert!(short[0] > 0.0 && short[0] < long[0], "{short:?} {long:?}");
+        // A floor between the two: the short text is divided by the floor, the long one
+        // by its own norm.
+        let floor = [(short[0] + long[0]) / 2.0, 0.0];
+        vocab.set_norm_floor(floor).unwrap();
+        let block_norm = |v: &SparseVec, vocab: &Vocabulary| {
+            v.iter()
+                .filter(|&(i, _)| {
+                    vocab.block(i) == 0 && vocab.name(i).is_some_and(|n| n.starts_with("c:"))
+                })
+                .map(|(_, x)| x * x)
+                .sum::<f32>()
+                .sqrt()
+        };
+        let short_vector = ex.extract("idiot", &vocab);
+        assert!((block_norm(&short_vector, &vocab) - short[0] / floor[0]).abs() < 1e-5);
+        assert!((block_norm(&ex.extract(docs[3], &vocab), &vocab) - 1.0).abs() < 1e-5);
+        // The cached path and counting by name agree under a floor too.
+        for text in docs.iter().chain(["", "idiot idiot"].iter()) {
+            assert_eq!(
+                ex.extract(text, &vocab),
+                reference_vector(text, &vocab),
+                "{text:?}"
+            );
+        }
+        // A floor that is negative or not a number is refused.
+        for bad in [[-1.0, 0.0], [0.0, f32::NAN], [f32::INFINITY, 0.0]] {
+            assert!(vocab.set_norm_floor(bad).is_err(), "{bad:?}");
+        }
+        assert_eq!(vocab.config().norm_floor, floor);
     }
 
     /// Many distinct short words, so that hot records are replaced and words whose

@@ -369,6 +369,47 @@ fn degenerate_feature_settings_are_errors() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--max-iter"));
+    for q in ["1.5", "-0.1", "NaN"] {
+        threadguard()
+            .args(["train", LABELS, &format!("--norm-floor={q}")])
+            .assert()
+            .failure()
+            .stderr(predicate::str::contains("--norm-floor must be from 0 to 1"));
+    }
+}
+
+#[test]
+fn a_norm_floor_is_learned_from_the_training_texts_and_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = train_fixture(dir.path());
+    let floored = dir.path().join("floored.tgm");
+    threadguard()
+        .args(["train", LABELS, "--norm-floor", "0.5", "--out"])
+        .arg(&floored)
+        .assert()
+        .success();
+    let floor_of = |model: &Path| -> Vec<f64> {
+        let out = threadguard()
+            .args(["model", "show"])
+            .arg(model)
+            .output()
+            .unwrap();
+        let card = String::from_utf8(out.stdout).unwrap();
+        let config = card
+            .lines()
+            .find_map(|l| l.split_once("config "))
+            .map(|(_, json)| serde_json::from_str::<serde_json::Value>(json).unwrap())
+            .unwrap();
+        config["norm_floor"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_f64().unwrap())
+            .collect()
+    };
+    assert_eq!(floor_of(&plain), [0.0, 0.0]);
+    let floor = floor_of(&floored);
+    assert!(floor.iter().all(|&f| f > 0.0), "{floor:?}");
 }
 
 #[test]

@@ -63,6 +63,11 @@ pub struct TrainArgs {
     /// as two blocks of unit norm each.
     #[arg(long)]
     pub no_block_norm: bool,
+    /// Damp short texts: divide each block of n-grams by at least this quantile (0 to 1)
+    /// of the training texts' norms instead of by its own norm, so a few words do not
+    /// weigh as much as a whole comment [default: 0, plain L2 normalization].
+    #[arg(long, value_name = "Q")]
+    pub norm_floor: Option<f64>,
     /// L-BFGS iteration limit per fit (at least 1: zero would ship untrained weights).
     #[arg(long, default_value_t = 100, value_name = "N",
           value_parser = clap::value_parser!(u64).range(1..))]
@@ -230,6 +235,12 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
     }
     if let Some(n) = args.min_df {
         options.features.min_df = n;
+    }
+    if let Some(q) = args.norm_floor {
+        if !(0.0..=1.0).contains(&q) {
+            anyhow::bail!("--norm-floor must be from 0 to 1, got {q}");
+        }
+        options.norm_floor_quantile = q;
     }
     options.features.stop_words = args.stop_words;
     options.features.block_norm = !args.no_block_norm;

@@ -362,7 +362,7 @@ impl Scorer<'_> {
             sparse_sums_any(extractor, text, model, logits)
         };
         let table = &model.table;
-        let scale = norm2.map(|n| if n > 0.0 { n.sqrt().recip() } else { 0.0 });
+        let scale = model.vocabulary.config().norm_scale(norm2);
         let (sums, words) = logits.split_at_mut(n_labels);
         for ((z, &w), label) in sums.iter_mut().zip(words.iter()).zip(&model.labels) {
             *z = label.bias + *z * scale[0] + w * scale[1];

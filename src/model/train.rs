@@ -54,6 +54,9 @@ pub struct TrainOptions {
     /// When set, thresholds are chosen on the calibration rows of these input files only
     /// (the data most like what will be scored), instead of all calibration rows.
     pub calibrate_on: Option<Vec<usize>>,
+    /// When above 0, each block's [`FeatureConfig::norm_floor`] is set to this quantile of
+    /// the training texts' block norms (texts without features of the block left out).
+    pub norm_floor_quantile: f64,
 }
 
 impl Default for TrainOptions {
@@ -74,6 +77,7 @@ impl Default for TrainOptions {
             balance: true,
             weights: Vec::new(),
             calibrate_on: None,
+            norm_floor_quantile: 0.0,
         }
     }
 }
@@ -468,8 +472,14 @@ fn vocabulary_and_vectors(
     progress.start("vocabulary", None);
     let docs: Vec<&str> = rows.iter().map(|&i| examples[i].text.as_str()).collect();
     let values: Vec<Vec<Option<bool>>> = rows.iter().map(|&i| examples[i].values.clone()).collect();
-    let (vocabulary, _) = Vocabulary::build(&docs, &values, &options.features)
+    let (mut vocabulary, _) = Vocabulary::build(&docs, &values, &options.features)
         .map_err(|e| Error::Usage(format!("building the vocabulary failed: {e}")))?;
+    if options.norm_floor_quantile > 0.0 {
+        let floor = norm_floors(&docs, &vocabulary, options.norm_floor_quantile);
+        vocabulary
+            .set_norm_floor(floor)
+            .map_err(|e| Error::Usage(format!("setting the norm floors failed: {e}")))?;
+    }
     progress.finish();
     let n_grams = vocabulary
         .names()
@@ -497,6 +507,34 @@ fn vocabulary_and_vectors(
         .collect();
     progress.finish();
     Ok((vocabulary, vectors))
+}
+
+/// Per block, the `quantile` (in (0, 1]) of the non-zero block norms of `docs`.
+fn norm_floors(docs: &[&str], vocabulary: &Vocabulary, quantile: f64) -> [f32; 2] {
+    let norms: Vec<[f32; 2]> = docs
+        .par_chunks(256)
+        .flat_map_iter(|chunk| {
+            let mut extractor = Extractor::new();
+            chunk
+                .iter()
+                .map(|d| extractor.block_norms(d, vocabulary))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut floor = [0.0f32; 2];
+    for (block, f) in floor.iter_mut().enumerate() {
+        let mut block_norms: Vec<f32> = norms
+            .iter()
+            .map(|n| n[block])
+            .filter(|&n| n > 0.0)
+            .collect();
+        block_norms.sort_unstable_by(f32::total_cmp);
+        if let Some(last) = block_norms.len().checked_sub(1) {
+            let at = ((last as f64) * quantile.clamp(0.0, 1.0)).round() as usize;
+            *f = block_norms[at.min(last)];
+        }
+    }
+    floor
 }
 
 /// Probabilities of every label for the given rows.
