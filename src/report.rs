@@ -646,15 +646,10 @@ impl<W: Write> ScoreWriter<W> {
                         .highlights
                         .iter()
                         .map(|h| {
-                            let [start, end] = offsets
-                                .spans(&[(h.start, h.end)])
-                                .first()
-                                .copied()
-                                .unwrap_or_default();
                             serde_json::json!({
                                 "word": c.text.get(h.start..h.end).unwrap_or(""),
-                                "start": start,
-                                "end": end,
+                                "start": offsets.of(h.start),
+                                "end": offsets.of(h.end),
                                 "contribution": round4(h.contribution),
                             })
                         })
@@ -719,28 +714,22 @@ fn round4(x: f32) -> f64 {
 pub fn format_explanation(text: &str, why: &crate::model::LabelExplanation) -> String {
     // A word met more than once ("They're ... they're") is listed once, with the shares
     // of all its places, so a word repeated a thousand times does not read "+0.00".
-    let mut totals: Vec<(String, &str, f32)> = Vec::new();
+    let mut totals: Vec<(&str, f32)> = Vec::new();
     let mut index = std::collections::HashMap::new();
     for h in &why.highlights {
         let Some(word) = text.get(h.start..h.end) else {
             continue;
         };
-        let key = word.to_lowercase();
-        match index.get(&key) {
-            Some(&i) => {
-                let total: &mut (String, &str, f32) = &mut totals[i];
-                total.2 += h.contribution;
-            }
-            None => {
-                index.insert(key.clone(), totals.len());
-                totals.push((key, word, h.contribution));
-            }
-        }
+        let i = *index.entry(word.to_lowercase()).or_insert_with(|| {
+            totals.push((word, 0.0));
+            totals.len() - 1
+        });
+        totals[i].1 += h.contribution;
     }
-    totals.sort_by(|a, b| b.2.total_cmp(&a.2));
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1));
     let words: Vec<String> = totals
         .iter()
-        .map(|(_, word, share)| format!("{word} +{share:.2}"))
+        .map(|(word, share)| format!("{word} +{share:.2}"))
         .collect();
     let features = format_contributions(text, &why.features);
     if words.is_empty() {
@@ -813,12 +802,6 @@ impl CharOffsets {
             .filter_map(|&(start, end)| Some([self.of(start)?, self.of(end)?]))
             .collect()
     }
-}
-
-/// The byte ranges `spans` of `text` as `[start, end)` character offsets (see
-/// [`CharOffsets`]).
-pub fn char_spans(text: &str, spans: &[(usize, usize)]) -> Vec<[usize; 2]> {
-    CharOffsets::new(text).spans(spans)
 }
 
 /// Writes one CSV record with proper quoting.
@@ -1062,7 +1045,8 @@ mod tests {
         let text = "Café idiot, naïve clown";
         let idiot = text.find("idiot").unwrap();
         let clown = text.find("clown").unwrap();
-        let spans = char_spans(text, &[(idiot, idiot + 5), (clown, clown + 5)]);
+        let offsets = CharOffsets::new(text);
+        let spans = offsets.spans(&[(idiot, idiot + 5), (clown, clown + 5)]);
         assert_eq!(spans, [[5, 10], [18, 23]]);
         let chars: Vec<char> = text.chars().collect();
         let words: Vec<String> = spans
@@ -1071,7 +1055,8 @@ mod tests {
             .collect();
         assert_eq!(words, ["idiot", "clown"]);
         // A range inside a character or past the end is skipped, not guessed.
-        assert!(char_spans(text, &[(4, 5), (20, 99)]).is_empty());
+        assert!(offsets.spans(&[(4, 5), (20, 99)]).is_empty());
+        assert_eq!((offsets.of(4), offsets.of(text.len())), (None, Some(23)));
     }
 
     #[test]
