@@ -115,6 +115,12 @@ pub struct FeatureConfig {
     /// plain L2 normalization.
     #[serde(default)]
     pub norm_floor: [f32; 2],
+    /// Weigh character n-grams per word: each distinct word adds its n-grams times
+    /// `1 + ln(times the word occurs)`, and the block is divided by the root of the sum of
+    /// the words' own squared norms (times those weights squared). A word's share of the
+    /// score is then fixed, which lets scoring precompute it per word. Needs `block_norm`.
+    #[serde(default)]
+    pub char_by_word: bool,
 }
 
 impl Default for FeatureConfig {
@@ -131,6 +137,7 @@ impl Default for FeatureConfig {
             block_norm: true,
             stop_words: false,
             norm_floor: [0.0; 2],
+            char_by_word: false,
         }
     }
 }
@@ -154,6 +161,11 @@ impl FeatureConfig {
             return Err(FeatureError::Config(format!(
                 "norm_floor must be finite and not negative, got {f}"
             )));
+        }
+        if self.char_by_word && !self.block_norm {
+            return Err(FeatureError::Config(
+                "char_by_word needs block_norm".to_string(),
+            ));
         }
         Ok(())
     }
@@ -1349,13 +1361,18 @@ struct ExplainSink<'a> {
     vocab: &'a Vocabulary,
     doc: Doc<'a>,
     hits: &'a mut Hits,
+    /// Whether character n-grams are counted into `hits` (not when weighed by word,
+    /// where they come from [`Extractor::char_block_by_word`]).
+    count_chars: bool,
     occurrences: Vec<(u32, usize, usize)>,
 }
 
 impl ExplainSink<'_> {
-    fn hit(&mut self, hash: u64, first: usize, last: usize) {
+    fn hit(&mut self, hash: u64, first: usize, last: usize, count: bool) {
         if let Some(slot) = self.vocab.lookup_slot(hash) {
-            self.hits.add(slot);
+            if count {
+                self.hits.add(slot);
+            }
             let feature = self.vocab.feature_of_slot(slot);
             let (start, end) = self.doc.span(first, last);
             self.occurrences.push((feature, start, end));
@@ -1365,11 +1382,11 @@ impl ExplainSink<'_> {
 
 impl Sink for ExplainSink<'_> {
     fn word(&mut self, hash: u64, first: usize, last: usize) {
-        self.hit(hash, first, last);
+        self.hit(hash, first, last, true);
     }
 
     fn char_gram(&mut self, hash: u64, token: usize, _: &[u8]) {
-        self.hit(hash, token, token);
+        self.hit(hash, token, token, self.count_chars);
     }
 }
 
@@ -1478,6 +1495,13 @@ struct WordEntry {
     /// The unigram's hash, which [`chain_key`] extends to the word n-grams starting here.
     key: u64,
     unigram: u32,
+    /// The word's id in its [`WordStore`]: the same for every token of the same text in a
+    /// document.
+    id: u32,
+    /// With [`FeatureConfig::char_by_word`]: the squared norm of the word's character
+    /// n-gram TF-IDF vector, then its dot product with each label's weights when the cache
+    /// was filled for scoring (see [`Extractor::for_each_quad_tf`]); zeros otherwise.
+    chars: [f32; 4],
     classes: u8,
     /// Whether `grams` is a range of the per-document arena (an uncached word) rather
     /// than the cache's.
@@ -1524,8 +1548,10 @@ struct HotWord<P> {
     /// The key's bytes (see [`Packed`]).
     packed: P,
     key: u64,
+    chars: [f32; 4],
     grams: (u32, u32),
     unigram: u32,
+    id: u32,
     /// The key's length; 0 marks an empty record (keys are never empty here).
     len: u8,
     classes: u8,
@@ -1537,8 +1563,10 @@ impl<P: Packed> HotWord<P> {
         HotWord {
             packed,
             key: e.key,
+            chars: e.chars,
             grams: e.grams,
             unigram: e.unigram,
+            id: e.id,
             len: len as u8,
             classes: e.classes,
         }
@@ -1549,6 +1577,8 @@ impl<P: Packed> HotWord<P> {
             grams: self.grams,
             key: self.key,
             unigram: self.unigram,
+            id: self.id,
+            chars: self.chars,
             classes: self.classes,
             document: false,
         }
@@ -1638,6 +1668,9 @@ fn placeholder_key(kind: TokenKind) -> [u8; 2] {
 #[derive(Debug, Default)]
 struct WordCache {
     vocab_id: u64,
+    /// Which weights the entries' [`WordEntry::chars`] were computed with (the address of
+    /// the scoring table, 0 for none).
+    weights_id: usize,
     /// Every word met, by text.
     store: WordStore,
     /// The recently met words of 1 to 8 bytes (see [`HotWord`]), in front of `store`.
@@ -1658,21 +1691,28 @@ struct WordStore {
     document: Vec<WordEntry>,
     /// Gram slots of the document entries (cleared per document).
     document_grams: Vec<u32>,
+    /// The texts of the document entries -> their `k`, so that every token of one text
+    /// gets one id (cleared per document).
+    document_table: WordTable,
     grams: Vec<u32>,
 }
 
 impl WordCache {
     /// Starts a document: forgets the last one's uncached words, and empties the cache if
     /// it was filled for another vocabulary or is full.
-    fn prepare(&mut self, vocab_id: u64) {
+    fn prepare(&mut self, vocab_id: u64, weights_id: usize) {
         self.store.document.clear();
         self.store.document_grams.clear();
+        if self.store.document_table.len() > 0 {
+            self.store.document_table.clear();
+        }
         self.hot.prepare(HOT_BITS);
         self.hot_long.prepare(HOT_LONG_BITS);
-        if self.vocab_id != vocab_id {
+        if (self.vocab_id, self.weights_id) != (vocab_id, weights_id) {
             self.store.clear();
             self.forget_hot();
             self.vocab_id = vocab_id;
+            self.weights_id = weights_id;
         } else if self.store.entries.len() >= WORD_CACHE_LIMIT
             || self.store.grams.len() >= WORD_CACHE_GRAMS_LIMIT
         {
@@ -1709,7 +1749,7 @@ impl WordCache {
         span: &TokenSpan,
         packed: Option<u64>,
         long: Option<[u64; 2]>,
-        vocab: &Vocabulary,
+        ctx: &EntryContext<'_>,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> WordEntry {
@@ -1722,7 +1762,7 @@ impl WordCache {
             ),
         };
         let store = &mut self.store;
-        let mut miss = || store.lookup(tokens.text(span), kind, vocab, stems, scratch);
+        let mut miss = || store.lookup(tokens.text(span), kind, ctx, stems, scratch);
         if let Some(packed) = packed {
             return self.hot.find_or_put(packed, len, HOT_BITS, miss);
         }
@@ -1786,17 +1826,19 @@ impl WordStore {
         &mut self,
         word: &str,
         kind: TokenKind,
-        vocab: &Vocabulary,
+        ctx: &EntryContext<'_>,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> WordEntry {
-        let id = self.id(word, kind, vocab, stems, scratch);
+        let id = self.id(word, kind, ctx, stems, scratch);
         let Some(&e) = self.entry(id) else {
             // Unreachable: ids come from `id`. Count nothing rather than fail.
             return WordEntry {
                 grams: (0, 0),
                 key: 0,
                 unigram: NO_FEATURE,
+                id: u32::MAX,
+                chars: [0.0; 4],
                 classes: 0,
                 document: false,
             };
@@ -1810,7 +1852,7 @@ impl WordStore {
         &mut self,
         word: &str,
         kind: TokenKind,
-        vocab: &Vocabulary,
+        ctx: &EntryContext<'_>,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> u32 {
@@ -1821,7 +1863,7 @@ impl WordStore {
         };
         match self.table.get(key) {
             Some(id) => id,
-            None => self.miss(key, word, kind, vocab, stems, scratch),
+            None => self.miss(key, word, kind, ctx, stems, scratch),
         }
     }
 
@@ -1832,7 +1874,7 @@ impl WordStore {
         key: &[u8],
         word: &str,
         kind: TokenKind,
-        vocab: &Vocabulary,
+        ctx: &EntryContext<'_>,
         stems: &mut StemCache,
         scratch: &mut CharScratch,
     ) -> u32 {
@@ -1840,13 +1882,20 @@ impl WordStore {
         // entry's id is the table's next id, `entries.len()`.
         let id = self.entries.len() as u32;
         if word.len() > MAX_CACHED_WORD || self.table.get_or_insert(key).is_none() {
+            // The document table numbers its keys like `document` (both grow together
+            // until it is full, which no document of under 4 billion words reaches).
             let k = self.document.len() as u32;
-            let mut e = compute_entry(word, kind, vocab, stems, scratch, &mut self.document_grams);
+            if let Some((seen, false)) = self.document_table.get_or_insert(key) {
+                return DOCUMENT_ENTRY + seen;
+            }
+            let mut e = compute_entry(word, kind, ctx, stems, scratch, &mut self.document_grams);
             e.document = true;
+            e.id = DOCUMENT_ENTRY + k;
             self.document.push(e);
             return DOCUMENT_ENTRY + k;
         }
-        let e = compute_entry(word, kind, vocab, stems, scratch, &mut self.grams);
+        let mut e = compute_entry(word, kind, ctx, stems, scratch, &mut self.grams);
+        e.id = id;
         self.entries.push(e);
         id
     }
@@ -1858,11 +1907,12 @@ impl WordStore {
 fn compute_entry(
     word: &str,
     kind: TokenKind,
-    vocab: &Vocabulary,
+    ctx: &EntryContext<'_>,
     stems: &mut StemCache,
     scratch: &mut CharScratch,
     gram_arena: &mut Vec<u32>,
 ) -> WordEntry {
+    let vocab = ctx.vocab;
     let cfg = vocab.config();
     let stemmed = cfg.stem && kind == TokenKind::Word;
     let stem = if stemmed { stems.stem(word) } else { word };
@@ -1877,13 +1927,50 @@ fn compute_entry(
     }
     // Arenas are cleared long before 4 GiB; saturating keeps ranges valid regardless.
     let at = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let chars = match (cfg.char_by_word, gram_arena.get_mut(g0..)) {
+        (true, Some(grams)) => word_char_sums(grams, ctx),
+        _ => [0.0; 4],
+    };
     WordEntry {
         grams: (at(g0), at(gram_arena.len())),
         key,
         unigram: vocab.lookup_slot(key).unwrap_or(NO_FEATURE),
+        id: 0,
+        chars,
         classes: word_classes(word),
         document: false,
     }
+}
+
+/// What [`compute_entry`] needs beyond the word: the vocabulary and, when scoring with
+/// [`FeatureConfig::char_by_word`], the model's rows by slot (`[idf, w0, w1, w2]`, see
+/// [`Extractor::for_each_quad_tf`]), empty otherwise.
+struct EntryContext<'a> {
+    vocab: &'a Vocabulary,
+    quads: &'a [[f32; 4]],
+}
+
+/// [`WordEntry::chars`] of a word whose character n-gram slots are `grams` (sorted here,
+/// which changes no sum that uses them): the squared norm of its TF-IDF vector (a gram
+/// the word holds `m` times weighs `m` times its idf), then with `ctx.quads` the dot
+/// product of that vector with each label's weights.
+fn word_char_sums(grams: &mut [u32], ctx: &EntryContext<'_>) -> [f32; 4] {
+    grams.sort_unstable();
+    let idf = ctx.vocab.idf();
+    let mut sums = [0.0f32; 4];
+    for run in grams.chunk_by(|a, b| a == b) {
+        let Some(&slot) = run.first() else { continue };
+        let m = run.len() as f32;
+        let feature = ctx.vocab.feature_of_slot(slot) as usize;
+        let weight = m * idf.get(feature).copied().unwrap_or(0.0);
+        sums[0] += weight * weight;
+        if let Some(quad) = ctx.quads.get(slot as usize) {
+            for (sum, w) in sums[1..].iter_mut().zip(&quad[1..]) {
+                *sum += weight * w;
+            }
+        }
+    }
+    sums
 }
 
 /// Counts the word n-grams of a document whose tokens have the [`WordEntry`]s `words`,
@@ -1915,6 +2002,82 @@ fn cached_word_ngrams(
     }
 }
 
+/// The distinct words of a document that have character n-grams (by [`WordEntry::id`]),
+/// and how often each occurs: what [`FeatureConfig::char_by_word`] weighs.
+#[derive(Debug, Default)]
+struct DistinctWords {
+    /// Open addressing by id: (stamp, id, place in `words`); a slot whose stamp is not
+    /// the current document's is empty, so nothing is cleared between documents.
+    table: Vec<(u32, u32, u32)>,
+    stamp: u32,
+    /// (token index of the first occurrence, occurrences), in order of first occurrence.
+    words: Vec<(u32, u32)>,
+}
+
+impl DistinctWords {
+    /// Collects the distinct words among `entries` (a document's tokens' entries).
+    fn collect(&mut self, entries: &[WordEntry]) {
+        self.words.clear();
+        // At most half full; only the first `size` slots are used, so a long document's
+        // large table does not spread a short one's probes over memory.
+        let size = (entries.len() * 2).next_power_of_two().max(64);
+        if self.table.len() < size {
+            self.table.resize(size, (0, 0, 0));
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.table.fill((0, 0, 0));
+            self.stamp = 1;
+        }
+        let mask = size - 1;
+        for (i, e) in entries.iter().enumerate() {
+            if e.grams.0 == e.grams.1 {
+                continue;
+            }
+            let mut at = ((u64::from(e.id).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 40) as usize;
+            loop {
+                at &= mask;
+                let Some((stamp, id, place)) = self.table.get_mut(at) else {
+                    break;
+                };
+                if *stamp != self.stamp {
+                    (*stamp, *id, *place) = (self.stamp, e.id, self.words.len() as u32);
+                    self.words.push((i as u32, 1));
+                    break;
+                }
+                if *id == e.id {
+                    if let Some(w) = self.words.get_mut(*place as usize) {
+                        w.1 += 1;
+                    }
+                    break;
+                }
+                at += 1;
+            }
+        }
+    }
+
+    /// The character n-gram block's squared norm and per-label sums: each distinct word's
+    /// [`WordEntry::chars`] (computed with weights) times its term frequency `a` (`a`
+    /// squared for the norm).
+    #[inline]
+    fn sums(&self, entries: &[WordEntry], tf: TermFrequency) -> [f32; 4] {
+        let mut sums = [0.0f32; 4];
+        for &(first, count) in &self.words {
+            if let Some(e) = entries.get(first as usize) {
+                let a = tf.of(count);
+                let c = e.chars;
+                sums = [
+                    sums[0] + a * a * c[0],
+                    sums[1] + a * c[1],
+                    sums[2] + a * c[2],
+                    sums[3] + a * c[3],
+                ];
+            }
+        }
+        sums
+    }
+}
+
 /// How many tokens ahead [`Extractor::count`] prefetches gram slots (4 measured a little
 /// better than 2).
 const GRAM_PREFETCH_AHEAD: usize = 4;
@@ -1935,6 +2098,10 @@ fn prefetch(slots: &[u32]) {
     let _ = slots;
 }
 
+/// A text's dense signals as (feature index, if the vocabulary has the signal; value), in
+/// [`DenseSignal::ALL`] order.
+pub type DenseValues = [(Option<u32>, f32); DENSE_COUNT];
+
 /// Turns texts into feature vectors. Owns a tokenizer, a [`StemCache`] and scratch buffers;
 /// reuse one per thread across documents (it is cheap to create but its cache pays off).
 #[derive(Debug, Default)]
@@ -1949,6 +2116,17 @@ pub struct Extractor {
     words: WordCache,
     /// The word entries of the last counted text's tokens.
     words_of_text: Vec<WordEntry>,
+    /// With [`FeatureConfig::char_by_word`]: the last counted text's distinct words with
+    /// character n-grams, ...
+    distinct: DistinctWords,
+    /// ... its character n-gram slots and their term frequencies (without idf) when
+    /// counted without weights, ...
+    char_block: Vec<(u32, f32)>,
+    /// ... per slot, the term frequency being summed (all zero between texts), ...
+    char_tf: Vec<f32>,
+    /// ... and the block's squared norm, then with weights each label's sum over the
+    /// block (before normalization).
+    char_sums: [f32; 4],
     /// [`word_classes`] of the last tokenized text's tokens.
     classes: Vec<u8>,
 }
@@ -1975,25 +2153,36 @@ impl Extractor {
     /// allocations.
     pub fn extract_into(&mut self, text: &str, vocab: &Vocabulary, out: &mut SparseVec) {
         let cfg = vocab.config();
-        self.count(text, vocab);
+        self.count(text, vocab, &[]);
         let dense = if cfg.dense {
             dense_signals(text, &self.tokens, &self.classes, None)
         } else {
             [0.0; DENSE_COUNT]
         };
-        vocab.vectorize(&mut self.hits, &dense, out);
+        let chars = cfg
+            .char_by_word
+            .then_some((&self.char_block[..], self.char_sums[0]));
+        vocab.vectorize(&mut self.hits, chars, &dense, out);
     }
 
     /// Tokenizes `text` and counts its vocabulary features into `self.hits`: character
     /// n-grams token by token, then word n-grams (the order features are first seen in,
     /// which scoring sums in).
-    fn count(&mut self, text: &str, vocab: &Vocabulary) {
+    fn count(&mut self, text: &str, vocab: &Vocabulary, quads: &[[f32; 4]]) {
         let cfg = vocab.config();
+        // Per-word sums with the model's weights only pay when scoring by word.
+        let quads = if cfg.char_by_word { quads } else { &[] };
+        let weights_id = if quads.is_empty() {
+            0
+        } else {
+            quads.as_ptr() as usize
+        };
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.hits.reset(vocab.len());
-        self.words.prepare(vocab.id);
+        self.words.prepare(vocab.id, weights_id);
         self.words_of_text.clear();
         self.classes.clear();
+        let ctx = EntryContext { vocab, quads };
         for span in self.tokens.spans() {
             let packed = self.tokens.packed(span);
             let long = match packed {
@@ -2005,20 +2194,30 @@ impl Extractor {
                 span,
                 packed,
                 long,
-                vocab,
+                &ctx,
                 &mut self.stems,
                 &mut self.chars,
             );
             self.words_of_text.push(e);
             self.classes.push(e.classes);
         }
-        // Counting apart from the lookups lets the processor fetch the next words' gram
-        // slots (scattered over a large arena) while it counts the current word's.
-        for (i, e) in self.words_of_text.iter().enumerate() {
-            if let Some(ahead) = self.words_of_text.get(i + GRAM_PREFETCH_AHEAD) {
-                prefetch(self.words.grams(ahead));
+        if cfg.char_by_word {
+            self.distinct.collect(&self.words_of_text);
+            let tf = TermFrequency::new(cfg.sublinear_tf);
+            if quads.is_empty() {
+                self.char_block_by_word(vocab, tf);
+            } else {
+                self.char_sums = self.distinct.sums(&self.words_of_text, tf);
             }
-            self.hits.add_all(self.words.grams(e));
+        } else {
+            // Counting apart from the lookups lets the processor fetch the next words'
+            // gram slots (scattered over a large arena) while it counts the current word's.
+            for (i, e) in self.words_of_text.iter().enumerate() {
+                if let Some(ahead) = self.words_of_text.get(i + GRAM_PREFETCH_AHEAD) {
+                    prefetch(self.words.grams(ahead));
+                }
+                self.hits.add_all(self.words.grams(e));
+            }
         }
         self.hits.mark_split();
         cached_word_ngrams(
@@ -2027,6 +2226,40 @@ impl Extractor {
             vocab,
             &mut self.hits,
         );
+    }
+
+    /// [`FeatureConfig::char_by_word`] without weights (for the explicit vector): the
+    /// character n-gram slots of the last counted text with their term frequencies, each
+    /// distinct word adding its tf times its count of the gram, into `char_block`, and
+    /// the block's squared norm, the words' own squared norms times their tf squared,
+    /// into `char_sums[0]`.
+    fn char_block_by_word(&mut self, vocab: &Vocabulary, tf: TermFrequency) {
+        if self.char_tf.len() < vocab.len() {
+            self.char_tf.resize(vocab.len(), 0.0);
+        }
+        self.char_block.clear();
+        let mut norm2 = 0.0f32;
+        for &(first, count) in &self.distinct.words {
+            let Some(e) = self.words_of_text.get(first as usize) else {
+                continue;
+            };
+            let a = tf.of(count);
+            norm2 += a * a * e.chars[0];
+            for &slot in self.words.grams(e) {
+                if let Some(v) = self.char_tf.get_mut(slot as usize) {
+                    if *v == 0.0 {
+                        self.char_block.push((slot, 0.0));
+                    }
+                    *v += a;
+                }
+            }
+        }
+        for (slot, value) in &mut self.char_block {
+            if let Some(v) = self.char_tf.get_mut(*slot as usize) {
+                *value = std::mem::take(v);
+            }
+        }
+        self.char_sums = [norm2, 0.0, 0.0, 0.0];
     }
 
     /// Feeds the features of `text` to `f` without building a vector: `f(index, weight)`
@@ -2039,7 +2272,7 @@ impl Extractor {
         text: &str,
         vocab: &Vocabulary,
         mut f: impl FnMut(u32, f32),
-    ) -> [(Option<u32>, f32); DENSE_COUNT] {
+    ) -> DenseValues {
         let idf = vocab.idf();
         self.for_each_slot_tf(text, vocab, |_, slot, tf| {
             let index = vocab.feature_of_slot(slot);
@@ -2059,9 +2292,9 @@ impl Extractor {
         text: &str,
         vocab: &Vocabulary,
         mut f: impl FnMut(usize, u32, f32),
-    ) -> [(Option<u32>, f32); DENSE_COUNT] {
+    ) -> DenseValues {
         let cfg = vocab.config();
-        self.count(text, vocab);
+        self.count(text, vocab, &[]);
         let tf = TermFrequency::new(cfg.sublinear_tf);
         // Character n-grams (block 0) were counted first, then the word n-grams.
         let word_block = vocab.word_block();
@@ -2070,25 +2303,30 @@ impl Extractor {
         self.dense_values(text, vocab)
     }
 
-    /// Like [`for_each_slot_tf`](Self::for_each_slot_tf) for a caller whose per-feature
-    /// data is `rows`, one per slot: `f(block, &rows[slot], tf)`, in the same order.
-    /// Features whose slot has no row are skipped.
+    /// Scoring's pass over `text` for a model whose per-feature data is `quads`, one
+    /// `[idf, w0, w1, w2]` per slot (see [`Vocabulary::slot_order`]): `f(block, &quad, tf)`
+    /// for each counted feature, in the order of
+    /// [`for_each_slot_tf`](Self::for_each_slot_tf); features whose slot has no quad are
+    /// skipped. With [`FeatureConfig::char_by_word`] the character n-grams are not fed to
+    /// `f` but summed per word, and returned: the block's squared norm, then each label's
+    /// sum (before normalization). Also returns the dense signals.
     #[inline]
-    pub fn for_each_row_tf<R>(
+    pub fn for_each_quad_tf(
         &mut self,
         text: &str,
         vocab: &Vocabulary,
-        rows: &[R],
-        mut f: impl FnMut(usize, &R, f32),
-    ) -> [(Option<u32>, f32); DENSE_COUNT] {
+        quads: &[[f32; 4]],
+        mut f: impl FnMut(usize, &[f32; 4], f32),
+    ) -> (Option<[f32; 4]>, DenseValues) {
         let cfg = vocab.config();
-        self.count(text, vocab);
+        self.count(text, vocab, quads);
         let tf = TermFrequency::new(cfg.sublinear_tf);
         let word_block = vocab.word_block();
-        self.hits.drain_rows(rows, |part, row, count| {
+        self.hits.drain_rows(quads, |part, row, count| {
             f(part * word_block, row, tf.of(count))
         });
-        self.dense_values(text, vocab)
+        let chars = cfg.char_by_word.then_some(self.char_sums);
+        (chars, self.dense_values(text, vocab))
     }
 
     /// The L2 norms of `text`'s two blocks of TF-IDF weights (character n-grams, word
@@ -2098,12 +2336,15 @@ impl Extractor {
         self.for_each_weight(text, vocab, |index, weight| {
             norm2[vocab.block(index)] += weight * weight;
         });
+        if vocab.config().char_by_word {
+            norm2[0] = self.char_sums[0];
+        }
         norm2.map(f32::sqrt)
     }
 
     /// The dense signals of the last counted text, as (feature index, value).
-    fn dense_values(&self, text: &str, vocab: &Vocabulary) -> [(Option<u32>, f32); DENSE_COUNT] {
-        let mut dense = [(None, 0.0); DENSE_COUNT];
+    fn dense_values(&self, text: &str, vocab: &Vocabulary) -> DenseValues {
+        let mut dense: DenseValues = [(None, 0.0); DENSE_COUNT];
         if vocab.config().dense {
             let values = dense_signals(text, &self.tokens, &self.classes, None);
             for signal in DenseSignal::ALL {
@@ -2117,6 +2358,11 @@ impl Extractor {
     /// text it came from.
     pub fn explain(&mut self, text: &str, vocab: &Vocabulary) -> Explanation {
         let cfg = vocab.config();
+        if cfg.char_by_word {
+            // The character block by word; the word n-grams are counted again below.
+            self.count(text, vocab, &[]);
+            self.hits.drain(|_, _| {});
+        }
         self.prepare(text, cfg);
         self.hits.reset(vocab.len());
         let doc = Doc {
@@ -2128,6 +2374,7 @@ impl Extractor {
             vocab,
             doc,
             hits: &mut self.hits,
+            count_chars: !cfg.char_by_word,
             occurrences: Vec::new(),
         };
         generate(doc, cfg, &mut self.chars, &mut sink);
@@ -2145,7 +2392,10 @@ impl Extractor {
             }
         }
         let mut features = SparseVec::new();
-        vocab.vectorize(&mut self.hits, &dense, &mut features);
+        let chars = cfg
+            .char_by_word
+            .then_some((&self.char_block[..], self.char_sums[0]));
+        vocab.vectorize(&mut self.hits, chars, &dense, &mut features);
         let spans = group_spans(&features, occurrences);
         Explanation { features, spans }
     }
@@ -2551,15 +2801,29 @@ impl Vocabulary {
     }
 
     /// Turns n-gram hits into a TF-IDF vector with the dense signals appended.
-    fn vectorize(&self, hits: &mut Hits, dense: &[f32; DENSE_COUNT], out: &mut SparseVec) {
+    fn vectorize(
+        &self,
+        hits: &mut Hits,
+        chars: Option<(&[(u32, f32)], f32)>,
+        dense: &[f32; DENSE_COUNT],
+        out: &mut SparseVec,
+    ) {
         out.clear();
         let sublinear = self.config.sublinear_tf;
-        let mut counted: Vec<(u32, u32)> = Vec::with_capacity(hits.n);
-        hits.drain(|slot, count| counted.push((self.feature_of_slot(slot), count)));
-        counted.sort_unstable();
         let term_frequency = TermFrequency::new(sublinear);
-        for (index, count) in counted {
-            let tf = term_frequency.of(count);
+        let mut counted: Vec<(u32, f32)> = Vec::with_capacity(hits.n);
+        hits.drain(|slot, count| {
+            counted.push((self.feature_of_slot(slot), term_frequency.of(count)))
+        });
+        if let Some((block, _)) = chars {
+            counted.extend(
+                block
+                    .iter()
+                    .map(|&(slot, tf)| (self.feature_of_slot(slot), tf)),
+            );
+        }
+        counted.sort_unstable_by_key(|&(index, _)| index);
+        for (index, tf) in counted {
             out.push(
                 index,
                 tf * self.idf.get(index as usize).copied().unwrap_or(0.0),
@@ -2568,6 +2832,9 @@ impl Vocabulary {
         let mut norm2 = [0.0f32; 2];
         for (&i, &v) in out.indices.iter().zip(&out.values) {
             norm2[self.block(i)] += v * v;
+        }
+        if let Some((_, n2)) = chars {
+            norm2[0] = n2;
         }
         let scale = self.config.norm_scale(norm2);
         for (&i, v) in out.indices.iter().zip(out.values.iter_mut()) {
@@ -3175,6 +3442,181 @@ mod tests {
             }
         }
         v
+    }
+
+    /// [`FeatureConfig::char_by_word`]'s vector by its definition, from names: each
+    /// distinct word's character n-grams (counted by name in the word alone) times
+    /// `1 + ln(the word's count)`, the block divided by the root of the words' own
+    /// squared norms times those factors squared; word n-grams as in [`reference_vector`].
+    fn reference_vector_by_word(text: &str, vocab: &Vocabulary) -> SparseVec {
+        let cfg = vocab.config();
+        let idf = |i: u32| vocab.idf()[i as usize];
+        let mut ex = Extractor::new();
+        ex.dense(text);
+        let mut words: Vec<(String, u32)> = Vec::new();
+        for span in ex.tokens().spans() {
+            if span.kind != TokenKind::Word {
+                continue;
+            }
+            let word = ex.tokens().text(span).to_string();
+            match words.iter_mut().find(|(w, _)| *w == word) {
+                Some((_, n)) => *n += 1,
+                None => words.push((word, 1)),
+            }
+        }
+        let mut chars: Vec<(u32, f32)> = Vec::new();
+        let mut char_norm2 = 0.0f32;
+        for (word, count) in &words {
+            let a = 1.0 + (*count as f32).ln();
+            let mut own2 = 0.0f32;
+            for (name, m) in Extractor::new().raw_named_counts(word, cfg) {
+                let Some(i) = vocab
+                    .index_of(&name)
+                    .filter(|_| name.starts_with(CHAR_PREFIX))
+                else {
+                    continue;
+                };
+                own2 += (m as f32 * idf(i)).powi(2);
+                match chars.iter_mut().find(|(j, _)| *j == i) {
+                    Some((_, x)) => *x += a * m as f32 * idf(i),
+                    None => chars.push((i, a * m as f32 * idf(i))),
+                }
+            }
+            char_norm2 += a * a * own2;
+        }
+        let mut entries: Vec<(u32, f32)> = Extractor::new()
+            .raw_named_counts(text, cfg)
+            .into_iter()
+            .filter(|(name, _)| !name.starts_with(CHAR_PREFIX))
+            .filter_map(|(name, n)| {
+                let i = vocab.index_of(&name)?;
+                Some((i, (1.0 + (n as f32).ln()) * idf(i)))
+            })
+            .chain(chars)
+            .collect();
+        entries.sort_by_key(|e| e.0);
+        let mut norm2 = [char_norm2, 0.0];
+        for &(i, x) in &entries {
+            if vocab.block(i) == 1 {
+                norm2[1] += x * x;
+            }
+        }
+        let scale = cfg.norm_scale(norm2);
+        let mut v = SparseVec::new();
+        for (i, x) in entries {
+            v.push(i, x * scale[vocab.block(i)]);
+        }
+        let dense = Extractor::new().dense(text);
+        for signal in DenseSignal::ALL {
+            let value = dense[signal.slot()];
+            if let Some(i) = vocab.dense_index(signal).filter(|_| value != 0.0) {
+                v.push(i, value);
+            }
+        }
+        v
+    }
+
+    /// Whether two vectors have the same features and values within `tol`.
+    fn assert_close(got: &SparseVec, want: &SparseVec, tol: f32, what: &str) {
+        let got: Vec<(u32, f32)> = got.iter().collect();
+        let want: Vec<(u32, f32)> = want.iter().collect();
+        assert_eq!(
+            got.iter().map(|e| e.0).collect::<Vec<_>>(),
+            want.iter().map(|e| e.0).collect::<Vec<_>>(),
+            "{what}"
+        );
+        for (g, w) in got.iter().zip(&want) {
+            assert!(
+                (g.1 - w.1).abs() <= tol,
+                "{what}: feature {} {} vs {}",
+                g.0,
+                g.1,
+                w.1
+            );
+        }
+    }
+
+    #[test]
+    fn characters_by_word_follow_their_definition() {
+        let long = "x".repeat(70) + "yz";
+        let docs = [
+            "you are an idiot, an idiot and idiots, idiotic even @bob",
+            "the deep state, the state of the deep media in 2017",
+            &format!("{long} {long} and the {long}s again, again"),
+            "thanks for the reply, banana bandana",
+            "stuuupid idiots f**k off you clown 42 https://example.com",
+        ];
+        let labels: Vec<Vec<Option<bool>>> = (0..docs.len())
+            .map(|i| vec![Some(i % 2 == 0), Some(i % 3 == 0)])
+            .collect();
+        for norm_floor in [[0.0, 0.0], [3.0, 2.0]] {
+            let cfg = FeatureConfig {
+                min_df: 1,
+                char_by_word: true,
+                ..FeatureConfig::default()
+            };
+            let mut vocab = build(&docs, &labels, &cfg);
+            vocab.set_norm_floor(norm_floor).unwrap();
+            let texts = docs.iter().copied().chain(["", "@x 7", "idiot", "a a a"]);
+            // A warm extractor, twice over: cached words, long uncached words repeated in
+            // a text, placeholders.
+            let mut warm = Extractor::new();
+            for text in texts.clone().chain(texts) {
+                let want = reference_vector_by_word(text, &vocab);
+                assert_close(&warm.extract(text, &vocab), &want, 1e-6, text);
+                // Explanations carry the same values.
+                assert_close(&warm.explain(text, &vocab).features, &want, 1e-6, text);
+                // The block norms are what the floor is compared with.
+                let norms = warm.block_norms(text, &vocab);
+                let unfloored = reference_vector_by_word(text, &{
+                    let mut v = vocab.clone();
+                    v.set_norm_floor([0.0, 0.0]).unwrap();
+                    v
+                });
+                let scale = vocab.config().norm_scale(norms.map(|n| n * n));
+                for (i, x) in unfloored
+                    .iter()
+                    .filter(|&(i, _)| i < vocab.len() as u32 - DENSE_COUNT as u32)
+                {
+                    let want = want.get(i);
+                    assert!(
+                        (x * norms[vocab.block(i)] * scale[vocab.block(i)] - want).abs() < 1e-5,
+                        "{text}: {i}"
+                    );
+                }
+            }
+        }
+        // Without block norms the setting is refused.
+        let cfg = FeatureConfig {
+            char_by_word: true,
+            block_norm: false,
+            ..FeatureConfig::default()
+        };
+        assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn repeated_words_weigh_sublinearly_and_shared_grams_add_up() {
+        // "idiot idiot" is "idiot" once, scaled by 1 + ln 2 and normalized away; "idiot
+        // idiots" counts the grams the two words share twice.
+        let docs = ["idiot idiots", "idiot", "clown fool", "nice day"];
+        let labels: Vec<Vec<Option<bool>>> = (0..4).map(|i| vec![Some(i < 2)]).collect();
+        let cfg = FeatureConfig {
+            char_by_word: true,
+            ..chars_only((3, 3))
+        };
+        let cfg = FeatureConfig { min_df: 1, ..cfg };
+        let vocab = build(&docs, &labels, &cfg);
+        let mut ex = Extractor::new();
+        let once = ex.extract("idiot", &vocab);
+        assert_eq!(ex.extract("idiot idiot", &vocab), once);
+        let both = ex.extract("idiot idiots", &vocab);
+        let gram = vocab.index_of("c:dio").unwrap();
+        let end = vocab.index_of("c:ot ").unwrap();
+        // "dio" is in both words: twice its idf; "ot " only in "idiot": once.
+        let ratio = both.get(gram) / both.get(end);
+        let idf = |i: u32| vocab.idf()[i as usize];
+        assert!((ratio - 2.0 * idf(gram) / idf(end)).abs() < 1e-5, "{ratio}");
     }
 
     #[test]

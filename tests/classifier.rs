@@ -413,6 +413,45 @@ fn a_norm_floor_is_learned_from_the_training_texts_and_stored() {
 }
 
 #[test]
+fn characters_weighted_per_word_are_stored_and_the_model_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = train_fixture(dir.path());
+    let by_word = dir.path().join("by_word.tgm");
+    threadguard()
+        .args(["train", LABELS, "--char-by-word", "--out"])
+        .arg(&by_word)
+        .assert()
+        .success();
+    let card = |model: &Path| -> String {
+        let out = threadguard()
+            .args(["model", "show"])
+            .arg(model)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (plain_card, by_word_card) = (card(&plain), card(&by_word));
+    assert!(plain_card.contains("format version 1 "), "{plain_card}");
+    assert!(
+        plain_card.contains("\"char_by_word\":false"),
+        "{plain_card}"
+    );
+    assert!(by_word_card.contains("format version 2 "), "{by_word_card}");
+    assert!(
+        by_word_card.contains("\"char_by_word\":true"),
+        "{by_word_card}"
+    );
+    threadguard()
+        .args(["score", TO_SCORE, "--format", "csv", "--model"])
+        .arg(&by_word)
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with(
+            "thread_id,comment_id,parent_id,author,abusive,conspiratorial,flags,text",
+        ));
+}
+
+#[test]
 fn training_on_a_full_disk_fails_clearly_and_keeps_the_old_model() {
     let Some(disk) = common::SmallDisk::mount(64) else {
         return;

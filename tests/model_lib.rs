@@ -164,10 +164,10 @@ fn a_changed_byte_in_the_body_fails_the_checksum() {
 #[test]
 fn a_model_file_saved_by_format_version_1_still_loads() {
     // tests/fixtures/model/v1.tgm was written by `threadguard train` with format version 1.
-    // A change to the body that old files cannot be read with must bump FORMAT_VERSION;
-    // this build then refuses the file with a clear message instead.
+    // A change to the body that old files cannot be read with must raise
+    // OLDEST_FORMAT_VERSION; this build then refuses the file with a clear message instead.
     let loaded = file::load(Path::new("tests/fixtures/model/v1.tgm"));
-    if file::FORMAT_VERSION == 1 {
+    if file::OLDEST_FORMAT_VERSION <= 1 {
         let model = loaded.unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(model.label_names(), ["abusive", "conspiratorial"]);
         let mut scorer = model.scorer();
@@ -234,5 +234,50 @@ fn a_model_with_an_intact_checksum_but_absurd_weights_is_refused() {
     assert!(
         msg.contains("huge-weights.tgm: label \"abusive\" has an out-of-range weight"),
         "{msg}"
+    );
+}
+
+/// The fixture model with character n-grams weighted per word.
+fn by_word_model() -> threadguard::model::Model {
+    let paths = [PathBuf::from("tests/fixtures/train/small_labels.csv")];
+    let mut options = train::TrainOptions::default();
+    options.features.char_by_word = true;
+    let (model, _, _) = train::train(&paths, &options, &train::NoProgress).unwrap();
+    assert!(model.vocabulary.config().char_by_word);
+    model
+}
+
+#[test]
+fn per_word_weighting_scores_like_its_feature_vector_and_is_saved_as_version_2() {
+    let model = by_word_model();
+    let bytes = file::to_bytes(&model).unwrap();
+    assert!(bytes.starts_with(b"{\"format\":\"threadguard-model\",\"format_version\":2,"));
+    let loaded = file::from_bytes(Path::new("m.tgm"), &bytes).unwrap();
+    assert!(loaded.vocabulary.config().char_by_word);
+    let (mut fast, mut reference) = (loaded.scorer(), loaded.scorer());
+    let mut probs = Vec::new();
+    let long = "y".repeat(80);
+    let texts = [
+        "The mayor is a complete idiot.".to_string(),
+        "wake up, it is all staged theater, staged I say, STAGED".to_string(),
+        "idiot idiot idiots idiotic @bob 42 https://example.com".to_string(),
+        format!("{long} and {long} again"),
+        String::new(),
+        "thanks for the thoughtful reply ".repeat(50),
+    ];
+    for text in texts.iter().chain(texts.iter()) {
+        fast.score(text, &mut probs);
+        let want = reference.score_via_vector(text);
+        assert_eq!(probs.len(), want.len());
+        for (p, w) in probs.iter().zip(&want) {
+            assert!((p - w).abs() < 1e-5, "{text:?}: {probs:?} vs {want:?}");
+        }
+    }
+    // A version-1 file is the same model without the setting: the same bytes as before.
+    let plain = fixture_model();
+    assert!(
+        file::to_bytes(&plain)
+            .unwrap()
+            .starts_with(b"{\"format\":\"threadguard-model\",\"format_version\":1,")
     );
 }

@@ -41,7 +41,7 @@ pub fn run(command: ModelCommand) -> anyhow::Result<ExitCode> {
     outln!("model: {name}")?;
     outln!(
         "format version {} · trained {} with threadguard {}",
-        threadguard::model::file::FORMAT_VERSION,
+        threadguard::model::file::format_version_of(&model),
         p.created_at,
         p.threadguard_version
     )?;

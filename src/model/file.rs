@@ -1,7 +1,7 @@
 //! The model file: one JSON header line, then the JSON body.
 //!
 //! ```text
-//! {"format":"threadguard-model","format_version":1,"body_sha256":"<hex>","body_bytes":N}
+//! {"format":"threadguard-model","format_version":2,"body_sha256":"<hex>","body_bytes":N}
 //! {...the Model...}
 //! ```
 //!
@@ -16,8 +16,24 @@ use std::path::Path;
 
 /// Name in the header of every threadguard model file.
 pub const FORMAT_NAME: &str = "threadguard-model";
-/// The model-file format version this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The newest model-file format version this build reads and writes. Version 2 added
+/// character n-grams weighted per word ([`FeatureConfig::char_by_word`]), which a build
+/// that reads only version 1 would silently score as plain counts.
+///
+/// [`FeatureConfig::char_by_word`]: crate::features::FeatureConfig::char_by_word
+pub const FORMAT_VERSION: u32 = 2;
+/// The oldest model-file format version this build reads.
+pub const OLDEST_FORMAT_VERSION: u32 = 1;
+
+/// The version a model's file is written with: the oldest that can hold it, so that
+/// older builds still read the models they can score.
+pub fn format_version_of(model: &Model) -> u32 {
+    if model.vocabulary.config().char_by_word {
+        2
+    } else {
+        1
+    }
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Header {
@@ -39,7 +55,7 @@ pub fn to_bytes(model: &Model) -> Result<Vec<u8>> {
         .map_err(|e| Error::Usage(format!("cannot serialize model: {e}")))?;
     let header = Header {
         format: FORMAT_NAME.to_string(),
-        format_version: FORMAT_VERSION,
+        format_version: format_version_of(model),
         body_sha256: sha256_hex(&body),
         body_bytes: body.len(),
     };
@@ -65,11 +81,11 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Model> {
             format!("not a threadguard model file (format {:?})", header.format),
         ));
     }
-    if header.format_version != FORMAT_VERSION {
+    if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&header.format_version) {
         return Err(Error::model(
             path,
             format!(
-                "model file format version {} is not supported by this threadguard (reads version {FORMAT_VERSION}); retrain with `threadguard train`",
+                "model file format version {} is not supported by this threadguard (reads versions {OLDEST_FORMAT_VERSION} to {FORMAT_VERSION}); retrain with `threadguard train`",
                 header.format_version
             ),
         ));

@@ -7,7 +7,7 @@
 pub mod file;
 pub mod train;
 
-use crate::features::{Extractor, SparseVec, Vocabulary};
+use crate::features::{DenseValues, Extractor, SparseVec, Vocabulary};
 use crate::metrics::LabelMetrics;
 use serde::{Deserialize, Serialize};
 
@@ -350,6 +350,13 @@ impl Scorer<'_> {
     /// normalized vector of [`Extractor::extract`].
     pub fn score(&mut self, text: &str, probabilities: &mut Vec<f32>) {
         let model = self.model;
+        if model.vocabulary.config().char_by_word && model.quads.is_empty() {
+            // Sums per word need the quad layout (at most QUAD_LABELS labels).
+            let p = self.score_via_vector(text);
+            probabilities.clear();
+            probabilities.extend(p);
+            return;
+        }
         let n_labels = model.labels.len();
         let Scorer {
             extractor, logits, ..
@@ -503,9 +510,6 @@ impl Scorer<'_> {
     }
 }
 
-/// Dense per-comment signals as (feature index, value), from the extractor.
-type DenseValues = [(Option<u32>, f32); crate::features::DENSE_COUNT];
-
 /// The sparse part of scoring for a model of at most [`QUAD_LABELS`] labels: sets
 /// `logits[..labels]` to each label's sum of tf-idf weight times label weight over the
 /// character n-gram block and `logits[labels..2 * labels]` over the word block (see
@@ -530,21 +534,25 @@ fn sparse_sums_quads(
     let quads = &model.quads;
     let vocabulary = &model.vocabulary;
     let (mut chars, mut words) = ([0.0f32; 4], [0.0f32; 4]);
-    let dense = extractor.for_each_row_tf(text, vocabulary, quads, |block, &quad, tf| {
-        let weight = tf * quad[0];
-        let products = [
-            weight * weight,
-            weight * quad[1],
-            weight * quad[2],
-            weight * quad[3],
-        ];
-        // The extractor feeds each block from its own loop, where `block` is fixed.
-        if block == 0 {
-            chars = add4(chars, products);
-        } else {
-            words = add4(words, products);
-        }
-    });
+    let (by_word, dense) =
+        extractor.for_each_quad_tf(text, vocabulary, quads, |block, &quad, tf| {
+            let weight = tf * quad[0];
+            let products = [
+                weight * weight,
+                weight * quad[1],
+                weight * quad[2],
+                weight * quad[3],
+            ];
+            // The extractor feeds each block from its own loop, where `block` is fixed.
+            if block == 0 {
+                chars = add4(chars, products);
+            } else {
+                words = add4(words, products);
+            }
+        });
+    if let Some(sums) = by_word {
+        chars = sums;
+    }
     for l in 0..n_labels {
         for (block, sums) in [(0, &chars), (1, &words)] {
             if let (Some(out), Some(&z)) = (logits.get_mut(block * n_labels + l), sums.get(l + 1)) {
