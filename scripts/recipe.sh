@@ -20,4 +20,4 @@ RECIPE_DAV_RELABEL_WEIGHT=0
 # 5-fold ROC-AUC beyond 0.003 while scoring 6% faster. The norm floor at the training
 # texts' 10th percentile keeps a text of a few words from weighing like a whole comment
 # (see the README, "The default model").
-RECIPE_TRAIN_FLAGS=(--top-k 20000 --l2 3 --char-ngrams 3-5 --norm-floor 0.1)
+RECIPE_TRAIN_FLAGS=(--top-k 20000 --l2 3 --char-ngrams 3-5 --norm-floor 0.2 --char-by-word)
