@@ -784,10 +784,13 @@ mod tests {
 
     #[test]
     fn the_quad_layout_scores_the_same_bits_as_the_row_layout() {
-        let quads = match default_model() {
+        // A model counting character n-grams over the text (the row layout scores those
+        // by the same sums; per-word weighting needs quads, below).
+        let quads = match file::load(std::path::Path::new("tests/fixtures/model/v1.tgm")) {
             Ok(model) => model,
             Err(e) => panic!("{e}"),
         };
+        assert!(!quads.vocabulary.config().char_by_word);
         assert!(!quads.quads.is_empty() && quads.rows.is_empty());
         let mut rows = quads.clone();
         rows.lay_out_rows(false);
@@ -799,6 +802,31 @@ mod tests {
             a.score(&text, &mut pa);
             b.score(&text, &mut pb);
             assert_eq!(bits(&pa), bits(&pb), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_default_model_scores_like_its_feature_vectors() {
+        let model = match default_model() {
+            Ok(model) => model,
+            Err(e) => panic!("{e}"),
+        };
+        // Per-word sums for the quad layout; the row layout falls back to the vector.
+        let mut rows = model.clone();
+        rows.lay_out_rows(false);
+        let (mut fast, mut by_rows, mut reference) =
+            (model.scorer(), rows.scorer(), model.scorer());
+        let (mut p, mut q) = (Vec::new(), Vec::new());
+        for text in texts() {
+            fast.score(&text, &mut p);
+            by_rows.score(&text, &mut q);
+            let want = reference.score_via_vector(&text);
+            for (got, want) in p.iter().chain(&q).zip(want.iter().chain(&want)) {
+                assert!(
+                    (got - want).abs() < 1e-5,
+                    "{text:?}: {p:?} {q:?} vs {want:?}"
+                );
+            }
         }
     }
 }
