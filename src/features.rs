@@ -1668,9 +1668,9 @@ fn placeholder_key(kind: TokenKind) -> [u8; 2] {
 #[derive(Debug, Default)]
 struct WordCache {
     vocab_id: u64,
-    /// Which weights the entries' [`WordEntry::chars`] were computed with (the address of
-    /// the scoring table, 0 for none).
-    weights_id: usize,
+    /// Which weights the entries' [`WordEntry::chars`] were computed with (the id of the
+    /// [`QuadTable`], 0 for none).
+    weights_id: u64,
     /// Every word met, by text.
     store: WordStore,
     /// The recently met words of 1 to 8 bytes (see [`HotWord`]), in front of `store`.
@@ -1700,7 +1700,7 @@ struct WordStore {
 impl WordCache {
     /// Starts a document: forgets the last one's uncached words, and empties the cache if
     /// it was filled for another vocabulary or is full.
-    fn prepare(&mut self, vocab_id: u64, weights_id: usize) {
+    fn prepare(&mut self, vocab_id: u64, weights_id: u64) {
         self.store.document.clear();
         self.store.document_grams.clear();
         if self.store.document_table.len() > 0 {
@@ -2098,6 +2098,45 @@ fn prefetch(slots: &[u32]) {
     let _ = slots;
 }
 
+/// A model's scoring rows by vocabulary slot (see [`Vocabulary::slot_order`]): for each
+/// feature `[idf, w0, w1, w2]`, its idf and up to three labels' weights. Every table
+/// built, and every clone, gets a fresh id, which per-word caches computed with its
+/// weights are keyed on.
+#[derive(Debug, Default)]
+pub struct QuadTable {
+    id: u64,
+    rows: Vec<[f32; 4]>,
+}
+
+/// Source of [`QuadTable`] ids (0 is no table).
+static NEXT_QUAD_TABLE_ID: AtomicU64 = AtomicU64::new(1);
+
+impl QuadTable {
+    /// A table of `rows`, one per slot.
+    pub fn new(rows: Vec<[f32; 4]>) -> Self {
+        QuadTable {
+            id: NEXT_QUAD_TABLE_ID.fetch_add(1, Ordering::Relaxed),
+            rows,
+        }
+    }
+
+    /// The rows, by slot.
+    pub fn rows(&self) -> &[[f32; 4]] {
+        &self.rows
+    }
+
+    /// Whether the table has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+impl Clone for QuadTable {
+    fn clone(&self) -> Self {
+        QuadTable::new(self.rows.clone())
+    }
+}
+
 /// A text's dense signals as (feature index, if the vocabulary has the signal; value), in
 /// [`DenseSignal::ALL`] order.
 pub type DenseValues = [(Option<u32>, f32); DENSE_COUNT];
@@ -2153,7 +2192,7 @@ impl Extractor {
     /// allocations.
     pub fn extract_into(&mut self, text: &str, vocab: &Vocabulary, out: &mut SparseVec) {
         let cfg = vocab.config();
-        self.count(text, vocab, &[]);
+        self.count(text, vocab, None);
         let dense = if cfg.dense {
             dense_signals(text, &self.tokens, &self.classes, None)
         } else {
@@ -2168,14 +2207,12 @@ impl Extractor {
     /// Tokenizes `text` and counts its vocabulary features into `self.hits`: character
     /// n-grams token by token, then word n-grams (the order features are first seen in,
     /// which scoring sums in).
-    fn count(&mut self, text: &str, vocab: &Vocabulary, quads: &[[f32; 4]]) {
+    fn count(&mut self, text: &str, vocab: &Vocabulary, quads: Option<&QuadTable>) {
         let cfg = vocab.config();
         // Per-word sums with the model's weights only pay when scoring by word.
-        let quads = if cfg.char_by_word { quads } else { &[] };
-        let weights_id = if quads.is_empty() {
-            0
-        } else {
-            quads.as_ptr() as usize
+        let (quads, weights_id) = match quads {
+            Some(table) if cfg.char_by_word && !table.is_empty() => (table.rows(), table.id),
+            _ => (&[][..], 0),
         };
         self.tokenizer.tokenize_into(text, &mut self.tokens);
         self.hits.reset(vocab.len());
@@ -2294,7 +2331,7 @@ impl Extractor {
         mut f: impl FnMut(usize, u32, f32),
     ) -> DenseValues {
         let cfg = vocab.config();
-        self.count(text, vocab, &[]);
+        self.count(text, vocab, None);
         let tf = TermFrequency::new(cfg.sublinear_tf);
         // Character n-grams (block 0) were counted first, then the word n-grams.
         let word_block = vocab.word_block();
@@ -2303,8 +2340,8 @@ impl Extractor {
         self.dense_values(text, vocab)
     }
 
-    /// Scoring's pass over `text` for a model whose per-feature data is `quads`, one
-    /// `[idf, w0, w1, w2]` per slot (see [`Vocabulary::slot_order`]): `f(block, &quad, tf)`
+    /// Scoring's pass over `text` for a model whose per-feature data is `quads`:
+    /// `f(block, &quad, tf)`
     /// for each counted feature, in the order of
     /// [`for_each_slot_tf`](Self::for_each_slot_tf); features whose slot has no quad are
     /// skipped. With [`FeatureConfig::char_by_word`] the character n-grams are not fed to
@@ -2315,14 +2352,14 @@ impl Extractor {
         &mut self,
         text: &str,
         vocab: &Vocabulary,
-        quads: &[[f32; 4]],
+        quads: &QuadTable,
         mut f: impl FnMut(usize, &[f32; 4], f32),
     ) -> (Option<[f32; 4]>, DenseValues) {
         let cfg = vocab.config();
-        self.count(text, vocab, quads);
+        self.count(text, vocab, Some(quads));
         let tf = TermFrequency::new(cfg.sublinear_tf);
         let word_block = vocab.word_block();
-        self.hits.drain_rows(quads, |part, row, count| {
+        self.hits.drain_rows(quads.rows(), |part, row, count| {
             f(part * word_block, row, tf.of(count))
         });
         let chars = cfg.char_by_word.then_some(self.char_sums);
@@ -2360,7 +2397,7 @@ impl Extractor {
         let cfg = vocab.config();
         if cfg.char_by_word {
             // The character block by word; the word n-grams are counted again below.
-            self.count(text, vocab, &[]);
+            self.count(text, vocab, None);
             self.hits.drain(|_, _| {});
         }
         self.prepare(text, cfg);
@@ -3593,6 +3630,49 @@ mod tests {
             ..FeatureConfig::default()
         };
         assert!(cfg.validate().is_err());
+    }
+
+    #[test]
+    fn per_word_sums_follow_the_table_they_are_computed_with() {
+        let docs = [
+            "you are an idiot",
+            "what a lovely idea",
+            "idiots everywhere",
+        ];
+        let labels: Vec<Vec<Option<bool>>> = (0..3).map(|i| vec![Some(i != 1)]).collect();
+        let cfg = FeatureConfig {
+            min_df: 1,
+            char_by_word: true,
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let table = |w: f32| {
+            let rows = vocab
+                .slot_order()
+                .iter()
+                .map(|&f| [vocab.idf()[f as usize], w, -w, 0.0])
+                .collect();
+            QuadTable::new(rows)
+        };
+        let (a, b) = (table(1.0), table(0.5));
+        let c = a.clone();
+        let sums = |ex: &mut Extractor, t: &QuadTable| {
+            ex.for_each_quad_tf("you idiot, an idiot", &vocab, t, |_, _, _| {})
+                .0
+                .unwrap()
+        };
+        let mut warm = Extractor::new();
+        let want_a = sums(&mut Extractor::new(), &a);
+        let want_b = sums(&mut Extractor::new(), &b);
+        assert!(
+            (want_a[1] - 2.0 * want_b[1]).abs() < 1e-4,
+            "{want_a:?} {want_b:?}"
+        );
+        // One extractor switching tables (and to a clone) recomputes its words' sums.
+        for (t, want) in [(&a, want_a), (&b, want_b), (&c, want_a), (&b, want_b)] {
+            assert_eq!(sums(&mut warm, t), want);
+        }
+        assert_ne!(a.id, c.id, "a clone is another table");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 pub mod file;
 pub mod train;
 
-use crate::features::{DenseValues, Extractor, SparseVec, Vocabulary};
+use crate::features::{DenseValues, Extractor, QuadTable, SparseVec, Vocabulary};
 use crate::metrics::LabelMetrics;
 use serde::{Deserialize, Serialize};
 
@@ -48,7 +48,7 @@ pub struct Model {
     /// (idf, the weights, zeros after them), so that scoring adds a feature to the sums
     /// with one vector operation. Built on load; such models leave `rows` empty.
     #[serde(skip)]
-    quads: Vec<[f32; 4]>,
+    quads: QuadTable,
 }
 
 /// The most labels a model can have for [`Model::quads`].
@@ -217,7 +217,7 @@ impl Model {
             provenance,
             table: Vec::new(),
             rows: Vec::new(),
-            quads: Vec::new(),
+            quads: QuadTable::default(),
         };
         model.prepare()?;
         Ok(model)
@@ -294,7 +294,7 @@ impl Model {
             }
         }
         self.rows = rows;
-        self.quads = quads;
+        self.quads = QuadTable::new(quads);
     }
 
     /// Label names in score order.
