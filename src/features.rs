@@ -3460,7 +3460,6 @@ mod tests {
         for &(i, x) in &entries {
             norm2[vocab.block(i)] += x * x;
         }
-        let mut v = SparseVec::new();
         let mut scale = [0.0f32; 2];
         for b in 0..2 {
             let norm = norm2[b].sqrt().max(cfg.norm_floor[b]);
@@ -3468,6 +3467,18 @@ mod tests {
                 scale[b] = 1.0 / norm;
             }
         }
+        scaled_with_dense(text, vocab, entries, scale)
+    }
+
+    /// A reference vector's end: `entries` (sorted by index) times their block's scale,
+    /// then the dense signals of `text`.
+    fn scaled_with_dense(
+        text: &str,
+        vocab: &Vocabulary,
+        entries: Vec<(u32, f32)>,
+        scale: [f32; 2],
+    ) -> SparseVec {
+        let mut v = SparseVec::new();
         for (i, x) in entries {
             v.push(i, x * scale[vocab.block(i)]);
         }
@@ -3538,19 +3549,7 @@ mod tests {
                 norm2[1] += x * x;
             }
         }
-        let scale = cfg.norm_scale(norm2);
-        let mut v = SparseVec::new();
-        for (i, x) in entries {
-            v.push(i, x * scale[vocab.block(i)]);
-        }
-        let dense = Extractor::new().dense(text);
-        for signal in DenseSignal::ALL {
-            let value = dense[signal.slot()];
-            if let Some(i) = vocab.dense_index(signal).filter(|_| value != 0.0) {
-                v.push(i, value);
-            }
-        }
-        v
+        scaled_with_dense(text, vocab, entries, cfg.norm_scale(norm2))
     }
 
     /// Whether two vectors have the same features and values within `tol`.
