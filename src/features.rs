@@ -115,8 +115,8 @@ pub struct FeatureConfig {
     /// plain L2 normalization.
     #[serde(default)]
     pub norm_floor: [f32; 2],
-    /// Weigh character n-grams per word: each distinct word adds its n-grams times
-    /// `1 + ln(times the word occurs)`, and the block is divided by the root of the sum of
+    /// Weigh character n-grams per word: each distinct word adds its n-grams times its term
+    /// frequency in the text (`1 + ln(times it occurs)` with `sublinear_tf`, else the count), and the block is divided by the root of the sum of
     /// the words' own squared norms (times those weights squared). A word's share of the
     /// score is then fixed, which lets scoring precompute it per word. Needs `block_norm`.
     #[serde(default)]
@@ -1464,6 +1464,10 @@ impl Sink for CollectSink<'_> {
     }
 }
 
+/// Long words (see [`MAX_CACHED_WORD`]) one document's table may hold and still be cleared
+/// for the next document rather than replaced.
+const DOCUMENT_TABLE_KEEP: usize = 1024;
+
 /// Distinct words a [`WordCache`] holds before it starts over.
 const WORD_CACHE_LIMIT: usize = 200_000;
 
@@ -1703,11 +1707,18 @@ impl WordCache {
     fn prepare(&mut self, vocab_id: u64, weights_id: u64) {
         self.store.document.clear();
         self.store.document_grams.clear();
-        if self.store.document_table.len() > 0 {
-            self.store.document_table.clear();
+        // Clearing zeroes every slot, so a table grown by one document of many long words
+        // is replaced rather than cleared for every document after it.
+        match self.store.document_table.len() {
+            0 => {}
+            n if n <= DOCUMENT_TABLE_KEEP => self.store.document_table.clear(),
+            _ => self.store.document_table = WordTable::default(),
         }
         self.hot.prepare(HOT_BITS);
         self.hot_long.prepare(HOT_LONG_BITS);
+        // Entries computed without weights lack the labels' sums, and entries computed
+        // with other weights have the wrong ones. (Scoring and explaining pass the same
+        // table, so taking turns keeps the cache.)
         if (self.vocab_id, self.weights_id) != (vocab_id, weights_id) {
             self.store.clear();
             self.forget_hot();
@@ -2034,7 +2045,7 @@ impl DistinctWords {
             if e.grams.0 == e.grams.1 {
                 continue;
             }
-            let mut at = ((u64::from(e.id).wrapping_mul(0x9e37_79b9_7f4a_7c15)) >> 40) as usize;
+            let mut at = Self::home(e.id, size);
             loop {
                 at &= mask;
                 let Some((stamp, id, place)) = self.table.get_mut(at) else {
@@ -2054,6 +2065,17 @@ impl DistinctWords {
                 at += 1;
             }
         }
+    }
+
+    /// Where the probe for `id` starts in a table of `size` slots (a power of two): the
+    /// hash's top bits, as many as the size has, so that every slot can start a probe.
+    #[inline]
+    fn home(id: u32, size: usize) -> usize {
+        let bits = size.trailing_zeros();
+        if bits == 0 {
+            return 0;
+        }
+        (u64::from(id).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
     }
 
     /// The character n-gram block's squared norm and per-label sums: each distinct word's
@@ -2394,10 +2416,26 @@ impl Extractor {
     /// The feature vector of `text` plus, for each of its entries, the spans of the original
     /// text it came from.
     pub fn explain(&mut self, text: &str, vocab: &Vocabulary) -> Explanation {
+        self.explain_scoring(text, vocab, None)
+    }
+
+    /// [`explain`](Self::explain) for a scorer that also calls
+    /// [`for_each_quad_tf`](Self::for_each_quad_tf) with `quads`: the same result, and
+    /// the word cache filled for scoring stays warm.
+    pub fn explain_scoring(
+        &mut self,
+        text: &str,
+        vocab: &Vocabulary,
+        quads: Option<&QuadTable>,
+    ) -> Explanation {
         let cfg = vocab.config();
         if cfg.char_by_word {
             // The character block by word; the word n-grams are counted again below.
-            self.count(text, vocab, None);
+            self.count(text, vocab, quads);
+            if quads.is_some_and(|q| !q.is_empty()) {
+                // Counting with weights summed the block instead of building it.
+                self.char_block_by_word(vocab, TermFrequency::new(cfg.sublinear_tf));
+            }
             self.hits.drain(|_, _| {});
         }
         self.prepare(text, cfg);
@@ -3672,6 +3710,76 @@ mod tests {
             assert_eq!(sums(&mut warm, t), want);
         }
         assert_ne!(a.id, c.id, "a clone is another table");
+    }
+
+    #[test]
+    fn scoring_and_explaining_in_turn_keep_the_word_cache_and_agree() {
+        let docs = [
+            "you are an idiot",
+            "what a lovely idea",
+            "idiots everywhere, idiots",
+        ];
+        let labels: Vec<Vec<Option<bool>>> = (0..3).map(|i| vec![Some(i != 1)]).collect();
+        let cfg = FeatureConfig {
+            min_df: 1,
+            char_by_word: true,
+            ..FeatureConfig::default()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let rows = vocab
+            .slot_order()
+            .iter()
+            .map(|&f| [vocab.idf()[f as usize], 1.0, -0.5, 0.0])
+            .collect();
+        let table = QuadTable::new(rows);
+        let mut warm = Extractor::new();
+        for text in docs {
+            let sums = warm.for_each_quad_tf(text, &vocab, &table, |_, _, _| {}).0;
+            let cached = warm.words.store.entries.len();
+            let explained = warm.explain_scoring(text, &vocab, Some(&table));
+            assert_eq!(warm.words.store.entries.len(), cached, "cache kept: {text}");
+            assert_eq!(explained.features, Extractor::new().extract(text, &vocab));
+            let again = warm.for_each_quad_tf(text, &vocab, &table, |_, _, _| {}).0;
+            assert_eq!(again, sums, "{text}");
+        }
+    }
+
+    #[test]
+    fn distinct_word_probes_start_anywhere_in_a_large_table() {
+        let size = 1 << 26;
+        let top = (0..100_000u32)
+            .map(|id| DistinctWords::home(id, size))
+            .max()
+            .unwrap();
+        assert!(top >= 1 << 25 && top < size, "{top}");
+        assert_eq!(DistinctWords::home(7, 1), 0);
+    }
+
+    #[test]
+    fn a_document_of_many_long_words_leaves_no_large_table_behind() {
+        // 70 letters without a run (stretched letters are squeezed), then k in letters.
+        let long = |k: usize| {
+            let tail: String = (0..4)
+                .map(|d| char::from(b'a' + ((k / 26usize.pow(d)) % 26) as u8))
+                .collect();
+            format!("{}{tail}", "abcdefghij".repeat(7))
+        };
+        let big: Vec<String> = (0..5000).map(long).collect();
+        let docs = ["you are an idiot", "what a lovely idea"];
+        let labels: Vec<Vec<Option<bool>>> = (0..2).map(|i| vec![Some(i == 0)]).collect();
+        let vocab = build(
+            &docs,
+            &labels,
+            &FeatureConfig {
+                min_df: 1,
+                ..FeatureConfig::default()
+            },
+        );
+        let mut ex = Extractor::new();
+        ex.extract(&big.join(" "), &vocab);
+        assert!(ex.words.store.document_table.capacity() > 10_000);
+        ex.extract(&format!("idiot {}", long(1)), &vocab);
+        assert!(ex.words.store.document_table.capacity() < 10_000);
     }
 
     #[test]

@@ -281,3 +281,15 @@ fn per_word_weighting_scores_like_its_feature_vector_and_is_saved_as_version_2()
             .starts_with(b"{\"format\":\"threadguard-model\",\"format_version\":1,")
     );
 }
+
+#[test]
+fn a_version_1_header_over_per_word_settings_is_refused() {
+    let bytes = file::to_bytes(&by_word_model()).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let edited = text.replacen("\"format_version\":2", "\"format_version\":1", 1);
+    let msg = error_text(file::from_bytes(Path::new("m.tgm"), edited.as_bytes()));
+    assert!(
+        msg.contains("says format version 1 but its settings need version 2"),
+        "{msg}"
+    );
+}

@@ -34,6 +34,12 @@ impl WordTable {
         self.keys.len()
     }
 
+    /// Number of slots (test helper: what clearing costs).
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.slots.len()
+    }
+
     /// Removes every key, keeping the allocations.
     pub(crate) fn clear(&mut self) {
         self.slots.iter_mut().for_each(|s| *s = 0);

@@ -130,6 +130,16 @@ fn parse(path: &Path, bytes: &[u8], checksum: Checksum) -> Result<Model> {
     }
     let mut model: Model = serde_json::from_slice(body)
         .map_err(|e| Error::model(path, format!("model body does not parse: {e}")))?;
+    if header.format_version < format_version_of(&model) {
+        return Err(Error::model(
+            path,
+            format!(
+                "model file says format version {} but its settings need version {} (edited by hand?); retrain with `threadguard train`",
+                header.format_version,
+                format_version_of(&model)
+            ),
+        ));
+    }
     model.prepare().map_err(|m| Error::model(path, m))?;
     Ok(model)
 }

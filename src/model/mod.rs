@@ -477,7 +477,9 @@ impl Scorer<'_> {
     pub fn explain(&mut self, text: &str, label: usize, top: usize) -> LabelExplanation {
         let model = self.model;
         let n_labels = model.labels.len();
-        let explained = self.extractor.explain(text, &model.vocabulary);
+        let explained = self
+            .extractor
+            .explain_scoring(text, &model.vocabulary, Some(&model.quads));
         let mut contributions: Vec<Contribution> = explained
             .features
             .indices
