@@ -116,9 +116,10 @@ pub struct FeatureConfig {
     #[serde(default)]
     pub norm_floor: [f32; 2],
     /// Weigh character n-grams per word: each distinct word adds its n-grams times its term
-    /// frequency in the text (`1 + ln(times it occurs)` with `sublinear_tf`, else the count), and the block is divided by the root of the sum of
-    /// the words' own squared norms (times those weights squared). A word's share of the
-    /// score is then fixed, which lets scoring precompute it per word. Needs `block_norm`.
+    /// frequency in the text (`1 + ln(times it occurs)` with `sublinear_tf`, else the
+    /// count), and the block is divided by the root of the sum of the words' own squared
+    /// norms times those factors squared. A word's share of the score is then fixed,
+    /// which lets scoring precompute it per word. Needs `block_norm`.
     #[serde(default)]
     pub char_by_word: bool,
 }
@@ -2180,14 +2181,11 @@ pub struct Extractor {
     /// With [`FeatureConfig::char_by_word`]: the last counted text's distinct words with
     /// character n-grams, ...
     distinct: DistinctWords,
-    /// ... its character n-gram slots and their term frequencies (without idf) when
-    /// counted without weights, ...
+    /// ... and, once built for the explicit vector, its character n-gram slots and their
+    /// term frequencies (without idf), ...
     char_block: Vec<(u32, f32)>,
-    /// ... per slot, the term frequency being summed (all zero between texts), ...
+    /// ... summed per slot here (all zero between texts).
     char_tf: Vec<f32>,
-    /// ... and the block's squared norm, then with weights each label's sum over the
-    /// block (before normalization).
-    char_sums: [f32; 4],
     /// [`word_classes`] of the last tokenized text's tokens.
     classes: Vec<u8>,
 }
@@ -2220,9 +2218,9 @@ impl Extractor {
         } else {
             [0.0; DENSE_COUNT]
         };
-        let chars = cfg
-            .char_by_word
-            .then_some((&self.char_block[..], self.char_sums[0]));
+        let chars = self
+            .char_block_by_word(vocab)
+            .map(|norm2| (&self.char_block[..], norm2));
         vocab.vectorize(&mut self.hits, chars, &dense, out);
     }
 
@@ -2261,13 +2259,8 @@ impl Extractor {
             self.classes.push(e.classes);
         }
         if cfg.char_by_word {
+            // Callers sum the block or build it (see `char_sums`, `char_block_by_word`).
             self.distinct.collect(&self.words_of_text);
-            let tf = TermFrequency::new(cfg.sublinear_tf);
-            if quads.is_empty() {
-                self.char_block_by_word(vocab, tf);
-            } else {
-                self.char_sums = self.distinct.sums(&self.words_of_text, tf);
-            }
         } else {
             // Counting apart from the lookups lets the processor fetch the next words'
             // gram slots (scattered over a large arena) while it counts the current word's.
@@ -2287,23 +2280,33 @@ impl Extractor {
         );
     }
 
-    /// [`FeatureConfig::char_by_word`] without weights (for the explicit vector): the
-    /// character n-gram slots of the last counted text with their term frequencies, each
-    /// distinct word adding its tf times its count of the gram, into `char_block`, and
-    /// the block's squared norm, the words' own squared norms times their tf squared,
-    /// into `char_sums[0]`.
-    fn char_block_by_word(&mut self, vocab: &Vocabulary, tf: TermFrequency) {
+    /// With [`FeatureConfig::char_by_word`], the character n-gram block of the last
+    /// counted text summed per word: its squared norm, then, if the words' entries were
+    /// computed with weights, each label's sum (before normalization). `None` otherwise.
+    fn char_sums(&self, vocab: &Vocabulary) -> Option<[f32; 4]> {
+        let cfg = vocab.config();
+        let tf = TermFrequency::new(cfg.sublinear_tf);
+        cfg.char_by_word
+            .then(|| self.distinct.sums(&self.words_of_text, tf))
+    }
+
+    /// With [`FeatureConfig::char_by_word`], builds the character n-gram block of the
+    /// last counted text for the explicit vector: its slots with their term frequencies
+    /// (each distinct word adding its tf times its count of the gram) into `char_block`;
+    /// returns the block's squared norm (the words' own squared norms times their tf
+    /// squared). `None` otherwise.
+    fn char_block_by_word(&mut self, vocab: &Vocabulary) -> Option<f32> {
+        let norm2 = self.char_sums(vocab)?[0];
+        let tf = TermFrequency::new(vocab.config().sublinear_tf);
         if self.char_tf.len() < vocab.len() {
             self.char_tf.resize(vocab.len(), 0.0);
         }
         self.char_block.clear();
-        let mut norm2 = 0.0f32;
         for &(first, count) in &self.distinct.words {
             let Some(e) = self.words_of_text.get(first as usize) else {
                 continue;
             };
             let a = tf.of(count);
-            norm2 += a * a * e.chars[0];
             for &slot in self.words.grams(e) {
                 if let Some(v) = self.char_tf.get_mut(slot as usize) {
                     if *v == 0.0 {
@@ -2318,14 +2321,16 @@ impl Extractor {
                 *value = std::mem::take(v);
             }
         }
-        self.char_sums = [norm2, 0.0, 0.0, 0.0];
+        Some(norm2)
     }
 
     /// Feeds the features of `text` to `f` without building a vector: `f(index, weight)`
     /// gets each vocabulary feature's sublinear tf times idf, in no particular order, and
     /// the dense signals are returned (index, value). Dividing the weights by the root of
     /// their sum of squares gives exactly [`Extractor::extract`]'s values; scoring folds
-    /// that into one pass instead of materializing the vector.
+    /// that into one pass instead of materializing the vector. With
+    /// [`FeatureConfig::char_by_word`] only the word n-grams come: the character block is
+    /// summed per word (see [`for_each_quad_tf`](Self::for_each_quad_tf)).
     pub fn for_each_weight(
         &mut self,
         text: &str,
@@ -2363,8 +2368,7 @@ impl Extractor {
     }
 
     /// Scoring's pass over `text` for a model whose per-feature data is `quads`:
-    /// `f(block, &quad, tf)`
-    /// for each counted feature, in the order of
+    /// `f(block, &quad, tf)` for each counted feature, in the order of
     /// [`for_each_slot_tf`](Self::for_each_slot_tf); features whose slot has no quad are
     /// skipped. With [`FeatureConfig::char_by_word`] the character n-grams are not fed to
     /// `f` but summed per word, and returned: the block's squared norm, then each label's
@@ -2384,8 +2388,7 @@ impl Extractor {
         self.hits.drain_rows(quads.rows(), |part, row, count| {
             f(part * word_block, row, tf.of(count))
         });
-        let chars = cfg.char_by_word.then_some(self.char_sums);
-        (chars, self.dense_values(text, vocab))
+        (self.char_sums(vocab), self.dense_values(text, vocab))
     }
 
     /// The L2 norms of `text`'s two blocks of TF-IDF weights (character n-grams, word
@@ -2395,8 +2398,8 @@ impl Extractor {
         self.for_each_weight(text, vocab, |index, weight| {
             norm2[vocab.block(index)] += weight * weight;
         });
-        if vocab.config().char_by_word {
-            norm2[0] = self.char_sums[0];
+        if let Some(chars) = self.char_sums(vocab) {
+            norm2[0] = chars[0];
         }
         norm2.map(f32::sqrt)
     }
@@ -2429,13 +2432,11 @@ impl Extractor {
         quads: Option<&QuadTable>,
     ) -> Explanation {
         let cfg = vocab.config();
+        let mut char_norm2 = None;
         if cfg.char_by_word {
             // The character block by word; the word n-grams are counted again below.
             self.count(text, vocab, quads);
-            if quads.is_some_and(|q| !q.is_empty()) {
-                // Counting with weights summed the block instead of building it.
-                self.char_block_by_word(vocab, TermFrequency::new(cfg.sublinear_tf));
-            }
+            char_norm2 = self.char_block_by_word(vocab);
             self.hits.drain(|_, _| {});
         }
         self.prepare(text, cfg);
@@ -2467,9 +2468,7 @@ impl Extractor {
             }
         }
         let mut features = SparseVec::new();
-        let chars = cfg
-            .char_by_word
-            .then_some((&self.char_block[..], self.char_sums[0]));
+        let chars = char_norm2.map(|norm2| (&self.char_block[..], norm2));
         vocab.vectorize(&mut self.hits, chars, &dense, &mut features);
         let spans = group_spans(&features, occurrences);
         Explanation { features, spans }
@@ -3669,29 +3668,35 @@ mod tests {
         assert!(cfg.validate().is_err());
     }
 
-    #[test]
-    fn per_word_sums_follow_the_table_they_are_computed_with() {
-        let docs = [
-            "you are an idiot",
-            "what a lovely idea",
-            "idiots everywhere",
-        ];
-        let labels: Vec<Vec<Option<bool>>> = (0..3).map(|i| vec![Some(i != 1)]).collect();
+    /// A vocabulary weighing characters per word over `docs`, all but the second positive.
+    fn by_word_vocabulary(docs: &[&str]) -> Vocabulary {
+        let labels: Vec<Vec<Option<bool>>> = (0..docs.len()).map(|i| vec![Some(i != 1)]).collect();
         let cfg = FeatureConfig {
             min_df: 1,
             char_by_word: true,
             ..FeatureConfig::default()
         };
-        let vocab = build(&docs, &labels, &cfg);
-        let table = |w: f32| {
-            let rows = vocab
-                .slot_order()
-                .iter()
-                .map(|&f| [vocab.idf()[f as usize], w, -w, 0.0])
-                .collect();
-            QuadTable::new(rows)
-        };
-        let (a, b) = (table(1.0), table(0.5));
+        build(docs, &labels, &cfg)
+    }
+
+    /// A scoring table over `vocab` giving every feature the weights `w` and `-w / 2`.
+    fn uniform_table(vocab: &Vocabulary, w: f32) -> QuadTable {
+        let rows = vocab
+            .slot_order()
+            .iter()
+            .map(|&f| [vocab.idf()[f as usize], w, -w / 2.0, 0.0])
+            .collect();
+        QuadTable::new(rows)
+    }
+
+    #[test]
+    fn per_word_sums_follow_the_table_they_are_computed_with() {
+        let vocab = by_word_vocabulary(&[
+            "you are an idiot",
+            "what a lovely idea",
+            "idiots everywhere",
+        ]);
+        let (a, b) = (uniform_table(&vocab, 1.0), uniform_table(&vocab, 0.5));
         let c = a.clone();
         let sums = |ex: &mut Extractor, t: &QuadTable| {
             ex.for_each_quad_tf("you idiot, an idiot", &vocab, t, |_, _, _| {})
@@ -3719,19 +3724,8 @@ mod tests {
             "what a lovely idea",
             "idiots everywhere, idiots",
         ];
-        let labels: Vec<Vec<Option<bool>>> = (0..3).map(|i| vec![Some(i != 1)]).collect();
-        let cfg = FeatureConfig {
-            min_df: 1,
-            char_by_word: true,
-            ..FeatureConfig::default()
-        };
-        let vocab = build(&docs, &labels, &cfg);
-        let rows = vocab
-            .slot_order()
-            .iter()
-            .map(|&f| [vocab.idf()[f as usize], 1.0, -0.5, 0.0])
-            .collect();
-        let table = QuadTable::new(rows);
+        let vocab = by_word_vocabulary(&docs);
+        let table = uniform_table(&vocab, 1.0);
         let mut warm = Extractor::new();
         for text in docs {
             let sums = warm.for_each_quad_tf(text, &vocab, &table, |_, _, _| {}).0;
