@@ -378,6 +378,16 @@ fn degenerate_feature_settings_are_errors() {
     }
 }
 
+/// What `threadguard model show` prints for `model`.
+fn model_card(model: &Path) -> String {
+    let out = threadguard()
+        .args(["model", "show"])
+        .arg(model)
+        .output()
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
 #[test]
 fn a_norm_floor_is_learned_from_the_training_texts_and_stored() {
     let dir = tempfile::tempdir().unwrap();
@@ -389,13 +399,7 @@ fn a_norm_floor_is_learned_from_the_training_texts_and_stored() {
         .assert()
         .success();
     let floor_of = |model: &Path| -> Vec<f64> {
-        let out = threadguard()
-            .args(["model", "show"])
-            .arg(model)
-            .output()
-            .unwrap();
-        let card = String::from_utf8(out.stdout).unwrap();
-        let config = card
+        let config = model_card(model)
             .lines()
             .find_map(|l| l.split_once("config "))
             .map(|(_, json)| serde_json::from_str::<serde_json::Value>(json).unwrap())
@@ -422,15 +426,7 @@ fn characters_weighted_per_word_are_stored_and_the_model_scores() {
         .arg(&by_word)
         .assert()
         .success();
-    let card = |model: &Path| -> String {
-        let out = threadguard()
-            .args(["model", "show"])
-            .arg(model)
-            .output()
-            .unwrap();
-        String::from_utf8(out.stdout).unwrap()
-    };
-    let (plain_card, by_word_card) = (card(&plain), card(&by_word));
+    let (plain_card, by_word_card) = (model_card(&plain), model_card(&by_word));
     assert!(plain_card.contains("format version 1 "), "{plain_card}");
     assert!(
         plain_card.contains("\"char_by_word\":false"),
