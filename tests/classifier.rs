@@ -426,6 +426,13 @@ fn characters_weighted_per_word_are_stored_and_the_model_scores() {
         .arg(&by_word)
         .assert()
         .success();
+    threadguard()
+        .args(["train", LABELS, "--char-by-word", "--no-block-norm"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "--char-by-word needs the two blocks normalized apart; drop --no-block-norm",
+        ));
     let (plain_card, by_word_card) = (model_card(&plain), model_card(&by_word));
     assert!(plain_card.contains("format version 1 "), "{plain_card}");
     assert!(

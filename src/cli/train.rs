@@ -248,6 +248,9 @@ fn options(args: &TrainArgs) -> anyhow::Result<train::TrainOptions> {
     }
     options.features.stop_words = args.stop_words;
     options.features.block_norm = !args.no_block_norm;
+    if args.char_by_word && args.no_block_norm {
+        anyhow::bail!("--char-by-word needs the two blocks normalized apart; drop --no-block-norm");
+    }
     options.features.char_by_word = args.char_by_word;
     if let Err(e) = options.features.validate() {
         anyhow::bail!("{e}");
