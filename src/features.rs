@@ -1508,6 +1508,10 @@ struct WordEntry {
     /// was filled for scoring (see [`Extractor::for_each_quad_tf`]); zeros otherwise.
     chars: [f32; 4],
     classes: u8,
+    /// The word's stem's place in the vocabulary's word n-grams, as `LINK_*` bits (see
+    /// [`Vocabulary::ngram_links`]): n-grams that cannot be in the vocabulary are not
+    /// looked up.
+    links: u8,
     /// Whether `grams` is a range of the per-document arena (an uncached word) rather
     /// than the cache's.
     document: bool,
@@ -1560,6 +1564,7 @@ struct HotWord<P> {
     /// The key's length; 0 marks an empty record (keys are never empty here).
     len: u8,
     classes: u8,
+    links: u8,
 }
 
 impl<P: Packed> HotWord<P> {
@@ -1574,6 +1579,7 @@ impl<P: Packed> HotWord<P> {
             id: e.id,
             len: len as u8,
             classes: e.classes,
+            links: e.links,
         }
     }
 
@@ -1585,6 +1591,7 @@ impl<P: Packed> HotWord<P> {
             id: self.id,
             chars: self.chars,
             classes: self.classes,
+            links: self.links,
             document: false,
         }
     }
@@ -1852,6 +1859,7 @@ impl WordStore {
                 id: u32::MAX,
                 chars: [0.0; 4],
                 classes: 0,
+                links: 0,
                 document: false,
             };
         };
@@ -1950,6 +1958,7 @@ fn compute_entry(
         id: 0,
         chars,
         classes: word_classes(word),
+        links: vocab.ngram_links(key),
         document: false,
     }
 }
@@ -2002,8 +2011,15 @@ fn cached_word_ngrams(
         if lo <= 1 && w.unigram != NO_FEATURE {
             hits.add(w.unigram);
         }
+        if w.links & LINK_FIRST == 0 {
+            continue;
+        }
         let mut key = w.key;
         for (k, next) in words[i + 1..i + hi.min(n - i)].iter().enumerate() {
+            // Nor can any longer n-gram through `next`.
+            if next.links & LINK_LATER == 0 {
+                break;
+            }
             key = chain_key(key, next.key);
             if k + 2 >= lo
                 && let Some(slot) = vocab.lookup_ngram(key)
@@ -2589,6 +2605,8 @@ pub struct Vocabulary {
     index: FeatureIndex,
     /// Chained key of word n-grams of two or more words -> slot (see [`chain_key`]).
     ngrams: FeatureIndex,
+    /// Unigram hash of each stem in those n-grams -> its `LINK_*` bits.
+    ngram_words: FxHashMap<u64, u8>,
     /// `order[slot]` is the feature index of a slot (see [`Vocabulary::slot_order`]).
     order: Vec<u32>,
     dense: [Option<u32>; DENSE_COUNT],
@@ -2722,6 +2740,7 @@ impl Vocabulary {
             .position(|&f| f >= word_start)
             .map_or(u32::MAX, |p| p as u32);
         let ngrams = build_ngram_index(&names, &slots)?;
+        let ngram_words = ngram_word_links(&names);
         for (label, sel) in selected.iter_mut().enumerate() {
             sel.sort_unstable();
             sel.dedup();
@@ -2740,6 +2759,7 @@ impl Vocabulary {
             selected,
             index,
             ngrams,
+            ngram_words,
             order,
             dense,
             word_start,
@@ -2815,6 +2835,14 @@ impl Vocabulary {
     #[inline]
     pub fn lookup_slot(&self, hash: u64) -> Option<u32> {
         self.index.get(&hash).copied()
+    }
+
+    /// Where the stem of unigram hash `key` stands in the vocabulary's word n-grams of two
+    /// or more words: [`LINK_FIRST`] if one starts with it, [`LINK_LATER`] if it comes
+    /// later in one. A hash collision can only add bits, which costs a lookup, not a
+    /// feature.
+    fn ngram_links(&self, key: u64) -> u8 {
+        self.ngram_words.get(&key).copied().unwrap_or(0)
     }
 
     /// The slot of the word n-gram (of two or more words) with chained key `key`.
@@ -3039,6 +3067,29 @@ fn slot_order(names: &[String], idf: &[f32], word_start: u32) -> Vec<u32> {
         .collect();
     keys.sort_unstable();
     keys.into_iter().map(|(_, _, _, i)| i).collect()
+}
+
+/// [`WordEntry::links`] bit: the stem starts a word n-gram of the vocabulary.
+const LINK_FIRST: u8 = 1;
+/// [`WordEntry::links`] bit: the stem comes second or later in a word n-gram of the
+/// vocabulary.
+const LINK_LATER: u8 = 2;
+
+/// The `LINK_*` bits of every stem of the word n-grams of two or more words among `names`,
+/// by unigram hash.
+fn ngram_word_links(names: &[String]) -> FxHashMap<u64, u8> {
+    let mut links = FxHashMap::default();
+    let ngrams = names
+        .iter()
+        .filter_map(|name| name.strip_prefix(WORD_PREFIX))
+        .filter(|stems| stems.contains(' '));
+    for stems in ngrams {
+        for (k, stem) in stems.split(' ').enumerate() {
+            let bit = if k == 0 { LINK_FIRST } else { LINK_LATER };
+            *links.entry(unigram_hash(stem.as_bytes())).or_insert(0) |= bit;
+        }
+    }
+    links
 }
 
 /// Builds the index of word n-grams of two or more words by chained key (to slots).
@@ -3999,6 +4050,40 @@ mod tests {
             for text in docs {
                 assert_eq!(ex.extract(text, vocab), reference_vector(text, vocab));
             }
+        }
+    }
+
+    #[test]
+    fn word_ngrams_are_found_whatever_place_their_words_take_elsewhere() {
+        // "state" ends one n-gram and starts another, "the" starts one and continues
+        // another; "lies" only ends one, "deep" only continues some.
+        let docs = [
+            "the deep state lies",
+            "state the deep facts",
+            "deep deep state the",
+            "they said the deep state",
+        ];
+        let labels: Vec<Vec<Option<bool>>> =
+            (0..docs.len()).map(|d| vec![Some(d % 2 == 0)]).collect();
+        let cfg = FeatureConfig {
+            word_ngram_range: (1, 3),
+            top_k: 1000,
+            ..words_only()
+        };
+        let vocab = build(&docs, &labels, &cfg);
+        let links = |stem: &str| vocab.ngram_links(unigram_hash(stem.as_bytes()));
+        assert_eq!(links("state"), LINK_FIRST | LINK_LATER);
+        assert_eq!(links("lie"), LINK_LATER);
+        assert_eq!(links("they"), LINK_FIRST);
+        assert_eq!(links("nowher"), 0);
+        let mut ex = Extractor::new();
+        let texts = docs.iter().map(|d| d.to_string()).chain([
+            "lies the deep state state the deep".to_string(),
+            "nowhere deep state lies deep the".to_string(),
+        ]);
+        for text in texts {
+            let got = ex.extract(&text, &vocab);
+            assert_eq!(got, reference_vector(&text, &vocab), "{text}");
         }
     }
 
