@@ -468,7 +468,27 @@ fn header_names(path: &Path, record: &ByteRecord) -> Result<Vec<String>> {
 /// Whether `bytes` ends inside a quoted field, given where its last record starts.
 fn ends_in_open_quote(bytes: &[u8], last_record_start: usize) -> bool {
     let tail = bytes.get(last_record_start..).unwrap_or_default();
-    tail.iter().filter(|&&b| b == b'"').count() % 2 == 1
+    // As csv reads it: a quote opens a quoted field only as a field's first byte; inside
+    // one, `""` is a quote and a lone `"` closes it. Elsewhere a quote is a plain byte.
+    let (mut quoted, mut field_start) = (false, true);
+    let mut i = 0;
+    while let Some(&b) = tail.get(i) {
+        if quoted {
+            if b == b'"' {
+                if tail.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+            field_start = false;
+        } else {
+            quoted = b == b'"' && field_start;
+            field_start = matches!(b, b',' | b'\n' | b'\r');
+        }
+        i += 1;
+    }
+    quoted
 }
 
 /// Whether `bytes` ends with the start of a UTF-8 character whose other bytes are

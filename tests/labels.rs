@@ -961,3 +961,38 @@ fn a_label_column_added_later_keeps_old_and_new_rows_working() {
     let msg = error_text(read_labeled(&path, &three));
     assert!(msg.contains("missing column `sarcastic`"), "{msg}");
 }
+
+/// A hand-typed last row with a quote inside an unquoted cell (`5" screen`) is a whole
+/// row to the csv reader, not one cut by a crash: it is kept, and appending after it
+/// (with or without its final newline) adds rows that read back.
+#[test]
+fn a_quote_inside_an_unquoted_last_cell_is_not_taken_for_a_cut_row() {
+    let header =
+        "id,thread_id,parent_id,author,text,abusive,conspiratorial,annotator,labeled_at,source";
+    let row = "x1,t,,bob,a 5\" screen,0,0,ann,,hand";
+    for ending in ["\n", ""] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        fs::write(&path, format!("{header}\n{row}{ending}")).unwrap();
+        let before = LabelLog::read(&path, &default_labels()).unwrap();
+        assert!(before.warnings.is_empty(), "{:?}", before.warnings);
+        assert_eq!(before.latest.len(), 1);
+        write_all(
+            &path,
+            &[
+                decision("a1", "ann", "one", [Y, N]),
+                decision("a2", "ann", "two \"quoted\"", [N, N]),
+            ],
+        );
+        let after = LabelLog::read(&path, &default_labels()).unwrap();
+        assert!(after.warnings.is_empty(), "{:?}", after.warnings);
+        let ids: Vec<&str> = after
+            .latest
+            .iter()
+            .map(|l| l.decision.id.as_str())
+            .collect();
+        assert_eq!(ids, ["x1", "a1", "a2"], "ending {ending:?}");
+        assert_eq!(after.latest[0].decision.text, "a 5\" screen");
+        assert_eq!(after.latest[2].decision.text, "two \"quoted\"");
+    }
+}
