@@ -648,3 +648,20 @@ fn chunks_of_one_thread_are_put_together_with_depths_over_the_whole_thread() {
     assert_eq!(collected.threads[1].id, "t0");
     assert_eq!(collected.threads[2000].id, "t1999");
 }
+
+#[test]
+fn a_page_whose_title_has_a_field_named_text_is_read_as_a_page() {
+    let page = std::fs::read_to_string("seeds/003_6ee2c4430c52994c.txt").unwrap();
+    let (_, body) = page.split_once('\n').unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("page.txt");
+    std::fs::write(&path, format!("Text, lies and videotape\n{body}")).unwrap();
+    let threads = read(path.to_str().unwrap());
+    let original = seed("003_");
+    assert_eq!(threads.len(), 1);
+    assert_eq!(
+        threads[0].title.as_deref(),
+        Some("Text, lies and videotape")
+    );
+    assert_eq!(threads[0].comments.len(), original.comments.len());
+}

@@ -32,9 +32,9 @@ pub fn looks_like_csv_header(line: &str) -> bool {
     if record.len() == 1 {
         return record[0].trim() == TEXT_COLUMN;
     }
-    record
-        .iter()
-        .any(|f| f.trim().eq_ignore_ascii_case(TEXT_COLUMN))
+    // The reader needs exactly this column (after trimming), so a page whose first line
+    // merely has a field "Text" is not taken for an export it would then refuse.
+    record.iter().any(|f| f.trim() == TEXT_COLUMN)
 }
 
 /// One row, by column name, before it becomes a comment.
