@@ -53,3 +53,37 @@ fn several_jobs_write_what_one_job_writes() {
         }
     }
 }
+
+/// An input error stops the run with the same output whatever the jobs: the comments
+/// read before it (here in a second file, after a whole first one) are written, then the
+/// error is reported.
+#[test]
+fn several_jobs_write_what_one_job_writes_before_an_input_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("a.csv");
+    std::fs::write(&good, export(1_500)).unwrap();
+    let bad = dir.path().join("b.csv");
+    let mut text = export(1_500);
+    text.push_str("c-bad,t-bad,\"x\",extra\n");
+    std::fs::write(&bad, text).unwrap();
+    let run = |jobs: &str| {
+        let out = Command::cargo_bin("threadguard")
+            .unwrap()
+            .args(["score", "--format", "csv", "--jobs", jobs])
+            .args([&good, &bad])
+            .assert()
+            .failure()
+            .get_output()
+            .clone();
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(stderr.contains("b.csv:1502:"), "{stderr}");
+        out.stdout
+    };
+    let one = run("1");
+    // The whole first file and the second file's first full chunk.
+    let rows = one.iter().filter(|&&b| b == b'\n').count();
+    assert!(rows > 1_500 + 1, "{rows} lines");
+    for jobs in ["2", "3"] {
+        assert!(run(jobs) == one, "{jobs} jobs");
+    }
+}

@@ -301,7 +301,11 @@ fn score_in_parallel(
             work: work_tx,
             permits: permit_rx,
         };
-        let read = read_inputs(args, &mut sink).and_then(|()| sink.send());
+        // What was read before an input error is still scored and written, as with one
+        // job (the reader's error is reported after it).
+        let read = read_inputs(args, &mut sink);
+        let sent = sink.send();
+        let read = read.and(sent);
         // Closing the work queue lets the workers, then the writer, finish.
         drop(sink);
         let written = writer
