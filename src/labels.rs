@@ -132,15 +132,24 @@ impl Decision {
         }
     }
 
-    /// Whether this row undoes the earlier decision (`source` = [`UNDO_SOURCE`]).
+    /// Whether this row undoes the earlier decision (`source` = [`UNDO_SOURCE`]). A row
+    /// without labels whose source is the start of it (down to empty) counts too: that is
+    /// an undo cut short by a crash, and reading it as a skip would leave its comment
+    /// neither labeled nor offered again. (Sessions never write such a source for a
+    /// decision; see `row_source`.)
     pub fn is_undo(&self) -> bool {
-        self.source == UNDO_SOURCE
+        self.source == UNDO_SOURCE || (!self.has_label() && is_undo_prefix(&self.source))
     }
 
     /// Whether at least one label has a value.
     pub fn has_label(&self) -> bool {
         self.values.iter().any(Option::is_some)
     }
+}
+
+/// Whether `source` is [`UNDO_SOURCE`] or the start of it, the empty string included.
+pub fn is_undo_prefix(source: &str) -> bool {
+    UNDO_SOURCE.starts_with(source)
 }
 
 /// A decision read from a file, with the line its row starts on.

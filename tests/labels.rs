@@ -996,3 +996,45 @@ fn a_quote_inside_an_unquoted_last_cell_is_not_taken_for_a_cut_row() {
         assert_eq!(after.latest[2].decision.text, "two \"quoted\"");
     }
 }
+
+/// An undo row cut by a crash inside its `source` cell (`undo` cut to `und`, `u` or
+/// nothing) still undoes: the comment is offered again rather than left neither labeled
+/// nor offered. A session's own rows never carry such a source.
+#[test]
+fn an_undo_row_cut_inside_its_source_still_undoes() {
+    for keep in 0..4 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.csv");
+        write_all(
+            &path,
+            &[
+                decision("a1", "ann", "hello", [Y, N]),
+                Decision::undo("a1", "ann", 2),
+            ],
+        );
+        let full = fs::read(&path).unwrap();
+        // Drop "undo\n" but its first `keep` bytes.
+        let cut = &full[..full.len() - 5 + keep];
+        fs::write(&path, cut).unwrap();
+        let log = LabelLog::read(&path, &default_labels()).unwrap();
+        assert!(
+            !log.decided()
+                .contains(&("a1".to_string(), "ann".to_string())),
+            "cut to {:?}",
+            &"undo"[..keep]
+        );
+        assert!(log.labeled().items.is_empty());
+    }
+}
+
+/// A skip row from a labeling session whose input path is `u` or `und` stays a skip.
+#[test]
+fn a_skip_from_an_input_named_like_the_start_of_undo_stays_a_skip() {
+    let mut skip = decision("a1", "ann", "hello", [E, E]);
+    skip.source = "./und".to_string();
+    assert!(!skip.is_undo());
+    skip.source = "und".to_string();
+    assert!(skip.is_undo());
+    skip.values = vec![Y, E];
+    assert!(!skip.is_undo());
+}

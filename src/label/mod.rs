@@ -22,7 +22,7 @@ pub mod terminal;
 pub mod ui;
 
 use crate::error::Result;
-use crate::labels::{Decision, LabelLog, LabelWriter, UNDO_SOURCE, now_rfc3339};
+use crate::labels::{Decision, LabelLog, LabelWriter, is_undo_prefix, now_rfc3339};
 use crate::model::Model;
 use crate::thread::Thread;
 use rand::SeedableRng;
@@ -393,9 +393,10 @@ impl Recorder {
     }
 }
 
-/// The `source` of a decision row: the input path, never mistaken for an undo.
+/// The `source` of a decision row: the input path, never mistaken for an undo (nor for
+/// one cut short, see [`Decision::is_undo`]).
 fn row_source(input: &str) -> String {
-    if input == UNDO_SOURCE || input.is_empty() {
+    if is_undo_prefix(input) {
         format!("./{input}")
     } else {
         input.to_string()
@@ -655,5 +656,19 @@ impl Session {
             // Net of undos, like `done`: an undone decision is no progress.
             rate_per_minute: (minutes >= 5.0 / 60.0 && done > 0).then(|| done as f64 / minutes),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::row_source;
+
+    #[test]
+    fn a_row_source_is_never_undo_nor_the_start_of_it() {
+        for input in ["", "u", "und", "undo"] {
+            assert_eq!(row_source(input), format!("./{input}"));
+        }
+        assert_eq!(row_source("in.csv"), "in.csv");
+        assert_eq!(row_source("undo.csv"), "undo.csv");
     }
 }
