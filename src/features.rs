@@ -3463,6 +3463,11 @@ mod tests {
         }
     }
 
+    /// One label for `n` documents: positive, negative, positive, ...
+    fn alternating_labels(n: usize) -> Vec<Vec<Option<bool>>> {
+        (0..n).map(|i| vec![Some(i % 2 == 0)]).collect()
+    }
+
     fn build(docs: &[&str], labels: &[Vec<Option<bool>>], cfg: &FeatureConfig) -> Vocabulary {
         match Vocabulary::build(docs, labels, cfg) {
             Ok((v, _)) => v,
@@ -3924,8 +3929,7 @@ mod tests {
             "idiot",
             "the council meets on tuesday to discuss the budget",
         ];
-        let labels: Vec<Vec<Option<bool>>> =
-            (0..docs.len()).map(|i| vec![Some(i % 2 == 0)]).collect();
+        let labels = alternating_labels(docs.len());
         let cfg = FeatureConfig {
             min_df: 1,
             ..FeatureConfig::default()
@@ -4000,8 +4004,7 @@ mod tests {
         let words = many_short_words(1728);
         let docs: Vec<String> = words.chunks(8).map(|c| c.join(" ")).collect();
         let docs: Vec<&str> = docs.iter().map(String::as_str).collect();
-        let labels: Vec<Vec<Option<bool>>> =
-            (0..docs.len()).map(|i| vec![Some(i % 2 == 0)]).collect();
+        let labels = alternating_labels(docs.len());
         let cfg = FeatureConfig {
             min_df: 1,
             ..FeatureConfig::default()
@@ -4063,8 +4066,7 @@ mod tests {
             "deep deep state the",
             "they said the deep state",
         ];
-        let labels: Vec<Vec<Option<bool>>> =
-            (0..docs.len()).map(|d| vec![Some(d % 2 == 0)]).collect();
+        let labels = alternating_labels(docs.len());
         let cfg = FeatureConfig {
             word_ngram_range: (1, 3),
             top_k: 1000,
