@@ -580,13 +580,15 @@ mod tests {
     }
 
     #[test]
-    fn a_first_line_is_a_csv_header_only_with_the_column_the_reader_needs() {
+    fn a_first_line_with_a_field_text_in_a_title_is_no_csv_header() {
         let guess = |head: &str| detect_export(Path::new("-"), head.as_bytes());
         assert_eq!(guess("id, text \n1,hi\n"), Some(InputFormat::Csv));
         assert_eq!(guess("text\nhi\n"), Some(InputFormat::Csv));
         // A page titled so: the reader would refuse it as an export with no `text`.
         assert_eq!(guess("Text, lies and videotape\n\nBody.\n"), None);
         assert_eq!(guess("TEXT\nhi\n"), None);
+        // An export with the column in capitals: the reader names the problem.
+        assert_eq!(guess("id,TEXT\n1,hi\n"), Some(InputFormat::Csv));
     }
 
     /// A pipe that hands over its first four bytes alone, then the rest as asked, and

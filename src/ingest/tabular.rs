@@ -21,7 +21,10 @@ pub const TEXT_COLUMN: &str = "text";
 
 /// Whether a line looks like the header of a CSV export: it has a `text` column, and
 /// when it is a single column, it is exactly the name the CSV reader looks for (so that
-/// the first line of a page dump is not easily taken for one).
+/// the first line of a page dump is not easily taken for one). A `Text` column in
+/// another case counts only when every field reads as a column name (`id,TEXT`: an
+/// export the reader then refuses, naming its columns), not in a title such as
+/// `Text, lies and videotape`.
 pub fn looks_like_csv_header(line: &str) -> bool {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -32,9 +35,19 @@ pub fn looks_like_csv_header(line: &str) -> bool {
     if record.len() == 1 {
         return record[0].trim() == TEXT_COLUMN;
     }
-    // The reader needs exactly this column (after trimming), so a page whose first line
-    // merely has a field "Text" is not taken for an export it would then refuse.
-    record.iter().any(|f| f.trim() == TEXT_COLUMN)
+    let fields = || record.iter().map(str::trim);
+    fields().any(|f| f == TEXT_COLUMN)
+        || (fields().any(|f| f.eq_ignore_ascii_case(TEXT_COLUMN))
+            && fields().all(looks_like_column_name))
+}
+
+/// Whether a header field reads as a column name: one word of letters, digits, `_`, `-`
+/// or `.`.
+fn looks_like_column_name(field: &str) -> bool {
+    !field.is_empty()
+        && field
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
 /// One row, by column name, before it becomes a comment.
