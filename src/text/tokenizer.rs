@@ -59,6 +59,9 @@ pub struct TokenSpan {
     pub obfuscated: bool,
     /// Range of the normalized text in [`Tokens`]' shared buffer.
     text: (usize, usize),
+    /// The normalized text's bytes packed little-endian when it has 1 to 8 of them
+    /// (see [`Tokens::packed`]), else 0.
+    packed: u64,
 }
 
 impl TokenSpan {
@@ -145,16 +148,7 @@ impl Tokens {
     /// needs when it misses.
     #[inline]
     pub(crate) fn packed(&self, span: &TokenSpan) -> Option<u64> {
-        let (a, b) = span.text;
-        let len = span.text_len();
-        if len == 0 || len > 8 {
-            return None;
-        }
-        let bytes = self.buf.as_bytes();
-        match bytes.get(a..).and_then(|b| b.first_chunk::<8>()) {
-            Some(&eight) => Some(u64::from_le_bytes(eight) & LOW_BYTES_MASK[len]),
-            None => bytes.get(a..b).map(pack_bytes),
-        }
+        (1..=8).contains(&span.text_len()).then_some(span.packed)
     }
 
     /// Like [`packed`](Self::packed) for tokens of 9 to 16 bytes: their bytes
@@ -227,6 +221,22 @@ impl Tokens {
 
     /// Appends a token whose text was written to the buffer from `t0` on.
     fn finish(&mut self, start: usize, end: usize, kind: TokenKind, obfuscated: bool, t0: usize) {
+        let packed = self.packed_from(t0);
+        self.finish_packed(start, end, kind, obfuscated, t0, packed);
+    }
+
+    /// [`finish`](Self::finish) for a token whose packed text (see [`TokenSpan::packed`])
+    /// the caller has.
+    #[inline]
+    fn finish_packed(
+        &mut self,
+        start: usize,
+        end: usize,
+        kind: TokenKind,
+        obfuscated: bool,
+        t0: usize,
+        packed: u64,
+    ) {
         let text = (t0, self.buf.len());
         self.spans.push(TokenSpan {
             start,
@@ -234,7 +244,17 @@ impl Tokens {
             kind,
             obfuscated,
             text,
+            packed,
         });
+    }
+
+    /// The buffer's bytes from `t0` on packed little-endian when there are 1 to 8 of
+    /// them, else 0.
+    fn packed_from(&self, t0: usize) -> u64 {
+        match self.buf.as_bytes().get(t0..) {
+            Some(bytes) if (1..=8).contains(&bytes.len()) => pack_bytes(bytes),
+            _ => 0,
+        }
     }
 }
 
@@ -347,6 +367,17 @@ impl Tokenizer {
     /// Appends the plain ASCII word `text[s..e]` (letters and inner `'`), lowercased and
     /// with stretched letters collapsed: what the general path makes of it.
     fn push_plain_word(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
+        let len = e - s;
+        let eight = text.as_bytes().get(s..).and_then(|b| b.first_chunk::<8>());
+        if let Some(&eight) = eight.filter(|_| len <= 8) {
+            // Setting bit 5 lowercases the letters and leaves `'` as it is.
+            let word = (u64::from_le_bytes(eight) | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len];
+            if !has_packed_triple(word, len) && push_packed_ascii(&mut out.buf, word, len) {
+                let t0 = out.buf.len() - len;
+                out.finish_packed(s, e, TokenKind::Word, false, t0, word);
+                return;
+            }
+        }
         let t0 = out.buf.len();
         let stretched = match text.get(s..s + 8).filter(|_| e - s <= 8) {
             Some(eight) => push_short_plain_word(eight, e - s, &mut out.buf),
@@ -602,9 +633,7 @@ fn plain_word_end(bytes: &[u8], s: usize) -> Option<usize> {
     let mut j = s;
     let mut first_run = true;
     loop {
-        while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
-            j += 1;
-        }
+        j = letters_end(bytes, j);
         let Some(&next) = bytes.get(j) else {
             return Some(j);
         };
@@ -632,6 +661,39 @@ fn plain_word_end(bytes: &[u8], s: usize) -> Option<usize> {
             _ => return Some(j),
         }
     }
+}
+
+/// End of the run of ASCII letters starting at `j`: 8 bytes at a time while 8 follow.
+#[inline]
+fn letters_end(bytes: &[u8], mut j: usize) -> usize {
+    while let Some(eight) = bytes.get(j..).and_then(|b| b.first_chunk::<8>()) {
+        let n = leading_letters(u64::from_le_bytes(*eight));
+        j += n;
+        if n < 8 {
+            return j;
+        }
+    }
+    while bytes.get(j).is_some_and(u8::is_ascii_alphabetic) {
+        j += 1;
+    }
+    j
+}
+
+/// How many of the 8 bytes packed little-endian in `v` are ASCII letters before the first
+/// byte that is not: a byte-parallel `is_ascii_alphabetic`.
+#[inline]
+fn leading_letters(v: u64) -> usize {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Setting bit 5 maps both cases of a letter to `a..=z` (0x61 to 0x7a); each byte's
+    // low 7 bits plus 0x1f (0x05) reach bit 7 exactly when they are at least 0x61 (0x7b),
+    // and no sum carries into the next byte.
+    let low = (v | 0x2020_2020_2020_2020) & LOW7;
+    let from_a = low + 0x1f1f_1f1f_1f1f_1f1f;
+    let past_z = low + 0x0505_0505_0505_0505;
+    // Non-ASCII bytes (bit 7 set in `v`) are not letters.
+    let letter = from_a & !past_z & !v & HIGH;
+    ((!letter & HIGH).trailing_zeros() / 8) as usize
 }
 
 /// End of the plain number starting at the ASCII digit `bytes[s]` (digits only, followed
@@ -1078,6 +1140,23 @@ fn push_short_plain_word(eight: &str, len: usize, buf: &mut String) -> bool {
     has_packed_triple((packed | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len], len)
 }
 
+/// Appends the `len` (1 to 8) bytes packed little-endian in `word` (the rest zero) when
+/// all of them are ASCII, and returns whether it did. One fixed 8-byte copy, where
+/// appending a `&str` of `len` bytes would call `memcpy`.
+#[inline]
+fn push_packed_ascii(buf: &mut String, word: u64, len: usize) -> bool {
+    if word & 0x8080_8080_8080_8080 != 0 || !(1..=8).contains(&len) {
+        return false;
+    }
+    let t0 = buf.len();
+    // SAFETY: every byte appended is ASCII (checked above), so the buffer stays UTF-8,
+    // and cutting it at `t0 + len` cuts between ASCII bytes.
+    let bytes = unsafe { buf.as_mut_vec() };
+    bytes.extend_from_slice(&word.to_le_bytes());
+    bytes.truncate(t0 + len);
+    true
+}
+
 /// Masks keeping the low `n` bytes of a `u64` (index = `n`, 0..=8): for words packed
 /// little-endian into a `u64`, here and in the feature hashes.
 pub(crate) const LOW_BYTES_MASK: [u64; 9] = {
@@ -1258,12 +1337,17 @@ fn merged_span(out: &mut Tokens, i: usize, j: usize, scratch: &mut String) -> To
         collapse_stretched(&mut out.buf, t0, scratch);
         text = (t0, out.buf.len());
     }
+    let packed = match out.buf.get(text.0..text.1) {
+        Some(word) if (1..=8).contains(&word.len()) => pack_bytes(word.as_bytes()),
+        _ => 0,
+    };
     TokenSpan {
         start: first.start,
         end: last.end,
         kind: TokenKind::Word,
         obfuscated: true,
         text,
+        packed,
     }
 }
 
@@ -1279,6 +1363,25 @@ mod tests {
             ..Tokenizer::default()
         };
         tokenizer.tokenize(text)
+    }
+
+    #[test]
+    fn leading_letters_agrees_with_is_ascii_alphabetic_on_every_byte() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                let mut eight = *b"abcdefgh";
+                eight[at] = b;
+                let expected = if b.is_ascii_alphabetic() { 8 } else { at };
+                assert_eq!(
+                    leading_letters(u64::from_le_bytes(eight)),
+                    expected,
+                    "{b:#x} at {at}"
+                );
+            }
+        }
+        assert_eq!(letters_end(b"Hello, world", 0), 5);
+        assert_eq!(letters_end(b"abcdefghijklm", 2), 13);
+        assert_eq!(letters_end(b"abcdefghijkl9", 0), 12);
     }
 
     #[test]
