@@ -423,10 +423,10 @@ fn word_classes(word: &str) -> u8 {
     if is_insult_word(word) {
         classes |= CLASS_INSULT;
     }
-    if FRAME_STARTS.contains(word) {
+    if FRAME_STARTS.contains_key(word) {
         classes |= CLASS_FRAME_START;
     }
-    if SLUR_STARTS.contains(word) {
+    if SLUR_STARTS.contains_key(word) {
         classes |= CLASS_SLUR_START;
     }
     if [YOU, YOU_ARE, YOUR, LIKE_YOU_SUBJECTS]
@@ -488,7 +488,7 @@ fn dense_signals(
         }
         if class & CLASS_SLUR_START != 0
             && i >= slur_free_from
-            && let Some(last) = phrase_at(tokens, i, GROUP_SLURS, &SLUR_STARTS)
+            && let Some(last) = phrase_at(tokens, i, &SLUR_STARTS)
         {
             slurs += 1;
             slur_free_from = last + 1;
@@ -639,34 +639,41 @@ const CONSPIRACY_FRAMES: &[&[&str]] = &[
     &["orchestrated"],
 ];
 
-/// First words of [`CONSPIRACY_FRAMES`], so most tokens are rejected with one lookup.
-static FRAME_STARTS: std::sync::LazyLock<FxHashSet<&'static str>> =
-    std::sync::LazyLock::new(|| CONSPIRACY_FRAMES.iter().map(|p| p[0]).collect());
+/// Phrases as normalized token sequences, by their first word.
+type PhrasesByStart = FxHashMap<&'static str, Vec<&'static [&'static str]>>;
+
+/// `phrases` by their first word, so that most tokens are rejected with one lookup and a
+/// phrase's start finds its few candidates without a scan of the list.
+fn phrases_by_start(phrases: &[&'static [&'static str]]) -> PhrasesByStart {
+    let mut by_start = PhrasesByStart::default();
+    for &phrase in phrases {
+        if let Some(&first) = phrase.first() {
+            by_start.entry(first).or_default().push(phrase);
+        }
+    }
+    by_start
+}
+
+/// [`CONSPIRACY_FRAMES`] by their first word.
+static FRAME_STARTS: std::sync::LazyLock<PhrasesByStart> =
+    std::sync::LazyLock::new(|| phrases_by_start(CONSPIRACY_FRAMES));
 
 /// If a conspiracy-framing phrase starts at token `i`, the index of its last token.
 fn conspiracy_frame_at(tokens: &Tokens, i: usize) -> Option<usize> {
-    phrase_at(tokens, i, CONSPIRACY_FRAMES, &FRAME_STARTS)
+    phrase_at(tokens, i, &FRAME_STARTS)
 }
 
-/// If one of `phrases` (whose first words are `starts`) starts at token `i`, the index of
-/// the last token of the longest one.
-fn phrase_at(
-    tokens: &Tokens,
-    i: usize,
-    phrases: &[&[&str]],
-    starts: &FxHashSet<&'static str>,
-) -> Option<usize> {
-    let first = tokens.get(i)?.text;
-    if !starts.contains(first) {
-        return None;
-    }
-    phrases
+/// If one of the phrases of `by_start` starts at token `i`, the index of the last token
+/// of the longest one.
+fn phrase_at(tokens: &Tokens, i: usize, by_start: &PhrasesByStart) -> Option<usize> {
+    let candidates = by_start.get(tokens.get(i)?.text)?;
+    candidates
         .iter()
-        .filter(|phrase| phrase.first() == Some(&first))
         .filter(|phrase| {
             phrase
                 .iter()
                 .enumerate()
+                .skip(1)
                 .all(|(k, word)| tokens.get(i + k).is_some_and(|t| t.text == *word))
         })
         .map(|phrase| i + phrase.len() - 1)
@@ -763,13 +770,9 @@ const GROUP_SLURS: &[&[&str]] = &[
     &["untermensch"],
 ];
 
-/// First words of [`GROUP_SLURS`], so most tokens are rejected with one lookup.
-static SLUR_STARTS: std::sync::LazyLock<FxHashSet<&'static str>> = std::sync::LazyLock::new(|| {
-    GROUP_SLURS
-        .iter()
-        .filter_map(|p| p.first().copied())
-        .collect()
-});
+/// [`GROUP_SLURS`] by their first word.
+static SLUR_STARTS: std::sync::LazyLock<PhrasesByStart> =
+    std::sync::LazyLock::new(|| phrases_by_start(GROUP_SLURS));
 
 /// Records the original span of tokens `first..=last` for a signal.
 fn push_span(
