@@ -39,13 +39,17 @@
 //! before the row, so an error leaves the file exactly as it was.
 //!
 //! - Reading: the last row is *partial* when it has an unterminated quote or fewer fields
-//!   than the header, or when the file ends inside a UTF-8 character. It is skipped and
-//!   reported as a [`LoadWarning`] (file and line); every earlier row is kept. A whole
-//!   last row without the final newline (hand-made files often end so) is kept, the
-//!   same before and after [`LabelWriter::open`] adds the newline.
-//! - Appending after a cut: [`LabelWriter::open`] first ends the cut row, closing an open
-//!   quote if it has one (so the cut row cannot swallow the rows after it) and adding a
-//!   newline. The cut row is then a short row in the middle of the file.
+//!   than the header. It is skipped and reported as a [`LoadWarning`] (file and line);
+//!   every earlier row is kept. A whole last row without the final newline (hand-made
+//!   files often end so) is kept, the same before and after [`LabelWriter::open`] adds
+//!   the newline.
+//! - A file that ends inside a UTF-8 character (at most 3 bytes of it) is read without
+//!   those bytes, as if the cut had come just before the character; the rules above then
+//!   apply. Only there: invalid UTF-8 anywhere else is an error.
+//! - Appending after a cut: [`LabelWriter::open`] first ends the cut row: it cuts off the
+//!   bytes of a cut character (so the file stays UTF-8 once rows follow them), closes an
+//!   open quote if there is one (so the cut row cannot swallow the rows after it) and
+//!   adds a newline. The cut row is then a short row in the middle of the file.
 //! - A row in the middle of the file with *fewer* fields than the header is treated as
 //!   such a cut row: skipped with a warning. This is the same as "a short row followed by
 //!   a good row", because whatever follows it is either good, another cut row, or an error
@@ -231,7 +235,9 @@ impl LabelLog {
     /// Parses the bytes of a labels file (`path` names it in errors and warnings).
     pub fn from_bytes(path: &Path, bytes: &[u8], labels: &[String]) -> Result<Self> {
         check_labels(labels)?;
-        parse_log(path, strip_bom(bytes), labels)
+        // The bytes of a character cut by a crash are dropped here as a writer drops
+        // them before appending, so the file reads the same before and after.
+        parse_log(path, without_cut_character(strip_bom(bytes)), labels)
     }
 
     /// Like [`LabelLog::read`], but a missing file is an empty log (a first session).
@@ -500,14 +506,21 @@ fn ends_in_open_quote(bytes: &[u8], last_record_start: usize) -> bool {
     quoted
 }
 
-/// Whether `bytes` ends with the start of a UTF-8 character whose other bytes are
-/// missing (invalid bytes earlier are the row's own error, reported as such).
-fn ends_mid_character(bytes: &[u8]) -> bool {
-    let tail = &bytes[bytes.len().saturating_sub(4)..];
-    (0..tail.len()).any(|i| {
-        std::str::from_utf8(&tail[i..])
-            .is_err_and(|e| e.valid_up_to() == 0 && e.error_len().is_none())
-    })
+/// How many bytes at the end of `bytes` are the start of a UTF-8 character whose other
+/// bytes are missing (0 to 3): a character cut by a crash. Invalid bytes anywhere else
+/// are the row's own error, reported as such.
+fn dangling_len(bytes: &[u8]) -> usize {
+    (1..=3.min(bytes.len()))
+        .find(|&n| {
+            std::str::from_utf8(&bytes[bytes.len() - n..])
+                .is_err_and(|e| e.valid_up_to() == 0 && e.error_len().is_none())
+        })
+        .unwrap_or(0)
+}
+
+/// `bytes` without the bytes of a character cut at its very end ([`dangling_len`]).
+fn without_cut_character(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len() - dangling_len(bytes)]
 }
 
 /// Why the last record of a file is a cut row, if it is one.
@@ -515,8 +528,6 @@ fn partial_reason(bytes: &[u8], record: &ByteRecord, width: usize) -> Option<&'s
     let (_, start) = record_start(bytes, record.position());
     if ends_in_open_quote(bytes, start) {
         Some("the last row ends inside a quoted field")
-    } else if !bytes.ends_with(b"\n") && ends_mid_character(bytes) {
-        Some("the file ends inside a character")
     } else if record.len() < width {
         Some("the last row has too few fields")
     } else {
@@ -524,7 +535,7 @@ fn partial_reason(bytes: &[u8], record: &ByteRecord, width: usize) -> Option<&'s
     }
 }
 
-/// Parses a whole labels file (BOM already removed) into a log.
+/// Parses a whole labels file (BOM and a cut last character already removed) into a log.
 fn parse_log(path: &Path, bytes: &[u8], labels: &[String]) -> Result<LabelLog> {
     let all = records(path, bytes)?;
     let Some((head, rows)) = all.split_first() else {
@@ -719,8 +730,9 @@ impl LabelWriter {
     ///
     /// An existing file keeps its header and column order; it must have every standard
     /// column and every label in `labels` (else an error listing the columns present).
-    /// If its last row was cut by a crash, that row is first ended (an open quote closed,
-    /// a newline added) so the next row starts on a line of its own.
+    /// If its last row was cut by a crash, that row is first ended (the bytes of a cut
+    /// character removed, an open quote closed, a newline added) so the next row starts
+    /// on a line of its own.
     pub fn open(path: &Path, labels: &[String]) -> Result<Self> {
         Self::open_with(path, labels, |file| Box::new(file))
     }
@@ -739,6 +751,8 @@ impl LabelWriter {
             Err(e) => return Err(Error::io(path, e)),
         };
         let bytes = strip_bom(&existing);
+        let cut_character = dangling_len(bytes);
+        let bytes = &bytes[..bytes.len() - cut_character];
         let all = records(path, bytes)?;
         if present && bytes.is_empty() {
             // Appending needs write access; the header of an empty file is written by
@@ -767,10 +781,31 @@ impl LabelWriter {
             identity,
             other_labels: other_label_columns(path, &all, labels)?,
         };
+        // A file left with only a cut character was replaced by a header-only one above.
+        if cut_character > 0 && !bytes.is_empty() {
+            writer.cut_off(existing.len(), cut_character)?;
+        }
         if let Some(repair) = repair_bytes(bytes, &all) {
             writer.write_durably(repair)?;
         }
         Ok(writer)
+    }
+
+    /// Cuts the last `n` bytes (a character cut by a crash) off the file, which was
+    /// `read_len` bytes long when read, so that what follows them stays valid UTF-8.
+    fn cut_off(&mut self, read_len: usize, n: usize) -> Result<()> {
+        let size = self.file.size().map_err(|e| Error::io(&self.path, e))?;
+        if usize::try_from(size).ok() != Some(read_len) {
+            // Another session wrote since: its bytes, not the cut character, are at the end.
+            let msg = "the labels file changed while this session was opening it; \
+                       start the session again";
+            return Err(Error::io(&self.path, std::io::Error::other(msg)));
+        }
+        let keep = size.saturating_sub(n as u64);
+        self.file
+            .truncate(keep)
+            .and_then(|()| self.file.sync())
+            .map_err(|e| Error::io(&self.path, e))
     }
 
     /// The file written.

@@ -339,10 +339,11 @@ fn single_row_files() {
     assert_eq!(set.items[0].decision.values, vec![Y, N]);
     assert!(set.warnings.is_empty());
     // Cut short of its last field, or inside a quote, it is skipped with a warning.
-    // Cut inside a character of its last field: skipped too.
+    // Cut inside a character of an earlier field: skipped too (see
+    // `a_character_cut_at_the_end_of_the_file_is_dropped_before_appending` for the last).
     fs::write(
         &path,
-        b"text,abusive,conspiratorial\ncaf\xc3\xa9,1,0\n1,1,caf\xc3",
+        b"text,abusive,conspiratorial\ncaf\xc3\xa9,1,0\ncaf\xc3",
     )
     .unwrap();
     let set = read_labeled(&path, &default_labels()).unwrap();
@@ -476,6 +477,112 @@ fn appending_after_every_cut_works() {
         }
     }
     assert!(skipped > 50 && kept > 0, "skipped {skipped}, kept {kept}");
+}
+
+/// The cuts of `full` that end inside a multi-byte character of its last row, after
+/// `start`: the lengths at which the file ends with 1 to 3 bytes of a cut character.
+fn cuts_inside_characters(full: &[u8], start: usize) -> Vec<usize> {
+    (start + 1..full.len())
+        .filter(|&cut| std::str::from_utf8(&full[start..cut]).is_err())
+        .collect()
+}
+
+/// A crash that cuts the last cell (`source`) inside a multi-byte character: the
+/// character's bytes are dropped on reading and before appending, so the file reads the
+/// same before and after a session opens it, stays UTF-8, and the new rows read back.
+#[test]
+fn a_character_cut_at_the_end_of_the_file_is_dropped_before_appending() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let mut last = decision("c2", "ann", "hello", [Y, N]);
+    last.source = "import:café€😀".to_string();
+    let rows = [decision("c1", "bob", "first", [N, N]), last.clone()];
+    let (full, start) = written(&path, &rows);
+    let after = [
+        decision("c3", "ann", "after the crash", [N, Y]),
+        decision("c4", "bob", "more", [Y, E]),
+    ];
+    let cuts = cuts_inside_characters(&full, start);
+    assert_eq!(
+        cuts.len(),
+        1 + 2 + 3,
+        "é, € and 😀 cut after each of their bytes"
+    );
+    for cut in cuts {
+        fs::write(&path, &full[..cut]).unwrap();
+        let before = LabelLog::read(&path, &default_labels())
+            .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"));
+        assert!(before.warnings.is_empty(), "cut at byte {cut}");
+        let before: Vec<Decision> = before.latest.into_iter().map(|i| i.decision).collect();
+        assert_eq!(before[0], rows[0]);
+        // Kept with its labels, its source cut before the cut character.
+        let kept = &before[1];
+        assert_eq!((&kept.id, &kept.values), (&last.id, &last.values));
+        assert!(last.source.starts_with(&kept.source), "cut at byte {cut}");
+
+        write_all(&path, &after);
+        let bytes = fs::read(&path).unwrap();
+        assert!(std::str::from_utf8(&bytes).is_ok(), "cut at byte {cut}");
+        let log = LabelLog::read(&path, &default_labels())
+            .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"));
+        assert!(log.warnings.is_empty(), "cut at byte {cut}");
+        let got: Vec<Decision> = log.latest.iter().map(|i| i.decision.clone()).collect();
+        assert_eq!(got[..2], before[..], "cut at byte {cut}");
+        assert_eq!(got[2..], after[..], "cut at byte {cut}");
+    }
+}
+
+/// The same with a quoted last cell (its source has a comma): the cut row ends inside a
+/// quote, so the character's bytes go before the quote is closed.
+#[test]
+fn a_character_cut_inside_a_quoted_last_cell_is_dropped_before_appending() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    let mut last = decision("c2", "ann", "hello", [Y, N]);
+    last.source = "import:a, ü€".to_string();
+    let rows = [decision("c1", "bob", "first", [N, N]), last];
+    let (full, start) = written(&path, &rows);
+    let after = [decision("c3", "ann", "after the crash", [N, Y])];
+    let cuts = cuts_inside_characters(&full, start);
+    assert_eq!(cuts.len(), 3);
+    for cut in cuts {
+        fs::write(&path, &full[..cut]).unwrap();
+        write_all(&path, &after);
+        let bytes = fs::read(&path).unwrap();
+        assert!(std::str::from_utf8(&bytes).is_ok(), "cut at byte {cut}");
+        let log = LabelLog::read(&path, &default_labels())
+            .unwrap_or_else(|e| panic!("cut at byte {cut}: {e}"));
+        let ids: Vec<&str> = log.latest.iter().map(|i| i.decision.id.as_str()).collect();
+        assert_eq!(ids, ["c1", "c2", "c3"], "cut at byte {cut}");
+        assert_eq!(log.latest[2].decision, after[0]);
+    }
+}
+
+/// A session cuts a cut character off only while it is still the end of the file: when
+/// another session appended between reading the file and opening it, the open fails and
+/// leaves the other session's bytes alone.
+#[test]
+fn a_cut_character_is_not_cut_off_once_another_session_appended() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.csv");
+    write_all(&path, &[decision("c1", "ann", "first", [Y, N])]);
+    fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(b"c2,t1,,x,hi,1,0,ann,,caf\xc3")
+        .unwrap();
+    let other_row = b"\nc3,t1,,x,other,1,0,bob,,label\n";
+    let result = LabelWriter::open_with(&path, &default_labels(), |mut file| {
+        file.write_all(other_row).unwrap();
+        Box::new(file)
+    });
+    let msg = error_text(result);
+    assert!(
+        msg.contains("labels.csv: the labels file changed while this session was opening it"),
+        "{msg}"
+    );
+    assert!(fs::read(&path).unwrap().ends_with(other_row));
 }
 
 #[test]
@@ -905,6 +1012,31 @@ fn invalid_utf8_in_a_labels_file_is_an_error_naming_line_and_column() {
     let msg = error_text(read_labeled(&path, &default_labels()));
     assert!(msg.contains("labels.csv:3"), "{msg}");
     assert!(msg.contains("column `text` is not valid UTF-8"), "{msg}");
+    // Only the start of a character at the very end of the file is a cut one: with a
+    // newline after it, or a byte that cannot start a character, it is an error there too,
+    // and a writer leaves it alone.
+    for tail in [
+        &b"caf\xc3\n"[..],
+        b"caf\xff",
+        b"caf\xa9",
+        b"caf\xc3\xa9\xa9",
+    ] {
+        let mut bytes = b"id,text,abusive,source\nc1,fine,1,x\nc2,ok,0,".to_vec();
+        bytes.extend_from_slice(tail);
+        fs::write(&path, &bytes).unwrap();
+        let msg = error_text(read_labeled(&path, &labels(&["abusive"])));
+        assert!(
+            msg.contains("labels.csv:3: column `source` is not valid UTF-8"),
+            "{tail:?}: {msg}"
+        );
+        let header = "id,thread_id,parent_id,author,text,abusive,conspiratorial,annotator,labeled_at,source\n";
+        let mut bytes = header.as_bytes().to_vec();
+        bytes.extend_from_slice(b"c2,t,,a,ok,0,0,ann,,");
+        bytes.extend_from_slice(tail);
+        fs::write(&path, &bytes).unwrap();
+        drop(LabelWriter::open(&path, &default_labels()).unwrap());
+        assert!(fs::read(&path).unwrap().starts_with(&bytes), "{tail:?}");
+    }
     fs::write(&path, b"id,te\xffxt,abusive\n").unwrap();
     let msg = error_text(read_labeled(&path, &labels(&["abusive"])));
     assert!(
