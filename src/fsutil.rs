@@ -32,7 +32,7 @@ pub fn write_atomic(
 
 /// Where writing `path` should put the file: `path` itself when nothing or a regular file
 /// is there, the file a symlink points to, or an error for anything else.
-fn writable_target(path: &Path) -> std::io::Result<PathBuf> {
+pub(crate) fn writable_target(path: &Path) -> std::io::Result<PathBuf> {
     let metadata = match std::fs::symlink_metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(path.to_path_buf()),
@@ -128,8 +128,65 @@ pub fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// An advisory lock held on a lock file until dropped (`flock` on Unix), which then
+/// removes the file. The lock, not the file, is what excludes: the system releases it when
+/// its process ends, so a crashed holder leaves at most an unlocked file that the next
+/// [`LockFile::try_acquire`] takes.
+#[derive(Debug)]
+pub struct LockFile {
+    path: PathBuf,
+    /// Holds the lock while open: the system releases it when the file is closed.
+    _locked: std::fs::File,
+}
+
+impl LockFile {
+    /// Takes the lock of `path` (creating the file when missing), or `None` when another
+    /// holder (another process, or another `LockFile` of this one) has it.
+    pub fn try_acquire(path: &Path) -> std::io::Result<Option<LockFile>> {
+        // A holder removes the file before it lets go, so the file locked here may be gone
+        // from `path` by the time the lock is taken: then try the file there now.
+        for _ in 0..10 {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(path)?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => return Ok(None),
+                Err(std::fs::TryLockError::Error(e)) => return Err(e),
+            }
+            let locked = file.metadata()?;
+            let named = std::fs::metadata(path).ok();
+            if named.as_ref().and_then(file_identity) == file_identity(&locked) {
+                let path = path.to_path_buf();
+                return Ok(Some(LockFile {
+                    path,
+                    _locked: file,
+                }));
+            }
+        }
+        Err(std::io::Error::other(
+            "the lock file keeps being replaced by another program",
+        ))
+    }
+
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for LockFile {
+    fn drop(&mut self) {
+        // Removed while still locked (closing the file afterwards unlocks it), so that
+        // whoever opened it meanwhile finds it gone rather than taking a lock nobody sees.
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
 /// The directory a file path is in: its parent, or `.` for a bare file name.
-fn directory_of(path: &Path) -> &Path {
+pub(crate) fn directory_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
