@@ -428,11 +428,101 @@ fn resume_skips_what_this_annotator_decided_but_offers_undone_items_again() {
     let other =
         Session::start(&threads(), None, &options(dir.path(), "ben", Order::Thread)).unwrap();
     assert_eq!(other.queue().len(), 5);
-    // --limit caps the queue.
+    // --limit caps the queue (in a session of its own: one per annotator at a time).
+    drop(second);
     let mut limited = options(dir.path(), "ana", Order::Thread);
     limited.limit = Some(2);
     let limited = Session::start(&threads(), None, &limited).unwrap();
     assert_eq!(ids(limited.queue()), ["a3", "b1"]);
+}
+
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Two sessions of one annotator on one file could undo each other's decisions: the
+/// second is refused at its start, naming the file and the annotator, until the first
+/// ends. Other annotators label the same file meanwhile.
+#[test]
+fn a_second_session_of_an_annotator_on_a_file_is_refused_until_the_first_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = options(dir.path(), "ana", Order::Thread);
+    let mut first = Session::start(&threads(), None, &opts).unwrap();
+    first.accept().unwrap(); // a1
+    let err = Session::start(&threads(), None, &opts)
+        .map(|_| ())
+        .unwrap_err()
+        .to_string();
+    let expected = format!(
+        "{}: another labeling session of annotator `ana` holds this file",
+        opts.out.display()
+    );
+    assert!(err.starts_with(&expected), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    // Other annotators, `Ana` too, label the same file at the same time.
+    let mut ben =
+        Session::start(&threads(), None, &options(dir.path(), "ben", Order::Thread)).unwrap();
+    let mut upper =
+        Session::start(&threads(), None, &options(dir.path(), "Ana", Order::Thread)).unwrap();
+    ben.accept().unwrap();
+    upper.skip().unwrap();
+    first.accept().unwrap(); // a2
+    // The lock files are hidden from directory inputs.
+    let inputs = threadguard::ingest::supported_files(dir.path()).unwrap();
+    assert_eq!(inputs, std::slice::from_ref(&opts.out));
+
+    // Once the first session ends, the annotator starts again where it stopped.
+    drop(first);
+    let again = Session::start(&threads(), None, &opts).unwrap();
+    assert_eq!(ids(again.queue()), ["a3", "b1", "b3"]);
+    let lock_files: Vec<String> = file_names(dir.path())
+        .into_iter()
+        .filter(|n| n.ends_with(".lock"))
+        .collect();
+    assert_eq!(lock_files.len(), 3, "{lock_files:?}");
+    drop((again, ben, upper));
+    assert_eq!(file_names(dir.path()), ["labels.csv"], "no lock file left");
+
+    // A lock file left by a session that crashed is not locked: it blocks nothing.
+    for name in &lock_files {
+        std::fs::write(dir.path().join(name), "").unwrap();
+    }
+    drop(Session::start(&threads(), None, &opts).unwrap());
+    let log = read_log(dir.path());
+    assert_eq!(
+        log.latest.len(),
+        4,
+        "a1 and a2 of ana, a1 of ben and of Ana"
+    );
+}
+
+/// The batch mode takes the same lock, across processes.
+#[test]
+fn batch_mode_is_refused_while_a_session_of_the_same_annotator_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.csv");
+    let held = Session::start(&threads(), None, &options(dir.path(), "ci", Order::Thread)).unwrap();
+    let other =
+        Session::start(&threads(), None, &options(dir.path(), "ana", Order::Thread)).unwrap();
+    let before = std::fs::read(&labels).unwrap();
+    batch(dir.path(), "a1,abusive\n")
+        .failure()
+        .stderr(predicate::str::contains(format!(
+            "{}: another labeling session of annotator `ci` holds this file",
+            labels.display()
+        )));
+    assert_eq!(std::fs::read(&labels).unwrap(), before, "nothing written");
+    drop(held);
+    batch(dir.path(), "a1,abusive\n").success();
+    drop(other);
+    assert_eq!(read_log(dir.path()).latest_for_annotator("ci").len(), 1);
 }
 
 // ---------- the screen and keys ----------

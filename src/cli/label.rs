@@ -174,6 +174,7 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
         eprintln!("threadguard: warning: the inputs have no comments to label");
     }
     let items = label::collect_items(&threads);
+    let lock = label::AnnotatorLock::acquire(&args.out, annotator)?;
     let writer = label::open_writer(&args.out, &args.labels)?;
     let log = LabelLog::read_if_exists(&args.out, &args.labels)?;
     for warning in &log.warnings {
@@ -185,7 +186,7 @@ fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
         .filter(|(_, decision)| decision.has_label())
         .map(|(id, _)| id.to_string())
         .collect();
-    let mut recorder = Recorder::new(writer, annotator);
+    let mut recorder = Recorder::locked(writer, lock);
     let stdin = std::io::stdin();
     let result = label::batch::run(
         &items,

@@ -16,12 +16,16 @@
 //!   no label but counts as decided, so a resumed session does not offer it again;
 //! - **undo**: one [`Decision::undo`] row, which supersedes the earlier row of the same
 //!   (id, annotator); the comment is offered again. Rows are never rewritten.
+//!
+//! A session holds its annotator's [`AnnotatorLock`] on the file: sessions of different
+//! annotators share a file, but a second one of the same annotator is refused.
 
 pub mod batch;
 pub mod terminal;
 pub mod ui;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::fsutil::LockFile;
 use crate::labels::{Decision, LabelLog, LabelWriter, is_undo_prefix, now_rfc3339};
 use crate::model::Model;
 use crate::thread::Thread;
@@ -29,7 +33,8 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// Keys with a fixed meaning, never given to a label.
@@ -301,6 +306,77 @@ pub fn drop_decided(
         .collect()
 }
 
+/// One annotator's hold on a labels file for a session, released when dropped. Two
+/// sessions of one annotator on one file could undo each other's decisions (undo rows
+/// are matched per annotator), so a second one is refused; sessions of other annotators
+/// take locks of their own and label the same file at the same time.
+#[derive(Debug)]
+pub struct AnnotatorLock {
+    annotator: String,
+    _lock: LockFile,
+}
+
+impl AnnotatorLock {
+    /// Takes `annotator`'s lock on the labels file `out`, or errors (naming the file and
+    /// the annotator) while another session of theirs holds it.
+    ///
+    /// The lock is a hidden file next to the labels file, `.<file>.<annotator>-<hash>.lock`
+    /// (which directory inputs skip), locked rather than merely present, so a session
+    /// that crashed leaves nothing that blocks the next; it is removed when released.
+    pub fn acquire(out: &Path, annotator: &str) -> Result<Self> {
+        // A missing directory is named as such, not by the lock file's path.
+        crate::fsutil::check_writable(out)?;
+        let path = lock_path(out, annotator).map_err(|e| Error::io(out, e))?;
+        match LockFile::try_acquire(&path) {
+            Ok(Some(lock)) => Ok(AnnotatorLock {
+                annotator: annotator.to_string(),
+                _lock: lock,
+            }),
+            Ok(None) => Err(Error::Usage(format!(
+                "{}: another labeling session of annotator `{annotator}` holds this file; \
+                 finish it first (two sessions of one annotator could undo each other's \
+                 decisions)",
+                out.display()
+            ))),
+            Err(e) => {
+                let msg = format!("cannot take the labeling session's lock file: {e}");
+                Err(Error::io(&path, std::io::Error::new(e.kind(), msg)))
+            }
+        }
+    }
+
+    /// The annotator.
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+}
+
+/// The lock file of `annotator` for the labels file `out`, next to the file a symlink
+/// `out` points to (so every path to the file shares its locks). The name keeps the
+/// annotator's plain ASCII letters for people and adds a hash of the whole name, so
+/// names differing only in other characters or in case (on a file system that ignores
+/// it) never share a lock.
+fn lock_path(out: &Path, annotator: &str) -> std::io::Result<PathBuf> {
+    use sha2::{Digest, Sha256};
+    let target = crate::fsutil::writable_target(out)?;
+    let file_name = target
+        .file_name()
+        .ok_or_else(|| std::io::Error::other("the labels path has no file name"))?;
+    let readable: String = annotator
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .take(32)
+        .collect();
+    let hash: String = Sha256::digest(annotator.as_bytes())[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let mut name = OsString::from(".");
+    name.push(file_name);
+    name.push(format!(".{readable}-{hash}.lock"));
+    Ok(crate::fsutil::directory_of(&target).join(name))
+}
+
 /// Counts of the rows written in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
@@ -325,15 +401,29 @@ pub struct Recorder {
     writer: LabelWriter,
     annotator: String,
     counts: Counts,
+    /// The annotator's lock on the file, held as long as the recorder (see
+    /// [`Recorder::locked`]).
+    _lock: Option<AnnotatorLock>,
 }
 
 impl Recorder {
-    /// Records to `writer` as `annotator`.
+    /// Records to `writer` as `annotator`, without an [`AnnotatorLock`] (sessions take
+    /// one; see [`Recorder::locked`]).
     pub fn new(writer: LabelWriter, annotator: &str) -> Self {
         Recorder {
             writer,
             annotator: annotator.to_string(),
             counts: Counts::default(),
+            _lock: None,
+        }
+    }
+
+    /// Records to `writer` as the annotator of `lock`, holding the lock until dropped.
+    pub fn locked(writer: LabelWriter, lock: AnnotatorLock) -> Self {
+        let annotator = lock.annotator().to_string();
+        Recorder {
+            _lock: Some(lock),
+            ..Recorder::new(writer, &annotator)
         }
     }
 
@@ -507,6 +597,9 @@ impl Session {
         model: Option<&Model>,
         options: &SessionOptions,
     ) -> Result<Self> {
+        // Taken before reading the file, so no other session of the annotator writes
+        // between the resume set read here and this session's rows.
+        let lock = AnnotatorLock::acquire(&options.out, &options.annotator)?;
         let log = LabelLog::read_if_exists(&options.out, &options.labels)?;
         let writer = open_writer(&options.out, &options.labels)?;
         let specs = label_specs(&options.labels, model);
@@ -520,7 +613,7 @@ impl Session {
         if let Some(limit) = options.limit {
             queue.truncate(limit);
         }
-        let recorder = Recorder::new(writer, &options.annotator);
+        let recorder = Recorder::locked(writer, lock);
         let labeled = log.labeled_count();
         let mut session = Session::new(specs, queue, recorder, labeled);
         session.load_warnings = log.warnings;
