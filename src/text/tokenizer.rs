@@ -219,6 +219,28 @@ impl Tokens {
         self.finish(start, end, kind, obfuscated, t0);
     }
 
+    /// Appends the plain ASCII word `bytes[s..e]` (letters and inner `'`) lowercased, when
+    /// it has at most 8 bytes, 8 bytes of text follow `s`, and it has no stretched letters
+    /// (see [`has_packed_triple`]); returns whether it did.
+    #[inline(always)]
+    fn push_short_plain_word(&mut self, bytes: &[u8], s: usize, e: usize) -> bool {
+        let len = e - s;
+        let Some(&eight) = bytes.get(s..).and_then(|b| b.first_chunk::<8>()) else {
+            return false;
+        };
+        if len > 8 {
+            return false;
+        }
+        // Setting bit 5 lowercases the letters and leaves `'` as it is.
+        let word = (u64::from_le_bytes(eight) | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len];
+        if has_packed_triple(word, len) || !push_packed_ascii(&mut self.buf, word, len) {
+            return false;
+        }
+        let t0 = self.buf.len() - len;
+        self.finish_packed(s, e, TokenKind::Word, false, t0, word);
+        true
+    }
+
     /// Appends a token whose text was written to the buffer from `t0` on.
     fn finish(&mut self, start: usize, end: usize, kind: TokenKind, obfuscated: bool, t0: usize) {
         let packed = self.packed_from(t0);
@@ -335,12 +357,35 @@ impl Tokenizer {
     }
 
     /// Reads the token starting at `s` (a word character) and returns where scanning resumes.
+    /// Short plain words, most of any text, take a path small enough to inline into the
+    /// scanning loop; the rest go to [`other_token_at`](Self::other_token_at).
     fn token_at(&mut self, text: &str, s: usize, out: &mut Tokens) -> usize {
+        let bytes = text.as_bytes();
+        let plain_end = match bytes[s].is_ascii_alphabetic() && !self.general_only {
+            true => plain_word_end(bytes, s),
+            false => None,
+        };
+        match plain_end {
+            Some(end) if out.push_short_plain_word(bytes, s, end) => end,
+            _ => self.other_token_at(text, s, plain_end, out),
+        }
+    }
+
+    /// [`token_at`](Self::token_at) for all but short plain words; `plain_end` is
+    /// [`plain_word_end`] at `s` if it was computed.
+    #[inline(never)]
+    fn other_token_at(
+        &mut self,
+        text: &str,
+        s: usize,
+        plain_end: Option<usize>,
+        out: &mut Tokens,
+    ) -> usize {
         let bytes = text.as_bytes();
         let b = bytes[s];
         if !self.general_only {
             if b.is_ascii_alphabetic() {
-                if let Some(end) = plain_word_end(bytes, s) {
+                if let Some(end) = plain_end {
                     self.push_plain_word(text, s, end, out);
                     return end;
                 }
@@ -367,16 +412,8 @@ impl Tokenizer {
     /// Appends the plain ASCII word `text[s..e]` (letters and inner `'`), lowercased and
     /// with stretched letters collapsed: what the general path makes of it.
     fn push_plain_word(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
-        let len = e - s;
-        let eight = text.as_bytes().get(s..).and_then(|b| b.first_chunk::<8>());
-        if let Some(&eight) = eight.filter(|_| len <= 8) {
-            // Setting bit 5 lowercases the letters and leaves `'` as it is.
-            let word = (u64::from_le_bytes(eight) | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len];
-            if !has_packed_triple(word, len) && push_packed_ascii(&mut out.buf, word, len) {
-                let t0 = out.buf.len() - len;
-                out.finish_packed(s, e, TokenKind::Word, false, t0, word);
-                return;
-            }
+        if out.push_short_plain_word(text.as_bytes(), s, e) {
+            return;
         }
         let t0 = out.buf.len();
         let stretched = match text.get(s..s + 8).filter(|_| e - s <= 8) {
@@ -1094,7 +1131,7 @@ fn is_number(piece: &[NChar]) -> bool {
 }
 
 /// Whether the ASCII word `b` has a run of three or more equal letters.
-#[inline]
+#[inline(never)]
 fn has_ascii_stretch(b: &[u8]) -> bool {
     b.windows(3)
         .any(|w| w[0] == w[1] && w[1] == w[2] && w[0].is_ascii_alphabetic())
