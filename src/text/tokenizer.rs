@@ -359,6 +359,7 @@ impl Tokenizer {
     /// Reads the token starting at `s` (a word character) and returns where scanning resumes.
     /// Short plain words, most of any text, take a path small enough to inline into the
     /// scanning loop; the rest go to [`other_token_at`](Self::other_token_at).
+    #[inline(always)]
     fn token_at(&mut self, text: &str, s: usize, out: &mut Tokens) -> usize {
         let bytes = text.as_bytes();
         let plain_end = match bytes[s].is_ascii_alphabetic() && !self.general_only {
