@@ -3803,7 +3803,7 @@ mod tests {
             .map(|id| DistinctWords::home(id, 26))
             .max()
             .unwrap();
-        assert!(top >= 1 << 25 && top < 1 << 26, "{top}");
+        assert!((1 << 25..1 << 26).contains(&top), "{top}");
         assert_eq!(DistinctWords::home(7, 0), 0);
     }
 
