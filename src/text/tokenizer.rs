@@ -241,6 +241,36 @@ impl Tokens {
         true
     }
 
+    /// Like [`push_short_plain_word`](Self::push_short_plain_word) for words of 9 to 16
+    /// bytes with 16 bytes of text from `s` on.
+    fn push_long_plain_word(&mut self, bytes: &[u8], s: usize, e: usize) -> bool {
+        let len = e - s;
+        let Some(sixteen) = bytes.get(s..).and_then(|b| b.first_chunk::<16>()) else {
+            return false;
+        };
+        if !(9..=16).contains(&len) {
+            return false;
+        }
+        let (a, b) = sixteen.split_at(8);
+        let half = |h: &[u8]| h.try_into().map_or(0, u64::from_le_bytes) | 0x2020_2020_2020_2020;
+        let (low, high) = (half(a), half(b) & LOW_BYTES_MASK[len - 8]);
+        // Bytes 6 to 13 hold every run of three that crosses from one half to the other.
+        let middle = (low >> 48) | (high << 16);
+        let stretched = has_packed_triple(low, 8)
+            || has_packed_triple(middle, (len - 6).min(8))
+            || has_packed_triple(high, len - 8);
+        if stretched || !push_packed_ascii(&mut self.buf, low, 8) {
+            return false;
+        }
+        if !push_packed_ascii(&mut self.buf, high, len - 8) {
+            self.buf.truncate(self.buf.len() - 8);
+            return false;
+        }
+        let t0 = self.buf.len() - len;
+        self.finish_packed(s, e, TokenKind::Word, false, t0, 0);
+        true
+    }
+
     /// Appends a token whose text was written to the buffer from `t0` on.
     fn finish(&mut self, start: usize, end: usize, kind: TokenKind, obfuscated: bool, t0: usize) {
         let packed = self.packed_from(t0);
@@ -413,7 +443,9 @@ impl Tokenizer {
     /// Appends the plain ASCII word `text[s..e]` (letters and inner `'`), lowercased and
     /// with stretched letters collapsed: what the general path makes of it.
     fn push_plain_word(&mut self, text: &str, s: usize, e: usize, out: &mut Tokens) {
-        if out.push_short_plain_word(text.as_bytes(), s, e) {
+        if out.push_short_plain_word(text.as_bytes(), s, e)
+            || out.push_long_plain_word(text.as_bytes(), s, e)
+        {
             return;
         }
         let t0 = out.buf.len();
@@ -1469,6 +1501,27 @@ mod tests {
     }
 
     #[test]
+    fn long_plain_words_match_the_general_path_wherever_their_stretch_is() {
+        let letters = "abcdefghijklmnop";
+        for len in 9..=16 {
+            // Without a stretch, then with a run of three at every position, in both
+            // halves of the 16 bytes and across them.
+            let plain = letters[..len].to_string();
+            let mut words = vec![plain.clone(), plain.to_uppercase()];
+            for at in 0..len - 2 {
+                let mut w: Vec<u8> = plain.clone().into_bytes();
+                w[at + 1] = w[at];
+                w[at + 2] = w[at].to_ascii_uppercase();
+                words.push(String::from_utf8(w).unwrap());
+            }
+            for word in words {
+                let text = format!("{word} and what follows it");
+                assert_eq!(tokens(&text, false), tokens(&text, true), "{text:?}");
+            }
+        }
+    }
+
+    #[test]
     fn a_run_of_url_characters_longer_than_the_cap_holds_no_link() {
         let kinds = |text: &str| -> Vec<TokenKind> {
             Tokenizer::new()
@@ -1555,6 +1608,15 @@ mod tests {
         #[test]
         fn fast_paths_match_the_general_path_on_stretched_words(
             text in "[aAoOz' .!]{0,40}"
+        ) {
+            prop_assert_eq!(tokens(&text, false), tokens(&text, true));
+        }
+
+        /// Words of 9 to 16 bytes, the long plain word path, with and without room for
+        /// 16 bytes after their start.
+        #[test]
+        fn fast_paths_match_the_general_path_on_long_words(
+            text in "([aAbB']{9,16}[ .]?){1,3}[a-z ]{0,8}"
         ) {
             prop_assert_eq!(tokens(&text, false), tokens(&text, true));
         }
