@@ -84,6 +84,73 @@ pub fn default_labels() -> Vec<String> {
     DEFAULT_LABELS.iter().map(|s| (*s).to_string()).collect()
 }
 
+/// Keys that `score` writes beside the labels' scores and beside [`LEADING_COLUMNS`] and
+/// [`TRAILING_COLUMNS`]: a label of one of these names would clash with them.
+pub const SCORE_OUTPUT_KEYS: [&str; 4] = ["comment_id", "flags", "explanation", "title"];
+
+/// A label name that the labels CSV, `--labels` or `score`'s output cannot carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadLabelName {
+    /// The name as given.
+    pub name: String,
+    /// What is wrong with it, e.g. `given twice`.
+    pub problem: String,
+}
+
+/// Checks the label names of a model or of `train --labels`, in one place so that a model
+/// file cannot load with a name `train` would refuse. A name must be non-empty, without
+/// surrounding whitespace (`--labels` trims it), a comma (it separates `--labels`), a `;`
+/// (it separates `score`'s CSV flags) or a control character, must not be a column
+/// name of threadguard's own (see [`reserved_names`]), and must be given once.
+pub fn check_label_names(labels: &[String]) -> std::result::Result<(), BadLabelName> {
+    for (i, name) in labels.iter().enumerate() {
+        let problem = name_problem(name).or_else(|| {
+            labels[..i]
+                .contains(name)
+                .then(|| "given twice".to_string())
+        });
+        if let Some(problem) = problem {
+            return Err(BadLabelName {
+                name: name.clone(),
+                problem,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The column names and keys of threadguard's own files and output: no label may take one.
+pub fn reserved_names() -> impl Iterator<Item = &'static str> {
+    LEADING_COLUMNS
+        .into_iter()
+        .chain(TRAILING_COLUMNS)
+        .chain(SCORE_OUTPUT_KEYS)
+}
+
+/// What is wrong with one label name on its own, if anything.
+fn name_problem(name: &str) -> Option<String> {
+    let problem = if name.is_empty() {
+        "an empty name"
+    } else if name.trim() != name {
+        "starts or ends with whitespace"
+    } else if name.contains(',') {
+        "has a comma, which separates the names of --labels"
+    } else if name.contains(';') {
+        "has a `;`, which separates the flags of score's CSV output"
+    } else if name.chars().any(char::is_control) {
+        "has a control character"
+    } else if reserved_names().any(|r| r == name) {
+        let reserved: Vec<&str> = reserved_names().collect();
+        return Some(format!(
+            "a column name of threadguard's own output ({})",
+            reserved.join(", ")
+        ));
+    } else {
+        return None;
+    };
+    Some(problem.to_string())
+}
+
 /// The header of a new labels file for `labels`.
 pub fn header(labels: &[String]) -> Vec<String> {
     let leading = LEADING_COLUMNS.iter().map(|s| (*s).to_string());

@@ -1170,3 +1170,37 @@ fn a_skip_from_an_input_named_like_the_start_of_undo_stays_a_skip() {
     skip.values = vec![Y, E];
     assert!(!skip.is_undo());
 }
+
+#[test]
+fn label_names_are_checked_by_one_rule_for_train_and_model_files() {
+    use threadguard::labels::check_label_names;
+    assert_eq!(
+        check_label_names(&labels(&["abusive", "sarcastic-2"])),
+        Ok(())
+    );
+    for (list, bad, problem) in [
+        (&["abusive", "abusive"][..], "abusive", "given twice"),
+        (
+            &["flags"][..],
+            "flags",
+            "a column name of threadguard's own output",
+        ),
+        (&["ok", ""][..], "", "an empty name"),
+        (
+            &[" padded"][..],
+            " padded",
+            "starts or ends with whitespace",
+        ),
+        (&["a,b"][..], "a,b", "has a comma"),
+        (&["a;b"][..], "a;b", "has a `;`"),
+        (&["a\nb"][..], "a\nb", "has a control character"),
+    ] {
+        let err = check_label_names(&labels(list)).unwrap_err();
+        assert_eq!(err.name, bad);
+        assert!(
+            err.problem.starts_with(problem),
+            "{list:?}: {}",
+            err.problem
+        );
+    }
+}

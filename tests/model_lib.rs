@@ -293,3 +293,28 @@ fn a_version_1_header_over_per_word_settings_is_refused() {
         "{msg}"
     );
 }
+
+#[test]
+fn a_model_whose_label_names_train_refuses_is_refused_naming_the_file() {
+    // Such names lost or garbled scores in score's CSV and JSONL output: a `text` score
+    // under the comment's own `text` key, two `abusive` columns.
+    let trained = fixture_model();
+    let cases = [
+        (
+            ["text", "conspiratorial"],
+            "label \"text\": a column name of threadguard's own output",
+        ),
+        (["abusive", "abusive"], "label \"abusive\": given twice"),
+        (["", "conspiratorial"], "label \"\": an empty name"),
+        (["a,b", "conspiratorial"], "label \"a,b\": has a comma"),
+    ];
+    for (names, want) in cases {
+        let mut model = trained.clone();
+        for (label, name) in model.labels.iter_mut().zip(names) {
+            label.name = name.to_string();
+        }
+        let bytes = file::to_bytes(&model).unwrap();
+        let msg = error_text(file::from_bytes(Path::new("named.tgm"), &bytes));
+        assert!(msg.starts_with(&format!("named.tgm: {want}")), "{msg}");
+    }
+}

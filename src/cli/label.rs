@@ -158,11 +158,9 @@ fn label_names(labels: &[String]) -> anyhow::Result<Vec<String>> {
         bail!("--labels needs non-empty label names, comma separated");
     }
     super::train::check_label_names(&names)?;
-    if let Some(name) = names
-        .iter()
-        .find(|n| *n == "skip" || *n == "undo" || n.contains(';'))
-    {
-        bail!("--labels {name}: `skip`, `undo` and names with `;` are batch decisions, not labels");
+    // Names with `;` are refused by the shared rule above.
+    if let Some(name) = names.iter().find(|n| *n == "skip" || *n == "undo") {
+        bail!("--labels {name}: `skip` and `undo` are batch decisions, not labels");
     }
     Ok(names)
 }

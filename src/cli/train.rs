@@ -298,26 +298,10 @@ fn parse_range(text: &str) -> Result<(usize, usize), String> {
     Ok((lo, hi))
 }
 
-/// Columns and keys that `score` writes beside the labels' scores and beside the labels
-/// CSV's own columns (`labels::LEADING_COLUMNS` and `TRAILING_COLUMNS`).
-const SCORE_OUTPUT_KEYS: [&str; 4] = ["comment_id", "flags", "explanation", "title"];
-
-/// Fails for a label name that `score`'s output or the labels CSV already uses.
+/// Fails for a label name that the labels CSV or `score`'s output cannot carry (see
+/// [`threadguard::labels::check_label_names`]).
 pub fn check_label_names(labels: &[String]) -> anyhow::Result<()> {
-    use threadguard::labels::{LEADING_COLUMNS, TRAILING_COLUMNS};
-    let reserved: Vec<&str> = LEADING_COLUMNS
-        .iter()
-        .chain(&TRAILING_COLUMNS)
-        .chain(&SCORE_OUTPUT_KEYS)
-        .copied()
-        .collect();
-    for label in labels.iter().map(|l| l.trim()) {
-        if reserved.contains(&label) {
-            anyhow::bail!(
-                "--labels {label}: a column name of threadguard's own output ({}); rename the label",
-                reserved.join(", ")
-            );
-        }
-    }
-    Ok(())
+    let labels: Vec<String> = labels.iter().map(|l| l.trim().to_string()).collect();
+    threadguard::labels::check_label_names(&labels)
+        .map_err(|bad| anyhow::anyhow!("--labels {}: {}", bad.name, bad.problem))
 }

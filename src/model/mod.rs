@@ -223,7 +223,8 @@ impl Model {
         Ok(model)
     }
 
-    /// Validates the weights against the vocabulary and builds the scoring table.
+    /// Validates the label names (as `train` does) and the weights against the
+    /// vocabulary, and builds the scoring table.
     ///
     /// Weights, biases and idf values must lie within ±[`MAX_PARAMETER`]: a file that
     /// passes its checksum can still hold values no training produces, and sums of such
@@ -233,6 +234,14 @@ impl Model {
         if n_labels == 0 {
             return Err("model has no labels".to_string());
         }
+        // The names become columns and keys of score's output: one `train` refuses would
+        // lose or garble scores there (`text`, a name given twice, one with a comma).
+        crate::labels::check_label_names(&self.label_names()).map_err(|bad| {
+            format!(
+                "label {:?}: {}; not a name `threadguard train` accepts",
+                bad.name, bad.problem
+            )
+        })?;
         let in_range = |v: f32| v.is_finite() && v.abs() <= MAX_PARAMETER;
         if let Some(k) = self.vocabulary.idf().iter().position(|&v| !in_range(v)) {
             return Err(format!("the idf of feature {k} is out of range"));
