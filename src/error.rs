@@ -98,5 +98,33 @@ impl Error {
     }
 }
 
+/// The most characters of an input value (a cell, an id, a line) an error or warning
+/// quotes: enough to recognize it, and one huge cell cannot make a huge message.
+pub const MAX_QUOTED_CHARS: usize = 80;
+
+/// `value` as errors and warnings quote it: its first [`MAX_QUOTED_CHARS`] characters,
+/// with `…` when cut (on a character boundary). Control characters are left to the
+/// CLI, which escapes every message line as a whole.
+pub fn clip(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => std::borrow::Cow::Owned(format!("{}…", &value[..cut])),
+        None => std::borrow::Cow::Borrowed(value),
+    }
+}
+
 /// Result alias for the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clip_keeps_short_values_and_cuts_long_ones_on_a_character_boundary() {
+        assert_eq!(clip("short"), "short");
+        let exact = "é".repeat(MAX_QUOTED_CHARS);
+        assert_eq!(clip(&exact), exact);
+        let long = "é".repeat(MAX_QUOTED_CHARS + 1);
+        assert_eq!(clip(&long), format!("{exact}…"));
+    }
+}

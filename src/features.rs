@@ -3051,7 +3051,7 @@ fn char_block_end(names: &[String]) -> Result<u32, FeatureError> {
     if let Some(k) = names[end..].iter().position(|n| n.starts_with(CHAR_PREFIX)) {
         return Err(FeatureError::Vocabulary(format!(
             "character n-gram {:?} (feature {}) follows the word n-grams",
-            names[end + k],
+            crate::error::clip(&names[end + k]),
             end + k
         )));
     }
@@ -3113,7 +3113,9 @@ fn build_ngram_index(names: &[String], slots: &[u32]) -> Result<FeatureIndex, Fe
                 .and_then(|i| names.get(i))
                 .map_or("", String::as_str);
             return Err(FeatureError::Vocabulary(format!(
-                "features {other:?} and {name:?} share a hash (or are duplicates)"
+                "features {:?} and {:?} share a hash (or are duplicates)",
+                crate::error::clip(other),
+                crate::error::clip(name)
             )));
         }
     }
@@ -3130,17 +3132,23 @@ fn build_index(
     for (i, name) in (0u32..).zip(names) {
         if name.starts_with(DENSE_PREFIX) {
             let signal = DenseSignal::from_name(name).ok_or_else(|| {
-                FeatureError::Vocabulary(format!("unknown dense feature {name:?}"))
+                FeatureError::Vocabulary(format!(
+                    "unknown dense feature {:?}",
+                    crate::error::clip(name)
+                ))
             })?;
             if dense[signal.slot()].replace(i).is_some() {
                 return Err(FeatureError::Vocabulary(format!(
-                    "duplicate feature {name:?}"
+                    "duplicate feature {:?}",
+                    crate::error::clip(name)
                 )));
             }
         } else if let Some(prev) = index.insert(feature_hash(name), i) {
             let other = names.get(prev as usize).map_or("", String::as_str);
             return Err(FeatureError::Vocabulary(format!(
-                "features {other:?} and {name:?} share a hash (or are duplicates)"
+                "features {:?} and {:?} share a hash (or are duplicates)",
+                crate::error::clip(other),
+                crate::error::clip(name)
             )));
         }
     }

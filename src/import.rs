@@ -51,7 +51,7 @@
 //!   model learned news style against Reddit style instead of conspiracy talk.) Post
 //!   and remainder share `thread_id` (the post's id), so they never straddle a split.
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use crate::fsutil::write_atomic;
 use crate::labels::{self, DEFAULT_LABELS, Decision, record_start};
 use csv::{ReaderBuilder, StringRecord, WriterBuilder};
@@ -286,7 +286,7 @@ pub fn write_labels(path: &Path, rows: &[ImportedRow]) -> Result<()> {
     {
         return Err(Error::Usage(format!(
             "imported row `{}` has {} label values, expected {}",
-            bad.decision.id,
+            clip(&bad.decision.id),
             bad.decision.values.len(),
             DEFAULT_LABELS.len()
         )));
@@ -430,7 +430,11 @@ impl Table {
     /// The index of column `name`, or an error listing the columns present.
     fn column(&self, name: &str) -> Result<usize> {
         self.header.iter().position(|h| h == name).ok_or_else(|| {
-            let present: Vec<String> = self.header.iter().map(|h| format!("`{h}`")).collect();
+            let present: Vec<String> = self
+                .header
+                .iter()
+                .map(|h| format!("`{}`", clip(h)))
+                .collect();
             let msg = format!(
                 "missing column `{name}`; columns present: {}",
                 present.join(", ")
@@ -458,7 +462,10 @@ impl Table {
         value.trim().parse().map_err(|_| {
             self.error(
                 row,
-                format!("column `{name}`: expected a whole number, found `{value}`"),
+                format!(
+                    "column `{name}`: expected a whole number, found `{}`",
+                    clip(value)
+                ),
             )
         })
     }
@@ -660,7 +667,10 @@ fn psycomark(table: &Table, stats: &mut ImportStats) -> Result<Vec<ImportedRow>>
         let vote = parse_vote(raw).ok_or_else(|| {
             table.error(
                 row,
-                format!("column `conspiracy`: expected Yes, No or Can't tell, found `{raw}`"),
+                format!(
+                    "column `conspiracy`: expected Yes, No or Can't tell, found `{}`",
+                    clip(raw)
+                ),
             )
         })?;
         let item = items.entry(id.to_string()).or_insert_with(|| {
@@ -803,7 +813,10 @@ fn parse_spans(table: &Table, row: &Row, raw: &str, text: &str) -> Result<Vec<us
     let spans: Vec<usize> = serde_json::from_str(raw).map_err(|_| {
         table.error(
             row,
-            format!("column `spans`: expected a JSON list of character offsets, found `{raw}`"),
+            format!(
+                "column `spans`: expected a JSON list of character offsets, found `{}`",
+                clip(raw)
+            ),
         )
     })?;
     let chars = text.chars().count();

@@ -58,7 +58,7 @@
 //! - A cut inside the last column (`source` in the layout this module writes) leaves a
 //!   row with the right number of fields: its labels are intact, so it is kept.
 
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use crate::fsutil::{file_identity, write_atomic};
 use csv::{ByteRecord, ReaderBuilder, WriterBuilder};
 use std::collections::{HashMap, HashSet};
@@ -416,7 +416,7 @@ impl Layout {
                 None => Slot::standard(name),
             };
             if slot != Slot::Other && names[..i].contains(name) {
-                let msg = format!("column `{name}` appears twice in the header");
+                let msg = format!("column `{}` appears twice in the header", clip(name));
                 return Err(Error::input(Location::line(path, 1), msg));
             }
             slots.push(slot);
@@ -435,7 +435,7 @@ impl Layout {
         }
         let list = |v: &[&str]| {
             v.iter()
-                .map(|c| format!("`{c}`"))
+                .map(|c| format!("`{}`", clip(c)))
                 .collect::<Vec<_>>()
                 .join(", ")
         };
@@ -704,9 +704,9 @@ fn decision_from_record(
     for ((slot, name), field) in layout.slots.iter().zip(&layout.names).zip(record.iter()) {
         let at = || Location::line(path, line);
         let text = || {
-            std::str::from_utf8(field)
-                .map(str::to_string)
-                .map_err(|_| Error::input(at(), format!("column `{name}` is not valid UTF-8")))
+            std::str::from_utf8(field).map(str::to_string).map_err(|_| {
+                Error::input(at(), format!("column `{}` is not valid UTF-8", clip(name)))
+            })
         };
         match *slot {
             Slot::Id => d.id = text()?,
@@ -719,7 +719,7 @@ fn decision_from_record(
             Slot::Source => d.source = text()?,
             Slot::Label(k) => {
                 d.values[k] = parse_value(field)
-                    .map_err(|msg| Error::input(at(), format!("column `{name}`: {msg}")))?
+                    .map_err(|msg| Error::input(at(), format!("column `{}`: {msg}", clip(name))))?
             }
             Slot::Other => {}
         }
@@ -735,7 +735,7 @@ fn parse_value(field: &[u8]) -> std::result::Result<Option<bool>, String> {
         b"" => Ok(None),
         other => Err(format!(
             "invalid value `{}` (expected 1, 0 or empty)",
-            String::from_utf8_lossy(other)
+            clip(&String::from_utf8_lossy(other))
         )),
     }
 }
@@ -978,7 +978,7 @@ impl LabelWriter {
         {
             return Err(Error::Usage(format!(
                 "labeled_at `{}` is not an RFC 3339 timestamp",
-                d.labeled_at
+                clip(&d.labeled_at)
             )));
         }
         Ok(())

@@ -34,7 +34,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
     };
     let (examples, inputs, warnings) = train::read_examples(&args.inputs, &labels)?;
     for w in &warnings {
-        eprintln!("threadguard: warning: {w}");
+        super::warn(w);
     }
     let rows: usize = inputs.iter().map(|i| i.rows).sum();
     outln!(

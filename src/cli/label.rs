@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use threadguard::error::clip;
 use threadguard::ingest::InputFormat;
 use threadguard::label::batch::Applied;
 use threadguard::label::{self, Counts, Order, Recorder, Session, SessionOptions};
@@ -103,7 +104,7 @@ pub fn run(mut args: LabelArgs) -> anyhow::Result<ExitCode> {
     }
     let mut session = Session::start(&threads, Some(&model), &options)?;
     for warning in session.load_warnings() {
-        eprintln!("threadguard: warning: {warning}");
+        super::warn(warning);
     }
     if session.queue().is_empty() {
         outln!(
@@ -126,7 +127,7 @@ pub fn run(mut args: LabelArgs) -> anyhow::Result<ExitCode> {
 fn check_comments(threads: &[Thread]) -> bool {
     let duplicates = label::duplicate_ids(threads);
     if !duplicates.is_empty() {
-        let shown: Vec<&str> = duplicates.iter().take(5).map(String::as_str).collect();
+        let shown: Vec<_> = duplicates.iter().take(5).map(|id| clip(id)).collect();
         let more = duplicates.len().saturating_sub(shown.len());
         let more = if more > 0 {
             format!(" and {more} more")
@@ -137,12 +138,12 @@ fn check_comments(threads: &[Thread]) -> bool {
             1 => ("1 comment id".to_string(), "appears"),
             n => (format!("{n} comment ids"), "appear"),
         };
-        eprintln!(
-            "threadguard: warning: {n} {appear} more than once ({}{more}); \
+        super::warn(format_args!(
+            "{n} {appear} more than once ({}{more}); \
              only the first comment of each id can be labeled, since the labels file \
              keys decisions by id: give the comments unique ids",
             shown.join(", ")
-        );
+        ));
     }
     threads
         .iter()
@@ -169,14 +170,14 @@ fn label_names(labels: &[String]) -> anyhow::Result<Vec<String>> {
 fn run_batch(args: &LabelArgs, annotator: &str) -> anyhow::Result<ExitCode> {
     let threads = read_inputs(&args.paths, args.input_format)?;
     if !check_comments(&threads) {
-        eprintln!("threadguard: warning: the inputs have no comments to label");
+        super::warn("the inputs have no comments to label");
     }
     let items = label::collect_items(&threads);
     let lock = label::AnnotatorLock::acquire(&args.out, annotator)?;
     let writer = label::open_writer(&args.out, &args.labels)?;
     let log = LabelLog::read_if_exists(&args.out, &args.labels)?;
     for warning in &log.warnings {
-        eprintln!("threadguard: warning: {warning}");
+        super::warn(warning);
     }
     let labeled: HashSet<String> = log
         .latest_for_annotator(annotator)
@@ -210,10 +211,12 @@ fn acknowledge(line: u64, decision: &str, applied: Applied) -> threadguard::Resu
         let id = decision
             .rsplit_once(',')
             .map_or(decision, |(id, _)| id.trim());
-        eprintln!(
+        let id = clip(id);
+        let warning = format!(
             "warning: <stdin>:{line}: `{id}` keeps its labels: a skip never erases them \
              (send `{id},undo` to clear them); nothing written"
         );
+        eprintln!("{}", super::safe_line(&warning));
     }
     let mut out = std::io::stdout().lock();
     writeln!(out, "ok {line} {decision}")

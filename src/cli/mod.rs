@@ -76,7 +76,8 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Joins an error and its causes into one line, skipping causes already in the message.
+/// Joins an error and its causes into one safe line (see [`safe_line`]), skipping causes
+/// already in the message.
 fn one_line(err: &anyhow::Error) -> String {
     let mut line = err.to_string();
     for cause in err.chain().skip(1) {
@@ -86,7 +87,19 @@ fn one_line(err: &anyhow::Error) -> String {
             line.push_str(&cause);
         }
     }
-    line.replace('\n', " ")
+    safe_line(&line)
+}
+
+/// `text` safe to print as one line of stderr: every control character (from an input
+/// cell or a file name) escaped, `\r`, `\n`, `\x1b`..., so that no input can break the
+/// line or drive the terminal.
+pub fn safe_line(text: &str) -> String {
+    threadguard::report::terminal_safe(text).into_owned()
+}
+
+/// Prints a warning to stderr, on one safe line (see [`safe_line`]).
+pub fn warn(message: impl std::fmt::Display) {
+    eprintln!("threadguard: warning: {}", safe_line(&message.to_string()));
 }
 
 /// Whether the error is a closed stdout (`threadguard ... | head`): not a failure.
@@ -98,9 +111,9 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints a reader warning to stderr, on one line.
+/// Prints a reader warning to stderr, on one safe line.
 pub fn print_warning(warning: &threadguard::ingest::Warning) {
-    eprintln!("threadguard: warning: {warning}");
+    warn(warning);
 }
 
 /// Reads every input into memory, printing warnings as they come.

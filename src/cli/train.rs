@@ -111,13 +111,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let started = std::time::Instant::now();
     let (mut model, reports, warnings) = train::train(&args.inputs, &options, &Bar::new())?;
     for warning in &warnings {
-        eprintln!("threadguard: warning: {warning}");
+        super::warn(warning);
     }
     model.provenance.notes.extend(args.note.iter().cloned());
     file::save(&model, &args.out)?;
     for report in &reports {
         if let Some(note) = &report.threshold_note {
-            eprintln!("threadguard: warning: {}: {note}", report.name);
+            super::warn(format_args!("{}: {note}", report.name));
         }
     }
     for report in &reports {

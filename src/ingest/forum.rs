@@ -59,7 +59,7 @@ fn parse_header(line: &str) -> Option<(Header, Option<String>)> {
     let parsed = NaiveDateTime::parse_from_str(&raw, "%m/%d/%Y %H:%M").ok();
     let problem = parsed
         .is_none()
-        .then(|| format!("unparseable timestamp {raw:?}"));
+        .then(|| format!("unparseable timestamp {:?}", crate::error::clip(&raw)));
     let timestamp = parsed.map(|t| t.format("%Y-%m-%dT%H:%M").to_string());
     Some((
         Header {

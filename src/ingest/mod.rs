@@ -248,8 +248,9 @@ fn note_id(
         Some(first) => plan.warnings.push(Warning {
             location: Location::file(file),
             message: format!(
-                "gets thread id `{id}` like {}, so their comments share ids; pass their \
+                "gets thread id `{}` like {}, so their comments share ids; pass their \
                  directory instead (its files are named by their path under it) or rename one",
+                crate::error::clip(id),
                 display(first)
             ),
         }),

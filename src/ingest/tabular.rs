@@ -419,7 +419,14 @@ pub fn read_csv_at(
     if !headers.iter().any(|h| h == TEXT_COLUMN) {
         return Err(Error::input(
             Location::line(path, input.line()),
-            format!("no \"text\" column (columns: {})", headers.join(", ")),
+            format!(
+                "no \"text\" column (columns: {})",
+                headers
+                    .iter()
+                    .map(|h| crate::error::clip(h))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         ));
     }
     let roles = Column::roles(&headers);

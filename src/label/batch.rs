@@ -29,7 +29,7 @@
 //! one line after the last acknowledgement may be in the file without one.
 
 use super::{Counts, Item, Recorder};
-use crate::error::{Error, Location, Result};
+use crate::error::{Error, Location, Result, clip};
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 
@@ -57,7 +57,8 @@ pub fn parse_command(spec: &str, labels: &[String]) -> std::result::Result<Comma
     for name in spec.split(';').map(str::trim).filter(|n| !n.is_empty()) {
         let index = labels.iter().position(|l| l == name).ok_or_else(|| {
             format!(
-                "unknown label `{name}` (labels: {}; or `skip`, `undo`, empty for clean)",
+                "unknown label `{}` (labels: {}; or `skip`, `undo`, empty for clean)",
+                clip(name),
                 labels.join(", ")
             )
         })?;
@@ -107,13 +108,14 @@ pub fn run(
             )
         };
         let Some((id, spec)) = line.rsplit_once(',') else {
-            let msg = format!("expected `<comment_id>,<labels>`, got `{line}`");
+            let msg = format!("expected `<comment_id>,<labels>`, got `{}`", clip(line));
             return Err(fail(msg));
         };
         let id = id.trim();
         let Some(item) = by_id.get(id) else {
             return Err(fail(format!(
-                "unknown comment id `{id}` (not in the inputs)"
+                "unknown comment id `{}` (not in the inputs)",
+                clip(id)
             )));
         };
         let applied = match parse_command(spec, labels).map_err(fail)? {

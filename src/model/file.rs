@@ -97,7 +97,10 @@ fn parse(path: &Path, bytes: &[u8], checksum: Checksum) -> Result<Model> {
     if header.format != FORMAT_NAME {
         return Err(Error::model(
             path,
-            format!("not a threadguard model file (format {:?})", header.format),
+            format!(
+                "not a threadguard model file (format {:?})",
+                crate::error::clip(&header.format)
+            ),
         ));
     }
     if !(OLDEST_FORMAT_VERSION..=FORMAT_VERSION).contains(&header.format_version) {

@@ -7,6 +7,7 @@
 pub mod file;
 pub mod train;
 
+use crate::error::clip;
 use crate::features::{DenseValues, Extractor, QuadTable, SparseVec, Vocabulary};
 use crate::metrics::LabelMetrics;
 use serde::{Deserialize, Serialize};
@@ -239,7 +240,8 @@ impl Model {
         crate::labels::check_label_names(&self.label_names()).map_err(|bad| {
             format!(
                 "label {:?}: {}; not a name `threadguard train` accepts",
-                bad.name, bad.problem
+                clip(&bad.name),
+                bad.problem
             )
         })?;
         let in_range = |v: f32| v.is_finite() && v.abs() <= MAX_PARAMETER;
@@ -250,7 +252,7 @@ impl Model {
             if let Some(&(feature, _)) = label.weights.iter().find(|(_, w)| !in_range(*w)) {
                 return Err(format!(
                     "label {:?} has an out-of-range weight for feature {feature}",
-                    label.name
+                    clip(&label.name)
                 ));
             }
         }
@@ -262,13 +264,13 @@ impl Model {
                     .checked_mul(n_labels)
                     .map(|s| s + l)
                     .filter(|_| (feature as usize) < n_features)
-                    .ok_or_else(|| format!("label {:?} has a weight for feature {feature}, beyond the vocabulary of {n_features}", label.name))?;
+                    .ok_or_else(|| format!("label {:?} has a weight for feature {feature}, beyond the vocabulary of {n_features}", clip(&label.name)))?;
                 table[slot] = weight;
             }
             if !(0.0..=1.0).contains(&label.threshold) || !in_range(label.bias) {
                 return Err(format!(
                     "label {:?} has an invalid threshold or bias",
-                    label.name
+                    clip(&label.name)
                 ));
             }
         }
