@@ -427,9 +427,10 @@ impl Table {
         })
     }
 
-    /// The index of column `name`, or an error listing the columns present.
+    /// The index of column `name`, or an error listing the columns present (see
+    /// [`Table::find`]).
     fn column(&self, name: &str) -> Result<usize> {
-        self.header.iter().position(|h| h == name).ok_or_else(|| {
+        self.find(name)?.ok_or_else(|| {
             let present: Vec<String> = self
                 .header
                 .iter()
@@ -441,6 +442,19 @@ impl Table {
             );
             Error::input(Location::file(&self.path), msg)
         })
+    }
+
+    /// The index of column `name` if the header has it, or an error naming the column if
+    /// it has it twice: which of the two holds the data cannot be known (the labels
+    /// reader refuses this too).
+    fn find(&self, name: &str) -> Result<Option<usize>> {
+        let mut found = self.header.iter().enumerate().filter(|(_, h)| *h == name);
+        let first = found.next().map(|(i, _)| i);
+        if found.next().is_some() {
+            let msg = format!("column `{name}` appears twice in the header");
+            return Err(Error::input(Location::line(&self.path, 1), msg));
+        }
+        Ok(first)
     }
 
     /// The file name, for `source`.
@@ -534,9 +548,10 @@ struct DavidsonColumns {
 
 impl DavidsonColumns {
     fn find(table: &Table) -> Result<Self> {
-        let id = match table.column("id") {
-            Ok(i) => i,
-            Err(e) => table.header.iter().position(String::is_empty).ok_or(e)?,
+        let unnamed = || table.header.iter().position(String::is_empty);
+        let id = match table.find("id")?.or_else(unnamed) {
+            Some(i) => i,
+            None => table.column("id")?,
         };
         Ok(DavidsonColumns {
             id,

@@ -329,3 +329,39 @@ fn a_corpus_file_cut_inside_a_quoted_field_is_an_error_naming_the_quote() {
     assert!(message.contains("cut.csv:3"), "{message}");
     assert!(message.contains("unterminated quoted field"), "{message}");
 }
+
+#[test]
+fn a_column_the_importer_reads_given_twice_is_an_error_naming_it() {
+    // The first of the two was used; the labels reader refuses a repeated column too.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dup.csv");
+    let davidson = Corpus::Davidson {
+        offensive: OffensivePolicy::Drop,
+    };
+    let cases = [
+        (Corpus::ToxicSpans, "spans,text,text\n\"[0]\",a,b\n", "text"),
+        (
+            Corpus::Psycomark,
+            "id,annotator,annotator,conspiracy,text\nt1,a1,a2,Yes,x\n",
+            "annotator",
+        ),
+        (
+            davidson,
+            "id,id,count,hate_speech,offensive_language,neither,class,tweet\n1,2,3,3,0,0,0,x\n",
+            "id",
+        ),
+    ];
+    for (corpus, text, column) in cases {
+        fs::write(&path, text).unwrap();
+        let msg = error_text(import(corpus, &path));
+        assert!(
+            msg.ends_with(&format!(
+                "dup.csv:1: column `{column}` appears twice in the header"
+            )),
+            "{msg}"
+        );
+    }
+    // A repeated column the importer does not read is no problem.
+    fs::write(&path, "spans,text,note,note\n\"[0]\",a,x,y\n").unwrap();
+    assert!(import(Corpus::ToxicSpans, &path).is_ok());
+}
