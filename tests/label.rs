@@ -1337,6 +1337,54 @@ fn batch_mode_acknowledges_each_saved_decision_on_its_own_line() {
 }
 
 #[test]
+fn batch_mode_labels_ids_starting_with_a_hash_and_skips_comment_lines() {
+    // `#7` was read as a comment line and dropped without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hashes.csv");
+    std::fs::write(&input, "id,text\n#7,first text\n#,second text\nx,third\n").unwrap();
+    let decisions = "# a note\n#\n#\tanother\n#7,abusive\n#,conspiratorial\n";
+    label_batch(&input, &dir.path().join("labels.csv"), &[], decisions)
+        .success()
+        .stdout(predicate::str::contains(
+            "ok 4 #7,abusive\nok 5 #,conspiratorial\n",
+        ));
+    let log = read_log(dir.path());
+    let decided: Vec<(&str, Vec<Option<bool>>)> = log
+        .latest
+        .iter()
+        .map(|item| (item.decision.id.as_str(), item.decision.values.clone()))
+        .collect();
+    assert_eq!(
+        decided,
+        [
+            ("#7", vec![Some(true), Some(false)]),
+            ("#", vec![Some(false), Some(true)])
+        ]
+    );
+}
+
+#[test]
+fn batch_mode_names_the_line_that_is_not_valid_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("comments.csv");
+    std::fs::write(&input, INPUT).unwrap();
+    Command::cargo_bin("threadguard")
+        .unwrap()
+        .arg("label")
+        .arg(&input)
+        .arg("--out")
+        .arg(dir.path().join("labels.csv"))
+        .args(["--annotator", "ci", "--batch"])
+        .write_stdin(b"a1,abusive\na2,\xff\n".to_vec())
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains(
+            "threadguard: error: <stdin>:2: not valid UTF-8; the 1 rows before this line are saved\n",
+        ));
+    assert_eq!(read_log(dir.path()).rows_read, 1);
+}
+
+#[test]
 fn batch_mode_labels_the_first_of_duplicated_ids() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("dups.csv");

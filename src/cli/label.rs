@@ -25,7 +25,8 @@ erases labels already given.
 
 Batch mode (--batch) reads one decision per line from standard input:
   <comment_id>,<labels>   labels joined by `;`, empty for clean, or `skip` or `undo`
-and prints `ok <line> <decision>` for each once it is synced to disk.
+(blank lines, a lone `#` and lines starting with `# ` are comments; an id may start
+with `#`) and prints `ok <line> <decision>` for each once it is synced to disk.
 
 Examples:
   threadguard label seeds/ --out data/labels.csv

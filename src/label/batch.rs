@@ -15,10 +15,12 @@
 //! in the file or earlier in the run) carries labels, `skip` writes nothing and the
 //! labels stay. `undo` is what clears them.
 //!
-//! The id is everything before the last comma, so ids may contain commas. Blank lines
-//! and lines starting with `#` are ignored. Lines are applied in order and each row is
-//! saved before the next line is read: the first bad line (unknown id or label) stops
-//! the run with an error naming its line, and everything before it stays saved.
+//! The id is everything before the last comma, so ids may contain commas and may start
+//! with `#` (`#7,abusive`). Blank lines, a lone `#` and lines starting with `#` and a
+//! space or tab (`# a note`) are comments, ignored. Lines are applied in order and each
+//! row is saved before the next line is read: the first bad line (unknown id or label,
+//! invalid UTF-8) stops the run with an error naming its line, and everything before it
+//! stays saved.
 //!
 //! # Acknowledgements
 //!
@@ -67,6 +69,13 @@ pub fn parse_command(spec: &str, labels: &[String]) -> std::result::Result<Comma
     Ok(Command::Decide(values))
 }
 
+/// Whether a (trimmed) line is a comment: a lone `#`, or `#` and then whitespace
+/// (`# a1,abusive`). A `#` right before other text starts an id (`#7,abusive`).
+fn is_comment(line: &str) -> bool {
+    line.strip_prefix('#')
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(char::is_whitespace))
+}
+
 /// What a batch line did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Applied {
@@ -92,14 +101,11 @@ pub fn run(
     mut ack: impl FnMut(u64, &str, Applied) -> Result<()>,
 ) -> Result<Counts> {
     let by_id: HashMap<&str, &Item> = items.iter().map(|i| (i.id.as_str(), i)).collect();
-    for (index, line) in input.lines().enumerate() {
+    // Split on bytes, not `lines()`, so that invalid UTF-8 is an error naming its line.
+    for (index, bytes) in input.split(b'\n').enumerate() {
         let number = u64::try_from(index + 1).unwrap_or(u64::MAX);
         let at = || Location::line(input_name, number);
-        let line = line.map_err(|e| Error::io(input_name, e))?;
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+        let bytes = bytes.map_err(|e| Error::io(input_name, e))?;
         let saved = recorder.counts().rows();
         let fail = |message: String| {
             Error::input(
@@ -107,6 +113,12 @@ pub fn run(
                 format!("{message}; the {saved} rows before this line are saved"),
             )
         };
+        let line = std::str::from_utf8(&bytes)
+            .map_err(|_| fail("not valid UTF-8".to_string()))?
+            .trim();
+        if line.is_empty() || is_comment(line) {
+            continue;
+        }
         let Some((id, spec)) = line.rsplit_once(',') else {
             let msg = format!("expected `<comment_id>,<labels>`, got `{}`", clip(line));
             return Err(fail(msg));
