@@ -21,10 +21,7 @@ pub struct AgreementArgs {
 /// Runs `threadguard agreement`.
 pub fn run(args: AgreementArgs) -> anyhow::Result<ExitCode> {
     let report = threadguard::agreement::agreement_for_file(&args.input, &args.labels)?;
-    {
-        use std::io::Write as _;
-        write!(std::io::stdout(), "{report}")?;
-    }
+    out!("{report}")?;
     if report.labels.iter().all(|l| l.items == 0) {
         anyhow::bail!(
             "{}: no comment is labeled for {}",

@@ -71,7 +71,16 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     threadguard::fsutil::check_writable(&args.out)?;
     let (rows, stats) = import::import(corpus, &args.input)?;
     import::write_labels(&args.out, &rows)?;
-    print!("{stats}");
-    outln!("wrote {} rows to {}", rows.len(), args.out.display())?;
+    // `print!` would panic on a full or closed stdout.
+    out!("{stats}")
+        .and_then(|()| outln!("wrote {} rows to {}", rows.len(), args.out.display()))
+        .map_err(|e| {
+            let saved = format_args!(
+                "the labels CSV was written to {} ({} rows)",
+                args.out.display(),
+                rows.len()
+            );
+            super::unreported(e, saved)
+        })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -255,8 +255,9 @@ fn has_terminal(reads_stdin: bool) -> bool {
     std::io::stdin().is_terminal()
 }
 
-/// Prints what was written.
-fn print_summary(counts: &Counts, out: &Path) -> std::io::Result<()> {
+/// Prints what was written; if standard output fails, the error says the decisions are
+/// saved.
+fn print_summary(counts: &Counts, out: &Path) -> anyhow::Result<()> {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     outln!(
@@ -267,4 +268,8 @@ fn print_summary(counts: &Counts, out: &Path) -> std::io::Result<()> {
         plural(counts.skipped, "skip", "skips"),
         plural(counts.undone, "undo", "undos"),
     )
+    .map_err(|e| {
+        let saved = format_args!("the decisions were saved in {}", out.display());
+        super::unreported(e, saved)
+    })
 }

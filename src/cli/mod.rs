@@ -2,11 +2,20 @@
 //! file and only translates flags into library calls and results into output.
 
 /// `println!` that returns the write's error instead of panicking, so that a closed stdout
-/// (`threadguard model show | head`) ends the command quietly (see `is_broken_pipe`).
+/// (`threadguard model show | head`) ends the command quietly (see `is_broken_pipe`), and
+/// any other failure names standard output (see `stdout_error`).
 macro_rules! outln {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        writeln!(std::io::stdout(), $($arg)*)
+        writeln!(std::io::stdout(), $($arg)*).map_err($crate::cli::stdout_error)
+    }};
+}
+
+/// `print!` as [`outln!`] is `println!`.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout(), $($arg)*).map_err($crate::cli::stdout_error)
     }};
 }
 
@@ -100,6 +109,23 @@ pub fn safe_line(text: &str) -> String {
 /// Prints a warning to stderr, on one safe line (see [`safe_line`]).
 pub fn warn(message: impl std::fmt::Display) {
     eprintln!("threadguard: warning: {}", safe_line(&message.to_string()));
+}
+
+/// A failed write to standard output, named as such: `<stdout>: No space left on device`.
+pub fn stdout_error(err: std::io::Error) -> threadguard::Error {
+    threadguard::Error::io("<stdout>", err)
+}
+
+/// A report that could not be written to standard output after the command's work was
+/// saved: the error says what was saved where (`saved`), so that nobody redoes it. The
+/// write's error stays in the chain, so a closed pipe still ends quietly.
+pub fn unreported(err: threadguard::Error, saved: std::fmt::Arguments) -> anyhow::Error {
+    let context = format!("{saved}, but the report could not be written to standard output");
+    match err {
+        // The context names standard output already: keep `<stdout>: ` out of the line.
+        threadguard::Error::Io { source, .. } => anyhow::Error::new(source).context(context),
+        other => anyhow::Error::new(other).context(context),
+    }
 }
 
 /// Whether the error is a closed stdout (`threadguard ... | head`): not a failure.

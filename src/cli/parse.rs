@@ -35,6 +35,7 @@ pub fn run(args: ParseArgs) -> anyhow::Result<ExitCode> {
         .format
         .unwrap_or_else(|| OutputFormat::default_for(stdout.is_terminal()));
     let mut out = std::io::BufWriter::new(stdout.lock());
-    report::write_parsed(&mut out, &threads, format, terminal_width())?;
+    report::write_parsed(&mut out, &threads, format, terminal_width())
+        .map_err(super::stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -60,9 +60,7 @@ fn write_scored<W: Write>(
     writer: &mut ScoreWriter<W>,
     scored: &ScoredThread,
 ) -> threadguard::Result<()> {
-    writer
-        .write(scored)
-        .map_err(|e| threadguard::Error::io("<stdout>", e))
+    writer.write(scored).map_err(super::stdout_error)
 }
 
 impl<W: Write> Destination<W> {
@@ -253,9 +251,7 @@ fn write_loop(
     }
     match destination {
         Destination::Stream(mut writer) => {
-            writer
-                .finish()
-                .map_err(|e| threadguard::Error::io("<stdout>", e))?;
+            writer.finish().map_err(super::stdout_error)?;
             Ok(Vec::new())
         }
         Destination::Table(threads) => Ok(threads.into_threads()),
@@ -388,7 +384,8 @@ pub fn run(args: ScoreArgs) -> anyhow::Result<ExitCode> {
             flagged_only: args.flagged_only,
         };
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        report::write_scored_table(&mut out, &threads, &labels, style)?;
+        report::write_scored_table(&mut out, &threads, &labels, style)
+            .map_err(super::stdout_error)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -120,7 +120,24 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
             super::warn(format_args!("{}: {note}", report.name));
         }
     }
-    for report in &reports {
+    print_report(&reports, &args.out, &model, started).map_err(|e| {
+        super::unreported(
+            e,
+            format_args!("the model was saved at {}", args.out.display()),
+        )
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The training report on standard output: each label's held-out metrics and top
+/// features, then the model written.
+fn print_report(
+    reports: &[train::LabelReport],
+    out: &std::path::Path,
+    model: &threadguard::model::Model,
+    started: std::time::Instant,
+) -> threadguard::Result<()> {
+    for report in reports {
         outln!("{}", report.name)?;
         outln!("  rows {} · positives {}", report.rows, report.positives)?;
         outln!("  held out: {}", metrics_line(&report.held_out))?;
@@ -134,11 +151,10 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     }
     outln!(
         "wrote {} ({} features) in {:.1}s",
-        args.out.display(),
+        out.display(),
         model.vocabulary.len(),
         started.elapsed().as_secs_f64()
-    )?;
-    Ok(ExitCode::SUCCESS)
+    )
 }
 
 /// Precision, recall, F1, ROC-AUC and PR-AUC on one line. A figure the rows cannot
