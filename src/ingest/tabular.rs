@@ -88,6 +88,9 @@ impl RowValues<'static> {
     }
 }
 
+/// Comments a new chunk has room for before its first growth.
+const FIRST_CHUNK_CAPACITY: usize = 64;
+
 /// Groups rows into per-thread chunks and hands them to the sink.
 struct Chunker<'a> {
     source: String,
@@ -131,6 +134,9 @@ impl<'a> Chunker<'a> {
             id: thread_id.to_string(),
             source: self.source.clone(),
             title: row.title.map(Cow::into_owned),
+            // Room for a typical comment section at once, rather than growing it from
+            // one comment by doublings (and copies) for every thread.
+            comments: Vec::with_capacity(FIRST_CHUNK_CAPACITY),
             ..Thread::default()
         });
         let id = row
