@@ -39,6 +39,16 @@ fn write_all(path: &Path, decisions: &[Decision]) {
     }
 }
 
+/// Appends `bytes` to the file as they are, as a crash mid-row would leave it.
+fn append_raw(path: &Path, bytes: &[u8]) {
+    fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .unwrap()
+        .write_all(bytes)
+        .unwrap();
+}
+
 fn error_text(result: threadguard::Result<impl std::fmt::Debug>) -> String {
     result.expect_err("expected an error").to_string()
 }
@@ -566,12 +576,7 @@ fn a_cut_character_is_not_cut_off_once_another_session_appended() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.csv");
     write_all(&path, &[decision("c1", "ann", "first", [Y, N])]);
-    fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .write_all(b"c2,t1,,x,hi,1,0,ann,,caf\xc3")
-        .unwrap();
+    append_raw(&path, b"c2,t1,,x,hi,1,0,ann,,caf\xc3");
     let other_row = b"\nc3,t1,,x,other,1,0,bob,,label\n";
     let result = LabelWriter::open_with(&path, &default_labels(), |mut file| {
         file.write_all(other_row).unwrap();
@@ -591,20 +596,10 @@ fn two_crashes_in_a_row_still_load() {
     let path = dir.path().join("labels.csv");
     write_all(&path, &[decision("c1", "ann", "first", [Y, N])]);
     // Crash 1: half a row, inside an open quote.
-    fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .write_all(b"c2,t1,,x,\"half a te")
-        .unwrap();
+    append_raw(&path, b"c2,t1,,x,\"half a te");
     // Restart: the writer repairs the row; crash 2 cuts the next row too.
     drop(LabelWriter::open(&path, &default_labels()).unwrap());
-    fs::OpenOptions::new()
-        .append(true)
-        .open(&path)
-        .unwrap()
-        .write_all(b"c3,t1,,x,no quo")
-        .unwrap();
+    append_raw(&path, b"c3,t1,,x,no quo");
     write_all(&path, &[decision("c4", "ann", "last", [N, N])]);
     let set = read_labeled(&path, &default_labels()).unwrap();
     let ids: Vec<&str> = set.items.iter().map(|i| i.decision.id.as_str()).collect();
