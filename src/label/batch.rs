@@ -4,12 +4,20 @@
 //! One decision per line, `<comment_id>,<labels>`:
 //!
 //! ```text
-//! a1,abusive                  # abusive = 1, every other label = 0
-//! a2,abusive;conspiratorial   # both
-//! a3,                         # clean: every label 0
-//! a4,skip                     # a skip row (decided, no label)
-//! a1,undo                     # an undo row: a1 is undecided again
+//! # abusive = 1, every other label = 0
+//! a1,abusive
+//! # both
+//! a2,abusive;conspiratorial
+//! # clean: every label 0
+//! a3,
+//! # a skip row (decided, no label)
+//! a4,skip
+//! # an undo row: a1 is undecided again
+//! a1,undo
 //! ```
+//!
+//! (A note after a decision would be read as part of its labels: notes go on lines of
+//! their own.)
 //!
 //! A skip never erases labels: for a comment whose current decision (by this annotator,
 //! in the file or earlier in the run) carries labels, `skip` writes nothing and the
