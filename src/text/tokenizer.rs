@@ -60,7 +60,7 @@ pub struct TokenSpan {
     /// Range of the normalized text in [`Tokens`]' shared buffer.
     text: (usize, usize),
     /// The normalized text's bytes packed little-endian when it has 1 to 8 of them
-    /// (see [`Tokens::packed`]), else 0.
+    /// (see [`Tokens::packed`]), else 0. Whatever sets or changes `text` sets this too.
     packed: u64,
 }
 
@@ -142,12 +142,20 @@ impl Tokens {
     }
 
     /// When the normalized text of a span is 1 to 8 bytes long, those bytes packed
-    /// little-endian into a `u64` (the rest zero): one load where the buffer holds 8 bytes
-    /// from the token's start on, which is every token but the last few. Works on bytes,
-    /// without making the `&str` (and checking its char boundaries) that a lookup only
-    /// needs when it misses.
+    /// little-endian into a `u64` (the rest zero), as the tokenizer stored them in the
+    /// span: no read of the text, and no `&str` (with its char boundary checks), which a
+    /// lookup only needs when it misses.
     #[inline]
     pub(crate) fn packed(&self, span: &TokenSpan) -> Option<u64> {
+        debug_assert_eq!(
+            span.packed,
+            self.buf
+                .as_bytes()
+                .get(span.text.0..span.text.1)
+                .filter(|t| (1..=8).contains(&t.len()))
+                .map_or(0, pack_bytes),
+            "a span's packed bytes are its text's"
+        );
         (1..=8).contains(&span.text_len()).then_some(span.packed)
     }
 
@@ -245,15 +253,15 @@ impl Tokens {
     /// bytes with 16 bytes of text from `s` on.
     fn push_long_plain_word(&mut self, bytes: &[u8], s: usize, e: usize) -> bool {
         let len = e - s;
-        let Some(sixteen) = bytes.get(s..).and_then(|b| b.first_chunk::<16>()) else {
+        let eight_at = |i: usize| bytes.get(i..).and_then(|b| b.first_chunk::<8>());
+        let (Some(a), Some(b)) = (eight_at(s), eight_at(s + 8)) else {
             return false;
         };
         if !(9..=16).contains(&len) {
             return false;
         }
-        let (a, b) = sixteen.split_at(8);
-        let half = |h: &[u8]| h.try_into().map_or(0, u64::from_le_bytes) | 0x2020_2020_2020_2020;
-        let (low, high) = (half(a), half(b) & LOW_BYTES_MASK[len - 8]);
+        let lowered = |half: &[u8; 8]| u64::from_le_bytes(*half) | 0x2020_2020_2020_2020;
+        let (low, high) = (lowered(a), lowered(b) & LOW_BYTES_MASK[len - 8]);
         // Bytes 6 to 13 hold every run of three that crosses from one half to the other.
         let middle = (low >> 48) | (high << 16);
         let stretched = has_packed_triple(low, 8)
@@ -450,7 +458,7 @@ impl Tokenizer {
         }
         let t0 = out.buf.len();
         let stretched = match text.get(s..s + 8).filter(|_| e - s <= 8) {
-            Some(eight) => push_short_plain_word(eight, e - s, &mut out.buf),
+            Some(eight) => push_short_word_lowercased(eight, e - s, &mut out.buf),
             None => {
                 out.buf.push_str(text.get(s..e).unwrap_or(""));
                 out.buf.get_mut(t0..).is_some_and(|word| {
@@ -1194,7 +1202,7 @@ fn has_packed_triple(v: u64, len: usize) -> bool {
 /// ([`has_ascii_stretch`]). Copying and lowercasing a fixed 8 bytes takes a few
 /// instructions and no call; the bytes past the word are cut off again.
 #[inline]
-fn push_short_plain_word(eight: &str, len: usize, buf: &mut String) -> bool {
+fn push_short_word_lowercased(eight: &str, len: usize, buf: &mut String) -> bool {
     let t0 = buf.len();
     buf.push_str(eight);
     if let Some(added) = buf.get_mut(t0..t0 + 8) {
