@@ -12,6 +12,7 @@
 
 use crate::error::Result;
 use crate::labels::{Decision, LabelLog, LoadWarning};
+use crate::report::terminal_safe;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -226,6 +227,11 @@ fn add_pairs<'a>(
     }
 }
 
+/// `text` from the labels file, escaped for the terminal (see [`terminal_safe`]).
+fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    terminal_safe(text)
+}
+
 /// The first `max` characters of `text` on one line, with `…` when cut.
 pub fn snippet(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -238,12 +244,14 @@ pub fn snippet(text: &str, max: usize) -> String {
 impl AgreementReport {
     /// The report as text, listing at most `max_disagreements` disagreements per pair.
     pub fn render(&self, max_disagreements: usize) -> String {
+        // Names, ids, texts and warnings come from the file: escaped like the table
+        // views, so that no cell can break a line or drive the terminal.
         let mut out = format!(
             "Agreement in {} (latest decision per id and annotator)\n",
-            self.file.display()
+            safe(&self.file.display().to_string())
         );
         for warning in &self.warnings {
-            out.push_str(&format!("warning: {warning}\n"));
+            out.push_str(&format!("warning: {}\n", safe(&warning.to_string())));
         }
         for label in &self.labels {
             render_label(&mut out, label, max_disagreements);
@@ -282,24 +290,18 @@ fn render_pair(out: &mut String, pair: &PairAgreement, max_disagreements: usize)
         || "undefined (both gave every item the same value)".to_string(),
         |k| format!("{k:.3}"),
     );
+    let (a, b) = (safe(&pair.annotator_a), safe(&pair.annotator_b));
     out.push_str(&format!(
         "  {} vs {}: {} items, {} agreement, kappa {}\n",
-        pair.annotator_a,
-        pair.annotator_b,
+        a,
+        b,
         c.n(),
         percent,
         kappa
     ));
     out.push_str(&format!(
         "    both 1: {}, {} 1 / {} 0: {}, {} 0 / {} 1: {}, both 0: {}\n",
-        c.both_yes,
-        pair.annotator_a,
-        pair.annotator_b,
-        c.yes_no,
-        pair.annotator_a,
-        pair.annotator_b,
-        c.no_yes,
-        c.both_no
+        c.both_yes, a, b, c.yes_no, a, b, c.no_yes, c.both_no
     ));
     if pair.disagreements.is_empty() {
         return;
@@ -311,12 +313,12 @@ fn render_pair(out: &mut String, pair: &PairAgreement, max_disagreements: usize)
     for d in pair.disagreements.iter().take(max_disagreements) {
         out.push_str(&format!(
             "      {}  {}={} {}={}  \"{}\"\n",
-            d.id,
-            pair.annotator_a,
+            safe(&d.id),
+            a,
             u8::from(d.value_a),
-            pair.annotator_b,
+            b,
             u8::from(d.value_b),
-            d.snippet
+            safe(&d.snippet)
         ));
     }
     let hidden = pair.disagreements.len().saturating_sub(max_disagreements);
@@ -382,6 +384,39 @@ mod tests {
         // One annotator constant, the other not: p_e < 1, kappa defined (= 0 here).
         //   A always 1; B 1 on 2 of 4. p_o = 0.5, p_e = 1*0.5 + 0*0.5 = 0.5 → 0.
         assert!(close(table(2, 2, 0, 0).kappa().unwrap_or_default(), 0.0));
+    }
+
+    #[test]
+    fn the_rendered_report_escapes_what_came_from_the_file() {
+        let pair = PairAgreement {
+            annotator_a: "ann\x1b[31m".to_string(),
+            annotator_b: "bob\rX".to_string(),
+            counts: table(0, 1, 0, 0),
+            disagreements: vec![Disagreement {
+                id: "c\x1b]0;t\x07".to_string(),
+                snippet: snippet("hi \x1b[2J there", SNIPPET_CHARS),
+                value_a: true,
+                value_b: false,
+            }],
+        };
+        let report = AgreementReport {
+            file: PathBuf::from("lab\x1bels.csv"),
+            labels: vec![LabelAgreement {
+                label: "abusive".to_string(),
+                items: 1,
+                multi_annotated: 1,
+                pairs: vec![pair],
+            }],
+            warnings: Vec::new(),
+        };
+        let text = report.render(10);
+        assert!(
+            !text.contains('\x1b') && !text.contains('\r') && !text.contains('\x07'),
+            "{text}"
+        );
+        assert!(text.contains("ann\\x1b[31m vs bob\\rX"), "{text}");
+        assert!(text.contains("lab\\x1bels.csv"), "{text}");
+        assert!(text.contains("hi \\x1b[2J there"), "{text}");
     }
 
     #[test]
