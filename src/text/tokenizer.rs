@@ -152,8 +152,7 @@ impl Tokens {
             self.buf
                 .as_bytes()
                 .get(span.text.0..span.text.1)
-                .filter(|t| (1..=8).contains(&t.len()))
-                .map_or(0, pack_bytes),
+                .map_or(0, span_packed),
             "a span's packed bytes are its text's"
         );
         (1..=8).contains(&span.text_len()).then_some(span.packed)
@@ -281,7 +280,7 @@ impl Tokens {
 
     /// Appends a token whose text was written to the buffer from `t0` on.
     fn finish(&mut self, start: usize, end: usize, kind: TokenKind, obfuscated: bool, t0: usize) {
-        let packed = self.packed_from(t0);
+        let packed = self.buf.as_bytes().get(t0..).map_or(0, span_packed);
         self.finish_packed(start, end, kind, obfuscated, t0, packed);
     }
 
@@ -307,14 +306,15 @@ impl Tokens {
             packed,
         });
     }
+}
 
-    /// The buffer's bytes from `t0` on packed little-endian when there are 1 to 8 of
-    /// them, else 0.
-    fn packed_from(&self, t0: usize) -> u64 {
-        match self.buf.as_bytes().get(t0..) {
-            Some(bytes) if (1..=8).contains(&bytes.len()) => pack_bytes(bytes),
-            _ => 0,
-        }
+/// [`TokenSpan::packed`] of a token whose normalized text is `text`: its bytes packed
+/// when it has 1 to 8 of them, else 0.
+fn span_packed(text: &[u8]) -> u64 {
+    if (1..=8).contains(&text.len()) {
+        pack_bytes(text)
+    } else {
+        0
     }
 }
 
@@ -456,17 +456,13 @@ impl Tokenizer {
         {
             return;
         }
+        // Words of more than 16 bytes, near the end of the text, or with stretched letters.
         let t0 = out.buf.len();
-        let stretched = match text.get(s..s + 8).filter(|_| e - s <= 8) {
-            Some(eight) => push_short_word_lowercased(eight, e - s, &mut out.buf),
-            None => {
-                out.buf.push_str(text.get(s..e).unwrap_or(""));
-                out.buf.get_mut(t0..).is_some_and(|word| {
-                    word.make_ascii_lowercase();
-                    has_ascii_stretch(word.as_bytes())
-                })
-            }
-        };
+        out.buf.push_str(text.get(s..e).unwrap_or(""));
+        let stretched = out.buf.get_mut(t0..).is_some_and(|word| {
+            word.make_ascii_lowercase();
+            has_ascii_stretch(word.as_bytes())
+        });
         if stretched {
             collapse_stretched(&mut out.buf, t0, &mut self.scratch);
         }
@@ -1197,27 +1193,6 @@ fn has_packed_triple(v: u64, len: usize) -> bool {
     triples != 0 && has_ascii_stretch(&v.to_le_bytes()[..len])
 }
 
-/// Appends the plain ASCII word of `len` (1 to 8) bytes at the start of `eight` (8
-/// bytes of text), lowercased, and returns whether it has stretched letters
-/// ([`has_ascii_stretch`]). Copying and lowercasing a fixed 8 bytes takes a few
-/// instructions and no call; the bytes past the word are cut off again.
-#[inline]
-fn push_short_word_lowercased(eight: &str, len: usize, buf: &mut String) -> bool {
-    let t0 = buf.len();
-    buf.push_str(eight);
-    if let Some(added) = buf.get_mut(t0..t0 + 8) {
-        added.make_ascii_lowercase();
-    }
-    buf.truncate(t0 + len);
-    let packed = eight
-        .as_bytes()
-        .first_chunk::<8>()
-        .map_or(0, |b| u64::from_le_bytes(*b));
-    // The word's bytes are letters and inner apostrophes: setting bit 5 lowercases the
-    // letters and leaves `'` as it is.
-    has_packed_triple((packed | 0x2020_2020_2020_2020) & LOW_BYTES_MASK[len], len)
-}
-
 /// Appends the `len` (1 to 8) bytes packed little-endian in `word` (the rest zero) when
 /// all of them are ASCII, and returns whether it did. One fixed 8-byte copy, where
 /// appending a `&str` of `len` bytes would call `memcpy`.
@@ -1415,10 +1390,11 @@ fn merged_span(out: &mut Tokens, i: usize, j: usize, scratch: &mut String) -> To
         collapse_stretched(&mut out.buf, t0, scratch);
         text = (t0, out.buf.len());
     }
-    let packed = match out.buf.get(text.0..text.1) {
-        Some(word) if (1..=8).contains(&word.len()) => pack_bytes(word.as_bytes()),
-        _ => 0,
-    };
+    let packed = out
+        .buf
+        .as_bytes()
+        .get(text.0..text.1)
+        .map_or(0, span_packed);
     TokenSpan {
         start: first.start,
         end: last.end,
