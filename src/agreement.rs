@@ -227,11 +227,6 @@ fn add_pairs<'a>(
     }
 }
 
-/// `text` from the labels file, escaped for the terminal (see [`terminal_safe`]).
-fn safe(text: &str) -> std::borrow::Cow<'_, str> {
-    terminal_safe(text)
-}
-
 /// The first `max` characters of `text` on one line, with `…` when cut.
 pub fn snippet(text: &str, max: usize) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -248,10 +243,13 @@ impl AgreementReport {
         // views, so that no cell can break a line or drive the terminal.
         let mut out = format!(
             "Agreement in {} (latest decision per id and annotator)\n",
-            safe(&self.file.display().to_string())
+            terminal_safe(&self.file.display().to_string())
         );
         for warning in &self.warnings {
-            out.push_str(&format!("warning: {}\n", safe(&warning.to_string())));
+            out.push_str(&format!(
+                "warning: {}\n",
+                terminal_safe(&warning.to_string())
+            ));
         }
         for label in &self.labels {
             render_label(&mut out, label, max_disagreements);
@@ -290,7 +288,10 @@ fn render_pair(out: &mut String, pair: &PairAgreement, max_disagreements: usize)
         || "undefined (both gave every item the same value)".to_string(),
         |k| format!("{k:.3}"),
     );
-    let (a, b) = (safe(&pair.annotator_a), safe(&pair.annotator_b));
+    let (a, b) = (
+        terminal_safe(&pair.annotator_a),
+        terminal_safe(&pair.annotator_b),
+    );
     out.push_str(&format!(
         "  {} vs {}: {} items, {} agreement, kappa {}\n",
         a,
@@ -313,12 +314,12 @@ fn render_pair(out: &mut String, pair: &PairAgreement, max_disagreements: usize)
     for d in pair.disagreements.iter().take(max_disagreements) {
         out.push_str(&format!(
             "      {}  {}={} {}={}  \"{}\"\n",
-            safe(&d.id),
+            terminal_safe(&d.id),
             a,
             u8::from(d.value_a),
             b,
             u8::from(d.value_b),
-            safe(&d.snippet)
+            terminal_safe(&d.snippet)
         ));
     }
     let hidden = pair.disagreements.len().saturating_sub(max_disagreements);
