@@ -817,9 +817,9 @@ impl LabelWriter {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), false),
             Err(e) => return Err(Error::io(path, e)),
         };
-        let bytes = strip_bom(&existing);
-        let cut_character = dangling_len(bytes);
-        let bytes = &bytes[..bytes.len() - cut_character];
+        let read = strip_bom(&existing);
+        let bytes = without_cut_character(read);
+        let cut_character = read.len() - bytes.len();
         let all = records(path, bytes)?;
         if present && bytes.is_empty() {
             // Appending needs write access; the header of an empty file is written by
