@@ -118,16 +118,25 @@ impl<R> CsvWatch<R> {
     fn follow(&mut self, bytes: &[u8]) {
         let mut rest = bytes;
         while !rest.is_empty() {
-            // Ordinary bytes inside a field change nothing but `after_cr`: skip them.
+            // Inside a record, only quotes and line ends matter: skip to the next one. A
+            // comma changes an unquoted field's state only for a quote right after it (the
+            // quote opens a field), so the last skipped byte tells the state.
             let plain = match self.state {
-                State::InField => memchr::memchr3(b',', b'\r', b'\n', rest),
-                State::InQuoted => memchr::memchr3(b'"', b'\r', b'\n', rest),
-                _ => Some(0),
+                State::StartField | State::InField | State::InQuoted => {
+                    memchr::memchr3(b'"', b'\r', b'\n', rest)
+                }
+                State::StartRecord | State::AfterQuote => Some(0),
             };
             let at = plain.unwrap_or(rest.len());
-            if at > 0 {
+            if let Some(&last) = at.checked_sub(1).and_then(|i| rest.get(i)) {
                 self.next.byte += at as u64;
                 self.after_cr = false;
+                if self.state != State::InQuoted {
+                    self.state = match last {
+                        b',' => State::StartField,
+                        _ => State::InField,
+                    };
+                }
             }
             let Some(&byte) = rest.get(at) else {
                 return;
@@ -300,6 +309,40 @@ mod tests {
         }
         let invalid = watch.first_invalid_utf8().map(|s| (s.line, s.byte));
         (starts, invalid)
+    }
+
+    proptest::proptest! {
+        /// The watch's records are the csv parser's, one for one, whatever the bytes (over
+        /// the characters the grammar knows, plus `x`) and however they are split.
+        #[test]
+        fn record_starts_are_the_parsers(
+            text in proptest::collection::vec(
+                proptest::sample::select(&b"x,\"\r\n"[..]),
+                0..80,
+            ),
+            piece in 1usize..9,
+        ) {
+            let (starts, _) = watched(&text, piece);
+            let mut reader = csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(&text[..]);
+            let mut record = csv::ByteRecord::new();
+            let mut parsed = Vec::new();
+            while reader.read_byte_record(&mut record).unwrap() {
+                parsed.push(record.position().map_or(0, |p| p.byte() as usize));
+            }
+            proptest::prop_assert_eq!(starts.len(), parsed.len());
+            // The parser's position is where it started reading the record, before the
+            // blank lines it skips; the watch's is the record's first byte.
+            for (&(_, watched), parsed) in starts.iter().zip(parsed) {
+                let gap = text.get(parsed..watched as usize - 3);
+                proptest::prop_assert!(
+                    gap.is_some_and(|g| g.iter().all(|b| matches!(b, b'\r' | b'\n'))),
+                    "parser at {parsed}, watch at {}", watched - 3
+                );
+            }
+        }
     }
 
     #[test]
